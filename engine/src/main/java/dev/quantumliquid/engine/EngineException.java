@@ -1,0 +1,17 @@
+package dev.quantumliquid.engine;
+
+/**
+ * The engine's one unchecked exception: a model, file or input that the engine refuses. The message
+ * is a single line naming the file, tensor or field, what was expected and what was found.
+ */
+public class EngineException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public EngineException(String message) {
+        super(message);
+    }
+
+    public EngineException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

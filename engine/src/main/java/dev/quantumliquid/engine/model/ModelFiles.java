@@ -1,0 +1,240 @@
+package dev.quantumliquid.engine.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.format.AtomicFiles;
+import dev.quantumliquid.engine.format.Json;
+import dev.quantumliquid.engine.format.SafeTensors;
+import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.format.TensorFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes a model version folder (spec sections 1-2): model.json, weights.safetensors and
+ * an optional calibration.safetensors, every named file guarded by its SHA-256 in model.json.
+ */
+public final class ModelFiles {
+    public static final String FORMAT = "qlnn-model/1";
+    public static final String MODEL_JSON = "model.json";
+    public static final String CALIBRATION = "calibration.safetensors";
+    /** Largest model.json accepted. */
+    public static final long MAX_MODEL_JSON_BYTES = 16L * 1024 * 1024;
+    /** Most layers a model may have. */
+    public static final int MAX_LAYERS = 64;
+    /** Largest input or output width. */
+    public static final int MAX_FEATURES = 65536;
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFiles() {
+    }
+
+    /** Loads and checks a version folder. */
+    public static Model load(Path dir) {
+        ObjectNode root = readModelJson(dir);
+        verifyChecksums(dir, root);
+        String weightsName = Json.requireText(root, "weights", MODEL_JSON);
+        TensorFile weights = SafeTensors.read(safeChild(dir, weightsName, "weights"));
+        return build(root, weights);
+    }
+
+    /** Builds a model from a parsed model.json and its weights (no file access). */
+    public static Model build(ObjectNode root, TensorFile weights) {
+        String fmt = Json.requireText(root, "format", MODEL_JSON);
+        if (!fmt.equals(FORMAT)) {
+            throw new EngineException(MODEL_JSON + ": field 'format' must be '" + FORMAT + "', got '" + Json.abbreviate(fmt) + "'");
+        }
+        String name = Json.requireText(root, "name", MODEL_JSON);
+        int features = Json.requireInt(root, "input_features", MODEL_JSON, 1, MAX_FEATURES);
+        JsonNode on = Json.require(root, "output_names", MODEL_JSON);
+        if (!on.isArray() || on.isEmpty() || on.size() > MAX_FEATURES) {
+            throw new EngineException(MODEL_JSON + ": field 'output_names' must be a non-empty array of at most "
+                    + MAX_FEATURES + " strings");
+        }
+        List<String> outputs = new ArrayList<>();
+        for (JsonNode n : on) {
+            if (!n.isTextual()) {
+                throw new EngineException(MODEL_JSON + ": field 'output_names' must hold strings, got " + Json.abbreviate(n));
+            }
+            outputs.add(n.asText());
+        }
+        double rate = Json.optDouble(root, "sample_rate_hz", MODEL_JSON, 1e-6, 1e9, 1.0);
+        String profile = Json.optText(root, "energy_profile", MODEL_JSON, "cortex-m4f");
+        String description = Json.optText(root, "description", MODEL_JSON, "");
+        ModelInfo info = new ModelInfo(name, description, features, outputs, rate, profile, root);
+        JsonNode ln = Json.require(root, "layers", MODEL_JSON);
+        if (!ln.isArray() || ln.isEmpty() || ln.size() > MAX_LAYERS) {
+            throw new EngineException(MODEL_JSON + ": field 'layers' must be an array of 1.." + MAX_LAYERS + " layers");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < ln.size(); i++) {
+            JsonNode l = ln.get(i);
+            String where = MODEL_JSON + ": layer " + i;
+            if (!l.isObject()) {
+                throw new EngineException(where + " must be an object");
+            }
+            String lname = Json.requireText(l, "name", where);
+            where = where + " '" + Json.abbreviate(lname) + "'";
+            String prefix = Json.optText(l, "weights_prefix", where, lname + ".");
+            layers.add(LayerFactory.create(new LayerSource(where, lname, l, weights, prefix)));
+        }
+        return new Model(info, layers);
+    }
+
+    static ObjectNode readModelJson(Path dir) {
+        Path p = dir.resolve(MODEL_JSON);
+        try {
+            long size = Files.size(p);
+            if (size > MAX_MODEL_JSON_BYTES) {
+                throw new EngineException(p + ": " + size + " bytes, more than the limit of " + MAX_MODEL_JSON_BYTES);
+            }
+            JsonNode n = JSON.readTree(Files.readAllBytes(p));
+            if (n == null || !n.isObject()) {
+                throw new EngineException(p + ": must hold a JSON object");
+            }
+            return (ObjectNode) n;
+        } catch (NoSuchFileException e) {
+            throw new EngineException(p + ": not found (a model version folder needs model.json)");
+        } catch (JsonProcessingException e) {
+            throw new EngineException(p + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new EngineException(p + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Every file model.json names (weights, calibration if present) must have a matching SHA-256. */
+    static void verifyChecksums(Path dir, ObjectNode root) {
+        JsonNode sums = root.get("checksums");
+        if (sums == null || !sums.isObject()) {
+            throw new EngineException(MODEL_JSON + ": missing object 'checksums' (a SHA-256 for every file)");
+        }
+        List<String> named = new ArrayList<>();
+        named.add(Json.requireText(root, "weights", MODEL_JSON));
+        if (Files.exists(dir.resolve(CALIBRATION))) {
+            named.add(CALIBRATION);
+        }
+        for (Iterator<String> it = sums.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!named.contains(f)) {
+                named.add(f);
+            }
+        }
+        for (String f : named) {
+            JsonNode want = sums.get(f);
+            if (want == null || !want.isTextual()) {
+                throw new EngineException(MODEL_JSON + ": no SHA-256 in 'checksums' for '" + Json.abbreviate(f) + "'");
+            }
+            Path file = safeChild(dir, f, "checksums");
+            String got;
+            try {
+                got = sha256(file);
+            } catch (NoSuchFileException e) {
+                throw new EngineException(f + ": listed in checksums but missing from " + dir);
+            }
+            if (!got.equalsIgnoreCase(want.asText())) {
+                throw new EngineException(f + ": checksum mismatch: model.json says sha256 " + Json.abbreviate(want.asText())
+                        + ", file has " + got);
+            }
+        }
+    }
+
+    /** Resolves a file name from model.json inside the folder, refusing paths that leave it. */
+    static Path safeChild(Path dir, String name, String field) {
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")
+                || name.indexOf('\0') >= 0) {
+            throw new EngineException(MODEL_JSON + ": field '" + field + "' names '" + Json.abbreviate(name)
+                    + "', which is not a plain file name in the version folder");
+        }
+        return dir.resolve(name);
+    }
+
+    public static String sha256(Path file) throws NoSuchFileException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new EngineException(file + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /**
+     * Writes a loadable version folder: weights.safetensors (tensors of every layer under its
+     * prefix), an optional calibration file, and model.json with their checksums, model.json last
+     * so a half-written folder never verifies.
+     */
+    public static void write(Path dir, ObjectNode modelJson, List<Tensor> weights, List<Tensor> calibration) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new EngineException(dir + ": cannot create (" + e.getMessage() + ")", e);
+        }
+        ObjectNode root = modelJson.deepCopy();
+        String wname = root.hasNonNull("weights") ? root.get("weights").asText() : "weights.safetensors";
+        root.put("weights", wname);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        SafeTensors.write(safeChild(dir, wname, "weights"), weights, meta);
+        ObjectNode sums = root.putObject("checksums");
+        try {
+            sums.put(wname, sha256(dir.resolve(wname)));
+            if (!calibration.isEmpty()) {
+                SafeTensors.write(dir.resolve(CALIBRATION), calibration, Map.of());
+                sums.put(CALIBRATION, sha256(dir.resolve(CALIBRATION)));
+            }
+            AtomicFiles.write(dir.resolve(MODEL_JSON), JSON.writeValueAsBytes(root));
+        } catch (JsonProcessingException | NoSuchFileException e) {
+            throw new EngineException(dir + ": cannot write model (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Writes a loaded model back (e.g. after pruning) to a new version folder. */
+    public static void write(Path dir, Model model, List<Tensor> calibration) {
+        ObjectNode root = model.json();
+        root.remove("checksums");
+        List<Tensor> all = new ArrayList<>();
+        ArrayNode layers = (ArrayNode) root.get("layers");
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer l = model.layers().get(i);
+            JsonNode lj = layers.get(i);
+            String prefix = lj.hasNonNull("weights_prefix") ? lj.get("weights_prefix").asText() : l.name() + ".";
+            for (Tensor t : l.tensors()) {
+                all.add(new Tensor(prefix + t.name(), t.dtype(), t.shape(), t.toDoubleArray()));
+            }
+        }
+        write(dir, root, all, calibration);
+    }
+
+    /** The shared JSON mapper settings for model.json (indent, nesting limit). */
+    public static ObjectMapper mapper() {
+        return JSON.copy();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.quantumliquid.engine.model;
+
+import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.format.Json;
+import dev.quantumliquid.engine.format.Tensor;
+import java.util.List;
+
+/** {@code scale}: y = x * scale + shift, elementwise (input normalisation, output de-normalisation). */
+public final class ScaleLayer implements Layer {
+    private final String name;
+    private final int n;
+    private final Tensor scaleT;
+    private final Tensor shiftT;
+    private final float[] scale; // [F]
+    private final float[] shift; // [F]
+    private final double[] scaleD; // [F]
+    private final double[] shiftD; // [F]
+
+    ScaleLayer(String name, Tensor scale, Tensor shift) {
+        this.name = name;
+        this.n = scale.dim(0);
+        this.scaleT = scale;
+        this.shiftT = shift;
+        this.scale = scale.toFloatArray();
+        this.shift = shift.toFloatArray();
+        this.scaleD = scale.toDoubleArray();
+        this.shiftD = shift.toDoubleArray();
+    }
+
+    static ScaleLayer create(LayerSource src) {
+        int size = Json.requireInt(src.json(), "size", src.where(), 1, ModelFiles.MAX_FEATURES);
+        return new ScaleLayer(src.name(), src.tensor("scale", size), src.tensor("shift", size));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "scale";
+    }
+
+    @Override
+    public int inputSize() {
+        return n;
+    }
+
+    @Override
+    public int outputSize() {
+        return n;
+    }
+
+    @Override
+    public int stateSize() {
+        return 0;
+    }
+
+    @Override
+    public Workspace newWorkspace() {
+        return Workspace.NONE;
+    }
+
+    @Override
+    public float step(float[] x, float[] y, float[] state, int stateOffset, float dt, Workspace ws) {
+        for (int i = 0; i < n; i++) {
+            y[i] = x[i] * scale[i] + shift[i];
+        }
+        return Float.NaN;
+    }
+
+    @Override
+    public double stepReference(double[] x, double[] y, double[] state, int stateOffset, double dt) {
+        for (int i = 0; i < n; i++) {
+            y[i] = x[i] * scaleD[i] + shiftD[i];
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public OpCounts opsPerStep() {
+        return new OpCounts(n, 0, 0, 0);
+    }
+
+    @Override
+    public long parameterCount() {
+        return 2L * n;
+    }
+
+    @Override
+    public List<Tensor> tensors() {
+        return List.of(DenseLayer.rename(scaleT, "scale"), DenseLayer.rename(shiftT, "shift"));
+    }
+}

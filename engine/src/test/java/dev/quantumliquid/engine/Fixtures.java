@@ -1,0 +1,88 @@
+package dev.quantumliquid.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quantumliquid.engine.format.SafeTensors;
+import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.format.TensorFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The reference fixtures copied from shared/fixtures into test resources (data only). */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** One fixture case: spec.json, weights and expected input/output. */
+    public record Case(String name, Path dir, JsonNode spec, TensorFile weights, TensorFile io) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    public static Path root() {
+        try {
+            return Path.of(Fixtures.class.getResource("/fixtures/README.md").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** All cases of a family ("ncps" or "pqc"), sorted by name. */
+    public static List<Case> all(String family) {
+        try (Stream<Path> s = Files.list(root().resolve(family))) {
+            return s.filter(Files::isDirectory).sorted().map(Fixtures::load).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Case get(String family, String name) {
+        return load(root().resolve(family).resolve(name));
+    }
+
+    static Case load(Path dir) {
+        try {
+            JsonNode spec = new ObjectMapper().readTree(dir.resolve("spec.json").toFile());
+            return new Case(dir.getFileName().toString(), dir, spec, SafeTensors.read(dir.resolve("weights.safetensors")),
+                    SafeTensors.read(dir.resolve("io.safetensors")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A [B][T][F] tensor as floats. */
+    public static float[][][] rank3f(Tensor t) {
+        int b = t.dim(0);
+        int n = t.dim(1);
+        int f = t.dim(2);
+        float[][][] out = new float[b][n][f];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < f; k++) {
+                    out[i][j][k] = (float) t.get((i * n + j) * f + k);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A [B][N] tensor as floats. */
+    public static float[][] rank2f(Tensor t) {
+        int b = t.dim(0);
+        int n = t.dim(1);
+        float[][] out = new float[b][n];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i][j] = (float) t.get(i * n + j);
+            }
+        }
+        return out;
+    }
+}
