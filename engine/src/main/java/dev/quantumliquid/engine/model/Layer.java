@@ -60,6 +60,11 @@ public interface Layer {
         return Optional.empty();
     }
 
+    /** The pruning view of a wired liquid layer; empty for every other layer. */
+    default Optional<Prunable> prunable() {
+        return Optional.empty();
+    }
+
     /** Qubits simulated by this layer (0 for classical layers). */
     default int qubits() {
         return 0;

@@ -1,0 +1,69 @@
+package dev.quantumliquid.engine.liquid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.format.Json;
+import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.format.TensorFile;
+import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.model.LayerSource;
+import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.ModelFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns an ncps module exported as spec.json + state_dict safetensors (the fixtures' format, and
+ * what tools/ncps_export.py writes) into a single-layer model of the qlnn format.
+ */
+public final class NcpsImport {
+    /** Name of the one layer an imported model has; its tensors keep their ncps names (prefix ""). */
+    public static final String LAYER_NAME = "rnn";
+
+    private NcpsImport() {
+    }
+
+    /** The model.json object (without checksums) for a model made of this one ncps module. */
+    public static ObjectNode modelJson(String name, JsonNode spec, TensorFile weights) {
+        if (!spec.isObject()) {
+            throw new EngineException("spec.json: must hold a JSON object");
+        }
+        ObjectNode layer = JsonNodeFactory.instance.objectNode();
+        layer.put("type", "ncps");
+        layer.put("name", LAYER_NAME);
+        layer.put("weights_prefix", "");
+        layer.set("spec", spec.deepCopy());
+        Layer built = NcpsLayers.create(new LayerSource("spec.json", LAYER_NAME, layer, weights, ""));
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("format", ModelFiles.FORMAT);
+        root.put("name", name);
+        root.put("description", "imported from ncps " + Json.optText(spec, "ncps_version", "spec.json", "(version unknown)")
+                + " " + Json.optText(spec, "class", "spec.json", "?"));
+        root.put("input_features", built.inputSize());
+        var outs = root.putArray("output_names");
+        for (int i = 0; i < built.outputSize(); i++) {
+            outs.add("y" + i);
+        }
+        root.put("sample_rate_hz", 10.0);
+        root.put("energy_profile", "cortex-m4f");
+        root.putArray("layers").add(layer);
+        root.put("weights", "weights.safetensors");
+        return root;
+    }
+
+    /** Builds the model in memory (no files). */
+    public static Model toModel(String name, JsonNode spec, TensorFile weights) {
+        return ModelFiles.build(modelJson(name, spec, weights), weights);
+    }
+
+    /** Writes a loadable version folder (model.json with checksums + weights) to {@code out}. */
+    public static void write(Path out, String name, JsonNode spec, TensorFile weights) {
+        ObjectNode root = modelJson(name, spec, weights);
+        ModelFiles.build(root, weights); // refuse before writing anything
+        List<Tensor> tensors = new ArrayList<>(weights.tensors().values());
+        ModelFiles.write(out, root, tensors, List.of());
+    }
+}
