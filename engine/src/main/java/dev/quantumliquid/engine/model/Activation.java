@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.model;
 
 import dev.quantumliquid.engine.EngineException;
+import org.apache.commons.numbers.gamma.Erf;
 
 /** Elementwise activations of the format, each in float32 and float64 (spec sections 3 and 5). */
 public enum Activation {
@@ -28,7 +29,7 @@ public enum Activation {
             case SIGMOID -> sigmoid(z);
             case LECUN_TANH -> 1.7159 * Math.tanh(0.666 * z);
             case SILU -> z * sigmoid(z);
-            case GELU -> 0.5 * z * (1.0 + Erf.erf(z / Math.sqrt(2.0)));
+            case GELU -> 0.5 * z * (1.0 + Erf.value(z / Math.sqrt(2.0)));
         };
     }
 
@@ -40,7 +41,7 @@ public enum Activation {
             case SIGMOID -> sigmoid(z);
             case LECUN_TANH -> 1.7159f * (float) Math.tanh(0.666f * z);
             case SILU -> z * sigmoid(z);
-            case GELU -> (float) (0.5 * z * (1.0 + Erf.erf(z / Math.sqrt(2.0))));
+            case GELU -> (float) (0.5 * z * (1.0 + Erf.value(z / Math.sqrt(2.0))));
         };
     }
 
