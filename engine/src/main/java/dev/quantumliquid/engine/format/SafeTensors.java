@@ -187,6 +187,11 @@ public final class SafeTensors {
                 || !off.get(1).isIntegralNumber()) {
             throw new EngineException(where + ": data_offsets must be [begin, end]");
         }
+        if (!off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
+            // asLong() would silently wrap a value beyond 64 bits into a plausible offset.
+            throw new EngineException(where + ": data_offsets [" + Json.abbreviate(off.get(0)) + ", "
+                    + Json.abbreviate(off.get(1)) + "] out of range of the " + dataLen + "-byte data section");
+        }
         long begin = off.get(0).asLong();
         long end = off.get(1).asLong();
         if (begin < 0 || end < begin || end > dataLen) {

@@ -130,7 +130,9 @@ public final class ModelFiles {
             throw new EngineException(MODEL_JSON + ": missing object 'checksums' (a SHA-256 for every file)");
         }
         List<String> named = new ArrayList<>();
-        named.add(Json.requireText(root, "weights", MODEL_JSON));
+        String weights = Json.requireText(root, "weights", MODEL_JSON);
+        safeChild(dir, weights, "weights"); // blame a bad name on the field that gave it
+        named.add(weights);
         if (Files.exists(dir.resolve(CALIBRATION))) {
             named.add(CALIBRATION);
         }
@@ -153,8 +155,8 @@ public final class ModelFiles {
                 throw new EngineException(f + ": listed in checksums but missing from " + dir);
             }
             if (!got.equalsIgnoreCase(want.asText())) {
-                throw new EngineException(f + ": checksum mismatch: model.json says sha256 " + Json.abbreviate(want.asText())
-                        + ", file has " + got);
+                String said = want.asText().matches("[0-9a-fA-F]{64}") ? want.asText() : Json.abbreviate(want.asText());
+                throw new EngineException(f + ": checksum mismatch: model.json says sha256 " + said + ", file has " + got);
             }
         }
     }
