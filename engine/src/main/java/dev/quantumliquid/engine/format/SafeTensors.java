@@ -34,7 +34,8 @@ public final class SafeTensors {
     /** Most dimensions a tensor may have. */
     public static final int MAX_RANK = 8;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SafeTensors() {
     }
@@ -80,7 +81,7 @@ public final class SafeTensors {
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
             if (f.getKey().equals("__metadata__")) {
                 readMetadata(label, f.getValue(), metadata);
@@ -141,7 +142,7 @@ public final class SafeTensors {
         if (!node.isObject()) {
             throw new EngineException(label + ": __metadata__ must be an object of strings");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> m = it.next();
             if (!m.getValue().isTextual()) {
                 throw new EngineException(label + ": __metadata__ entry '" + m.getKey() + "' must be a string");
@@ -238,7 +239,11 @@ public final class SafeTensors {
         }
         int pad = (8 - h.length % 8) % 8; // align the data section as the reference writer does
         int headerLen = h.length + pad;
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + headerLen + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        long total = 8L + headerLen + offset;
+        if (total > MAX_FILE_BYTES) {
+            throw new EngineException("safetensors: " + total + " bytes to write, more than the limit of " + MAX_FILE_BYTES);
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(headerLen);
         out.put(h);
         for (int i = 0; i < pad; i++) {

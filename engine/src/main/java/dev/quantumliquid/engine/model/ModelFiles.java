@@ -45,7 +45,8 @@ public final class ModelFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ModelFiles() {
     }
@@ -88,6 +89,7 @@ public final class ModelFiles {
             throw new EngineException(MODEL_JSON + ": field 'layers' must be an array of 1.." + MAX_LAYERS + " layers");
         }
         List<Layer> layers = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < ln.size(); i++) {
             JsonNode l = ln.get(i);
             String where = MODEL_JSON + ": layer " + i;
@@ -96,6 +98,9 @@ public final class ModelFiles {
             }
             String lname = Json.requireText(l, "name", where);
             where = where + " '" + Json.abbreviate(lname) + "'";
+            if (!names.add(lname)) {
+                throw new EngineException(where + ": duplicate layer name (layer names must be unique)");
+            }
             String prefix = Json.optText(l, "weights_prefix", where, lname + ".");
             layers.add(LayerFactory.create(new LayerSource(where, lname, l, weights, prefix)));
         }
@@ -208,12 +213,14 @@ public final class ModelFiles {
         ObjectNode sums = root.putObject("checksums");
         try {
             sums.put(wname, sha256(dir.resolve(wname)));
-            if (!calibration.isEmpty()) {
+            if (calibration.isEmpty()) {
+                Files.deleteIfExists(dir.resolve(CALIBRATION)); // a stale one would fail the checksum check
+            } else {
                 SafeTensors.write(dir.resolve(CALIBRATION), calibration, Map.of());
                 sums.put(CALIBRATION, sha256(dir.resolve(CALIBRATION)));
             }
             AtomicFiles.write(dir.resolve(MODEL_JSON), JSON.writeValueAsBytes(root));
-        } catch (JsonProcessingException | NoSuchFileException e) {
+        } catch (IOException e) {
             throw new EngineException(dir + ": cannot write model (" + e.getMessage() + ")", e);
         }
     }

@@ -212,6 +212,35 @@ class ModelFilesTest {
     }
 
     @Test
+    void trailingTextAfterTheJsonObjectIsRefused() throws IOException {
+        written();
+        String json = Files.readString(dir.resolve("model.json"), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("model.json"), json + " {\"name\": \"other\"}", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ModelFiles.load(dir))
+                .isInstanceOf(EngineException.class)
+                .hasMessageStartingWith(dir.resolve("model.json") + ": not valid JSON (");
+    }
+
+    @Test
+    void duplicateLayerNamesAreRefused() {
+        ObjectNode json = TestModels.denseScaleJson();
+        String first = json.get("layers").get(0).get("name").asText();
+        ((ObjectNode) json.get("layers").get(1)).put("name", first);
+        assertThatThrownBy(() -> build(json, TestModels.denseScaleWeights()))
+                .isInstanceOf(EngineException.class)
+                .hasMessage("model.json: layer 1 '" + first + "': duplicate layer name (layer names must be unique)");
+    }
+
+    @Test
+    void rewritingWithoutCalibrationRemovesTheStaleOne() {
+        ModelFiles.write(dir, TestModels.denseScale(), List.of(Tensor.f32("input", new int[] {1, 1, 3}, new float[] {1, 2, 3})));
+        assertThat(dir.resolve(ModelFiles.CALIBRATION)).exists();
+        ModelFiles.write(dir, TestModels.denseScale(), List.of());
+        assertThat(dir.resolve(ModelFiles.CALIBRATION)).doesNotExist();
+        assertThat(ModelFiles.load(dir).outputSize()).isEqualTo(TestModels.denseScale().outputSize());
+    }
+
+    @Test
     void unknownLayerTypeNamesTheLayer() {
         ObjectNode json = TestModels.denseScaleJson();
         ((ObjectNode) json.get("layers").get(1)).put("type", "conv2d");
