@@ -21,10 +21,12 @@ final class VectorGateKernels implements GateKernels {
         }
         DoubleVector u00r = DoubleVector.broadcast(S, u[0]);
         DoubleVector u00i = DoubleVector.broadcast(S, u[1]);
+        DoubleVector n00i = DoubleVector.broadcast(S, -u[1]);
         DoubleVector u01r = DoubleVector.broadcast(S, u[2]);
         DoubleVector u01i = DoubleVector.broadcast(S, u[3]);
         DoubleVector u10r = DoubleVector.broadcast(S, u[4]);
         DoubleVector u10i = DoubleVector.broadcast(S, u[5]);
+        DoubleVector n10i = DoubleVector.broadcast(S, -u[5]);
         DoubleVector u11r = DoubleVector.broadcast(S, u[6]);
         DoubleVector u11i = DoubleVector.broadcast(S, u[7]);
         for (int base = 0; base < len; base += 2 * stride) {
@@ -35,10 +37,10 @@ final class VectorGateKernels implements GateKernels {
                 DoubleVector a0i = DoubleVector.fromArray(S, im, i0);
                 DoubleVector a1r = DoubleVector.fromArray(S, re, i1);
                 DoubleVector a1i = DoubleVector.fromArray(S, im, i1);
-                a0r.mul(u00r).sub(a0i.mul(u00i)).add(a1r.mul(u01r)).sub(a1i.mul(u01i)).intoArray(re, i0);
-                a0i.mul(u00r).add(a0r.mul(u00i)).add(a1i.mul(u01r)).add(a1r.mul(u01i)).intoArray(im, i0);
-                a0r.mul(u10r).sub(a0i.mul(u10i)).add(a1r.mul(u11r)).sub(a1i.mul(u11i)).intoArray(re, i1);
-                a0i.mul(u10r).add(a0r.mul(u10i)).add(a1i.mul(u11r)).add(a1r.mul(u11i)).intoArray(im, i1);
+                a0r.fma(u00r, a1r.fma(u01r, a0i.mul(n00i).sub(a1i.mul(u01i)))).intoArray(re, i0);
+                a0i.fma(u00r, a0r.fma(u00i, a1i.fma(u01r, a1r.mul(u01i)))).intoArray(im, i0);
+                a0r.fma(u10r, a1r.fma(u11r, a0i.mul(n10i).sub(a1i.mul(u11i)))).intoArray(re, i1);
+                a0i.fma(u10r, a0r.fma(u10i, a1i.fma(u11r, a1r.mul(u11i)))).intoArray(im, i1);
             }
         }
     }

@@ -32,7 +32,7 @@ final class PqcTestLayers {
     static LayerSource source(ObjectNode spec, double[] w, double[] b, double[] rot) {
         int inputs = spec.get("input_size").asInt();
         int n = spec.get("n_qubits").asInt();
-        int layers = spec.get("layers").asInt();
+        int layers = rot.length / (3 * n); // from the data, so a spec that disagrees can be refused
         Map<String, Tensor> t = new LinkedHashMap<>();
         t.put("input_proj.weight", Tensor.f64("input_proj.weight", new int[] {n, inputs}, w));
         t.put("input_proj.bias", Tensor.f64("input_proj.bias", new int[] {n}, b));
