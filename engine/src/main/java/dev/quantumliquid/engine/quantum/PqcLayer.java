@@ -63,8 +63,8 @@ public final class PqcLayer implements Layer {
         Json.optChoice(src.json(), "encoding", where, "qlstm_angle", "qlstm_angle");
         Json.optChoice(src.json(), "entangler", where, "cnot_ring", "cnot_ring");
         Json.optChoice(src.json(), "readout", where, "pauli_z", "pauli_z");
-        double p = Json.optDouble(src.json(), "dephasing", where, 0.0, 1.0, 0.0);
-        if (p >= 1.0) {
+        double p = Json.optDouble(src.json(), "dephasing", where, -Double.MAX_VALUE, Double.MAX_VALUE, 0.0);
+        if (!(p >= 0 && p < 1)) {
             throw new EngineException(where + ": field 'dephasing' must be in [0, 1), got " + p);
         }
         if (p > 0 && n > MAX_DEPHASING_QUBITS) {
