@@ -129,6 +129,8 @@ final class CsvSequences {
                 quoted = true;
                 wasQuoted = true;
                 cur.setLength(0);
+            } else if (wasQuoted && Character.isWhitespace(ch)) {
+                continue; // blanks between a closing quote and the comma
             } else if (ch == ',') {
                 cells.add(wasQuoted ? cur.toString() : cur.toString().trim());
                 cur.setLength(0);
