@@ -74,9 +74,8 @@ final class Throughput {
 
     /** Each thread streams its own sequence through its own session until the deadlines pass. */
     private Result stream(double warmupSeconds, double seconds) {
-        long start = System.nanoTime();
-        long warmEnd = start + (long) (warmupSeconds * 1e9);
-        long end = warmEnd + (long) (seconds * 1e9);
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        long timedNanos = (long) (seconds * 1e9);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "qlnn-bench");
             t.setDaemon(true);
@@ -86,7 +85,7 @@ final class Throughput {
             List<Future<Result>> parts = new ArrayList<>();
             for (int w = 0; w < threads; w++) {
                 SplittableRandom rnd = new SplittableRandom(SEED + w);
-                parts.add(pool.submit(() -> streamWorker(gaussian(rnd, steps, model.inputSize()), warmEnd, end)));
+                parts.add(pool.submit(() -> streamWorker(gaussian(rnd, steps, model.inputSize()), warmEnd, timedNanos)));
             }
             long total = 0;
             double rate = 0;
@@ -107,7 +106,8 @@ final class Throughput {
         }
     }
 
-    private Result streamWorker(float[][] xs, long warmEnd, long end) {
+    /** Warms up until warmEnd (shared), then times its own {@code timedNanos} from where its warm-up ended. */
+    private Result streamWorker(float[][] xs, long warmEnd, long timedNanos) {
         Session s = model.newSession();
         float[] y = new float[model.outputSize()]; // [O]
         float sink = 0f;
@@ -120,6 +120,7 @@ final class Throughput {
         }
         long n = 0;
         long t0 = System.nanoTime();
+        long end = t0 + timedNanos;
         long t1;
         do {
             for (int i = 0; i < 64; i++) {
