@@ -1,0 +1,118 @@
+package dev.quantumliquid.cli;
+
+import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.model.ModelFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code qlnn} command line: wires the subcommands and is the one place where exceptions become
+ * exit codes and one-line messages.
+ */
+@Command(name = "qlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Imports, runs, inspects and benchmarks quantum-liquid neural network models.",
+        subcommands = {ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Success. */
+    static final int EXIT_OK = 0;
+    /** An unexpected failure (a bug): one line, the stack trace with --debug or QLNN_DEBUG=1. */
+    static final int EXIT_INTERNAL = 1;
+    /** Refused input: bad usage, a missing or invalid file, a model or input the engine rejects. */
+    static final int EXIT_INVALID = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of unexpected errors (also QLNN_DEBUG=1).")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The configured command line; tests run it in-process with their own out/err writers. */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("qlnn: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help')");
+            err.flush();
+            return EXIT_INVALID;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getErr(), debugWanted(parsed, env)));
+        return cl;
+    }
+
+    private static int handle(Exception ex, PrintWriter err, boolean debug) {
+        if (ex instanceof EngineException || ex instanceof ParameterException) {
+            err.println("qlnn: " + oneLine(ex.getMessage()));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_INVALID;
+        }
+        err.println("qlnn: internal error: " + oneLine(String.valueOf(ex))
+                + (debug ? "" : " (run with --debug for the stack trace)"));
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_INTERNAL;
+    }
+
+    private static boolean debugWanted(ParseResult parsed, Map<String, String> env) {
+        if ("1".equals(env.get("QLNN_DEBUG")) || "true".equalsIgnoreCase(env.get("QLNN_DEBUG"))) {
+            return true;
+        }
+        for (CommandLine c : parsed.asCommandLineList()) {
+            if (c.getParseResult().hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "(no message)" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: one of import-ncps, predict, inspect, bench");
+    }
+
+    /** Version of the build, the model format and the Java runtime. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/qlnn-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {
+                "qlnn " + p.getProperty("version", "(unknown version)"),
+                "model format " + ModelFiles.FORMAT,
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
+            };
+        }
+    }
+}

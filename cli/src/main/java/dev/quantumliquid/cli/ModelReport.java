@@ -1,0 +1,160 @@
+package dev.quantumliquid.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.SynapseCount;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What {@code qlnn inspect} reports about a model, rendered as text or JSON. */
+record ModelReport(String name, String description, int inputFeatures, List<String> outputNames, double sampleRateHz,
+        String energyProfile, List<LayerRow> layers, long parameters, int stateSize, int hiddenSize, int cellSize,
+        int qubits, Optional<SynapseCount> synapses, OpCounts ops, Optional<Energy> energy) {
+
+    static final String NOT_APPLICABLE = "not applicable";
+    static final String ENERGY_UNAVAILABLE = "not available in this build (energy profiles are not wired in yet)";
+
+    /** One layer's row of the table. */
+    record LayerRow(String name, String type, int in, int out, int state, long parameters, int qubits) {
+    }
+
+    /** Energy of one model step and the power it means at the model's sample rate. */
+    record Energy(double microjoulesPerStep, double microwatts) {
+    }
+
+    static ModelReport of(Model m) {
+        List<LayerRow> rows = new ArrayList<>();
+        for (Layer l : m.layers()) {
+            rows.add(new LayerRow(l.name(), l.type(), l.inputSize(), l.outputSize(), l.stateSize(), l.parameterCount(),
+                    l.qubits()));
+        }
+        return new ModelReport(m.name(), m.info().description(), m.inputSize(), m.info().outputNames(),
+                m.info().sampleRateHz(), m.info().energyProfile(), rows, m.parameterCount(), m.stateSize(),
+                m.hiddenSize(), m.cellSize(), m.qubits(), m.synapses(), m.opsPerStep(), energyPerStep(m));
+    }
+
+    /**
+     * ENERGY HOOK: the one place where the energy of a model step is computed. The energy package
+     * (EnergyProfile / EnergyEstimate, spec section 6) is being written on another branch; until it
+     * lands this reports "not available" rather than a made-up number. Wire it in here: load the
+     * profile named by {@code m.info().energyProfile()}, turn {@code m.opsPerStep()} into microjoules
+     * per step, and power = microjoules per step x {@code m.info().sampleRateHz()} (microwatts).
+     */
+    static Optional<Energy> energyPerStep(Model m) {
+        return Optional.empty();
+    }
+
+    String text() {
+        StringBuilder sb = new StringBuilder();
+        line(sb, "model", name);
+        if (!description.isEmpty()) {
+            line(sb, "description", description);
+        }
+        line(sb, "input", inputFeatures + " features");
+        line(sb, "output", outputNames.size() + " (" + String.join(", ", outputNames) + ")");
+        line(sb, "sample rate", fmt(sampleRateHz) + " Hz");
+        sb.append("layers:\n");
+        String[] head = {"name", "type", "in", "out", "state", "parameters", "qubits"};
+        List<String[]> cells = new ArrayList<>();
+        cells.add(head);
+        for (LayerRow r : layers) {
+            cells.add(new String[] {r.name(), r.type(), Integer.toString(r.in()), Integer.toString(r.out()),
+                Integer.toString(r.state()), Long.toString(r.parameters()), Integer.toString(r.qubits())});
+        }
+        int[] w = new int[head.length];
+        for (String[] row : cells) {
+            for (int i = 0; i < row.length; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        for (String[] row : cells) {
+            sb.append(' ');
+            for (int i = 0; i < row.length; i++) {
+                // names and types left-aligned, numbers right-aligned
+                String f = i < 2 ? "%-" + w[i] + "s" : "%" + w[i] + "s";
+                sb.append(' ').append(String.format(Locale.ROOT, f, row[i]));
+            }
+            sb.append('\n');
+        }
+        line(sb, "total parameters", Long.toString(parameters));
+        line(sb, "state size", stateSize + (cellSize > 0 ? " (hidden " + hiddenSize + ", cell " + cellSize + ")" : ""));
+        line(sb, "qubits", Integer.toString(qubits));
+        line(sb, "liquid sparsity", synapses.map(s -> String.format(Locale.ROOT, "%.4f (%d of %d synapses absent)",
+                s.sparsity(), s.possible() - s.present(), s.possible())).orElse(NOT_APPLICABLE));
+        line(sb, "ops per step", String.format(Locale.ROOT,
+                "macs %d, transcendentals %d, divisions %d, amplitude updates %d, total %d",
+                ops.macs(), ops.transcendentals(), ops.divisions(), ops.amplitudeUpdates(), ops.total()));
+        line(sb, "energy per step", energy.map(e -> fmt(e.microjoulesPerStep()) + " uJ (profile " + energyProfile + ")")
+                .orElse(ENERGY_UNAVAILABLE + "; profile " + energyProfile));
+        line(sb, "power at " + fmt(sampleRateHz) + " Hz", energy.map(e -> fmt(e.microwatts()) + " uW")
+                .orElse("not available"));
+        return sb.toString();
+    }
+
+    ObjectNode json() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("name", name);
+        o.put("description", description);
+        o.put("input_features", inputFeatures);
+        ArrayNode outs = o.putArray("output_names");
+        outputNames.forEach(outs::add);
+        o.put("sample_rate_hz", sampleRateHz);
+        o.put("energy_profile", energyProfile);
+        ArrayNode ls = o.putArray("layers");
+        for (LayerRow r : layers) {
+            ObjectNode l = ls.addObject();
+            l.put("name", r.name());
+            l.put("type", r.type());
+            l.put("in", r.in());
+            l.put("out", r.out());
+            l.put("state", r.state());
+            l.put("parameters", r.parameters());
+            l.put("qubits", r.qubits());
+        }
+        o.put("total_parameters", parameters);
+        o.put("state_size", stateSize);
+        o.put("hidden_size", hiddenSize);
+        o.put("cell_size", cellSize);
+        o.put("qubits", qubits);
+        if (synapses.isPresent()) {
+            SynapseCount s = synapses.get();
+            o.put("liquid_sparsity", s.sparsity());
+            o.putObject("synapses").put("possible", s.possible()).put("present", s.present());
+        } else {
+            o.put("liquid_sparsity", NOT_APPLICABLE);
+            o.putNull("synapses");
+        }
+        ObjectNode ops = o.putObject("ops_per_step");
+        ops.put("macs", this.ops.macs());
+        ops.put("transcendentals", this.ops.transcendentals());
+        ops.put("divisions", this.ops.divisions());
+        ops.put("amplitude_updates", this.ops.amplitudeUpdates());
+        ops.put("total", this.ops.total());
+        ObjectNode en = o.putObject("energy");
+        en.put("profile", energyProfile);
+        if (energy.isPresent()) {
+            en.put("uj_per_step", energy.get().microjoulesPerStep());
+            en.put("power_uw", energy.get().microwatts());
+        } else {
+            en.putNull("uj_per_step");
+            en.putNull("power_uw");
+            en.put("note", ENERGY_UNAVAILABLE);
+        }
+        return o;
+    }
+
+    private static void line(StringBuilder sb, String key, String value) {
+        sb.append(String.format(Locale.ROOT, "%-18s %s%n", key + ":", value));
+    }
+
+    private static String fmt(double v) {
+        return Double.toString(v);
+    }
+}

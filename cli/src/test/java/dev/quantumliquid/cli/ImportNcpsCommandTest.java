@@ -1,0 +1,123 @@
+package dev.quantumliquid.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.quantumliquid.engine.format.SafeTensors;
+import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.format.TensorFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ImportNcpsCommandTest {
+    @TempDir
+    Path tmp;
+
+    static Stream<String> ncpsFixtures() throws IOException {
+        try (Stream<Path> s = Files.list(TestModels.FIXTURES.resolve("ncps"))) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    private static Cli.Run importFixture(String name, Path out, String... extra) {
+        Path dir = TestModels.FIXTURES.resolve("ncps").resolve(name);
+        String[] base = {"import-ncps", "--spec", dir.resolve("spec.json").toString(), "--weights",
+            dir.resolve("weights.safetensors").toString(), "--out", out.toString()};
+        String[] args = Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new);
+        return Cli.run(args);
+    }
+
+    @Test
+    void fixturesAreThere() throws IOException {
+        assertThat(ncpsFixtures().toList()).contains("ltc_autoncp_20_28_4", "cfc_default_20_50");
+    }
+
+    @Test
+    void refusesANonEmptyOutFolderWithoutForce() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("m/1"));
+        Files.writeString(out.resolve("notes.txt"), "keep me");
+        Cli.Run r = importFixture("cfc_default_20_50", out);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("qlnn: " + out + ": not empty (use --force to replace the model in it)\n");
+        assertThat(out.resolve("model.json")).doesNotExist();
+
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        assertThat(importFixture("cfc_default_20_50", file).err()).contains("exists and is not a directory");
+    }
+
+    @Test
+    void missingOrBrokenInputsAreOneLine() throws IOException {
+        Cli.Run r = Cli.run("import-ncps", "--spec", tmp.resolve("spec.json").toString(), "--weights",
+                tmp.resolve("w.safetensors").toString(), "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("qlnn: " + tmp.resolve("spec.json") + ": no such file\n");
+
+        Path spec = Files.writeString(tmp.resolve("spec.json"), "{\"class\": ");
+        r = Cli.run("import-ncps", "--spec", spec.toString(), "--weights", tmp.resolve("w.safetensors").toString(),
+                "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains(spec + ": not valid JSON");
+
+        Files.writeString(spec, "{\"class\": \"CfC\", \"input_size\": 2, \"units\": 3}");
+        Path w = Files.write(tmp.resolve("w.safetensors"), new byte[] {1, 2, 3});
+        r = Cli.run("import-ncps", "--spec", spec.toString(), "--weights", w.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(w + ": truncated");
+    }
+
+    @Test
+    void defaultNameComesFromTheFolders() {
+        assertThat(ImportNcpsCommand.defaultName(Path.of("models/demo/3"))).isEqualTo("demo");
+        assertThat(ImportNcpsCommand.defaultName(Path.of("out/demo"))).isEqualTo("demo");
+    }
+
+    /**
+     * import-ncps, then predict the fixture's inputs: f64 within 1e-5 of the expected outputs and
+     * states, f32 within the fixtures' float32 tolerance of 1e-4. Skipped (not failed) while the
+     * engine's ncps layers are not implemented yet; it runs as soon as they land.
+     */
+    @ParameterizedTest
+    @MethodSource("ncpsFixtures")
+    void importedFixturePredictsItsExpectedOutputs(String name) {
+        assumeTrue(TestModels.liquidAvailable(), "ncps layers are not implemented in this engine yet");
+        Path out = tmp.resolve("models").resolve(name).resolve("1");
+        Cli.Run imp = importFixture(name, out);
+        assertThat(imp.code()).as(imp.err()).isZero();
+        assertThat(imp.out()).contains("as model '" + name + "'");
+        Path io = TestModels.FIXTURES.resolve("ncps").resolve(name).resolve("io.safetensors");
+        TensorFile want = SafeTensors.read(io);
+        for (String precision : new String[] {"f64", "f32"}) {
+            double tol = precision.equals("f64") ? 1e-5 : 1e-4;
+            Path result = tmp.resolve(name + "-" + precision + ".safetensors");
+            Cli.Run p = Cli.run("predict", "--model", out.toString(), "--input", io.toString(), "--output",
+                    result.toString(), "--precision", precision);
+            assertThat(p.code()).as(p.err()).isZero();
+            TensorFile got = SafeTensors.read(result);
+            for (String t : new String[] {"output", "final_state", "final_cell"}) {
+                if (!want.has(t)) {
+                    assertThat(got.has(t)).as(t).isEqualTo(false);
+                    continue;
+                }
+                Tensor w = want.require(t);
+                Tensor g = got.require(t);
+                assertThat(g.shape()).as(t).containsExactly(w.shape());
+                for (int i = 0; i < w.size(); i++) {
+                    assertThat(g.get(i)).as("%s %s %s[%d]", name, precision, t, i).isCloseTo(w.get(i), within(tol));
+                }
+            }
+        }
+        Cli.Run again = importFixture(name, out);
+        assertThat(again.code()).isEqualTo(2);
+        Cli.Run forced = importFixture(name, out, "--force", "--name", "renamed");
+        assertThat(forced.code()).as(forced.err()).isZero();
+        assertThat(forced.out()).contains("as model 'renamed'");
+    }
+}
