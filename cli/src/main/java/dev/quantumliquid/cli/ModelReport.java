@@ -3,6 +3,8 @@ package dev.quantumliquid.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.energy.EnergyEstimate;
+import dev.quantumliquid.engine.energy.EnergyProfile;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.Model;
@@ -15,10 +17,9 @@ import java.util.Optional;
 /** What {@code qlnn inspect} reports about a model, rendered as text or JSON. */
 record ModelReport(String name, String description, int inputFeatures, List<String> outputNames, double sampleRateHz,
         String energyProfile, List<LayerRow> layers, long parameters, int stateSize, int hiddenSize, int cellSize,
-        int qubits, Optional<SynapseCount> synapses, OpCounts ops, Optional<Energy> energy) {
+        int qubits, Optional<SynapseCount> synapses, OpCounts ops, Energy energy) {
 
     static final String NOT_APPLICABLE = "not applicable";
-    static final String ENERGY_UNAVAILABLE = "not available in this build (energy profiles are not wired in yet)";
 
     /** One layer's row of the table. */
     record LayerRow(String name, String type, int in, int out, int state, long parameters, int qubits) {
@@ -39,15 +40,10 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
                 m.hiddenSize(), m.cellSize(), m.qubits(), m.synapses(), m.opsPerStep(), energyPerStep(m));
     }
 
-    /**
-     * ENERGY HOOK: the one place where the energy of a model step is computed. The energy package
-     * (EnergyProfile / EnergyEstimate, spec section 6) is being written on another branch; until it
-     * lands this reports "not available" rather than a made-up number. Wire it in here: load the
-     * profile named by {@code m.info().energyProfile()}, turn {@code m.opsPerStep()} into microjoules
-     * per step, and power = microjoules per step x {@code m.info().sampleRateHz()} (microwatts).
-     */
-    static Optional<Energy> energyPerStep(Model m) {
-        return Optional.empty();
+    /** Energy of one step from the model's energy profile (spec section 6); power at the model's sample rate. */
+    static Energy energyPerStep(Model m) {
+        EnergyEstimate e = EnergyEstimate.of(m, EnergyProfile.forModel(m));
+        return new Energy(e.microjoulesPerStep(), e.microwatts());
     }
 
     String text() {
@@ -90,10 +86,8 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
         line(sb, "ops per step", String.format(Locale.ROOT,
                 "macs %d, transcendentals %d, divisions %d, amplitude updates %d, total %d",
                 ops.macs(), ops.transcendentals(), ops.divisions(), ops.amplitudeUpdates(), ops.total()));
-        line(sb, "energy per step", energy.map(e -> fmt(e.microjoulesPerStep()) + " uJ (profile " + energyProfile + ")")
-                .orElse(ENERGY_UNAVAILABLE + "; profile " + energyProfile));
-        line(sb, "power at " + fmt(sampleRateHz) + " Hz", energy.map(e -> fmt(e.microwatts()) + " uW")
-                .orElse("not available"));
+        line(sb, "energy per step", fmt(energy.microjoulesPerStep()) + " uJ (profile " + energyProfile + ")");
+        line(sb, "power at " + fmt(sampleRateHz) + " Hz", fmt(energy.microwatts()) + " uW");
         return sb.toString();
     }
 
@@ -139,14 +133,8 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
         ops.put("total", this.ops.total());
         ObjectNode en = o.putObject("energy");
         en.put("profile", energyProfile);
-        if (energy.isPresent()) {
-            en.put("uj_per_step", energy.get().microjoulesPerStep());
-            en.put("power_uw", energy.get().microwatts());
-        } else {
-            en.putNull("uj_per_step");
-            en.putNull("power_uw");
-            en.put("note", ENERGY_UNAVAILABLE);
-        }
+        en.put("uj_per_step", energy.microjoulesPerStep());
+        en.put("power_uw", energy.microwatts());
         return o;
     }
 

@@ -1,8 +1,11 @@
 package dev.quantumliquid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quantumliquid.engine.energy.EnergyProfile;
+import dev.quantumliquid.engine.energy.OpKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,8 +28,8 @@ class InspectCommandTest {
         assertThat(r.out()).containsPattern("liquid sparsity:\\s+not applicable");
         // MACs: scale 3 + dense 3*4 + dense 4*2 = 23; tanh on 4 outputs
         assertThat(r.out()).containsPattern("ops per step:\\s+macs 23, transcendentals 4, divisions 0, amplitude updates 0");
-        assertThat(r.out()).containsPattern("energy per step:\\s+not available");
-        assertThat(r.out()).doesNotContainPattern("\\d+(\\.\\d+)? uJ");
+        assertThat(r.out()).containsPattern("energy per step:\\s+[0-9.eE-]+ uJ \\(profile cortex-m4f\\)");
+        assertThat(r.out()).containsPattern("power at 50.0 Hz:\\s+[0-9.eE-]+ uW");
     }
 
     @Test
@@ -48,8 +51,12 @@ class InspectCommandTest {
         assertThat(o.get("liquid_sparsity").asText()).isEqualTo("not applicable");
         assertThat(o.get("ops_per_step").get("macs").asLong()).isEqualTo(23);
         assertThat(o.get("ops_per_step").get("total").asLong()).isEqualTo(27);
-        assertThat(o.get("energy").get("uj_per_step").isNull()).isTrue();
-        assertThat(o.get("energy").get("power_uw").isNull()).isTrue();
+        // 23 MACs and 4 tanh, priced with the profile's own figures; power = energy per step x 50 Hz.
+        EnergyProfile p = EnergyProfile.load("cortex-m4f");
+        double cycles = 23 * p.cycles(OpKind.MAC).value() + 4 * p.cycles(OpKind.TRANSCENDENTAL).value();
+        double uj = cycles * p.picojoulesPerCycle().value() * 1e-6;
+        assertThat(o.get("energy").get("uj_per_step").asDouble()).isCloseTo(uj, within(1e-12));
+        assertThat(o.get("energy").get("power_uw").asDouble()).isCloseTo(uj * 50.0, within(1e-10));
     }
 
     @Test
