@@ -53,27 +53,51 @@ final class TestModels {
         return dir;
     }
 
-    /** A folder the {@link #LOADER} turns into a {@link LeakyLayer} model (recurrent, reports coherence). */
+    /** How a stand-in layer behaves besides its arithmetic. */
+    enum Behaviour {
+        /** Plain. */
+        LEAKY,
+        /** Sleeps 300 ms per step (to fill the inference pool). */
+        SLOW,
+        /** Throws an unexpected exception when feature 0 exceeds 100 (an internal error). */
+        EXPLODE
+    }
+
+    /** A recurrent quantum stand-in model (see {@link LeakyLayer}), the default behaviour. */
     static Path writeLeaky(Path repo, String name, long version) {
+        return writeStandIn(repo, name, version, Behaviour.LEAKY);
+    }
+
+    /** A folder the {@link #LOADER} turns into a {@link LeakyLayer} model (recurrent, reports coherence). */
+    static Path writeStandIn(Path repo, String name, long version, Behaviour b) {
         Path dir = repo.resolve(name).resolve(Long.toString(version));
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(LEAKY_MARKER), "stand-in for a liquid + quantum model\n");
+            Files.writeString(dir.resolve(LEAKY_MARKER), b.name());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return dir;
     }
 
-    /** ModelFiles.load, except for folders marked as the stand-in recurrent model. */
-    static final ModelLoader LOADER = dir -> Files.exists(dir.resolve(LEAKY_MARKER)) ? leaky(dir.getParent().getFileName().toString())
-            : ModelFiles.load(dir);
+    /** ModelFiles.load, except for folders marked as a stand-in model. */
+    static final ModelLoader LOADER = dir -> {
+        Path marker = dir.resolve(LEAKY_MARKER);
+        if (!Files.exists(marker)) {
+            return ModelFiles.load(dir);
+        }
+        try {
+            return leaky(dir.getParent().getFileName().toString(), Behaviour.valueOf(Files.readString(marker).strip()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    };
 
-    static Model leaky(String name) {
+    static Model leaky(String name, Behaviour b) {
         ObjectNode json = JsonNodeFactory.instance.objectNode().put("name", name);
         ModelInfo info = new ModelInfo(name, "stand-in recurrent quantum model", FEATURES, List.of("h0", "h1", "h2"), 10.0,
                 "cortex-m4f", json);
-        return new Model(info, List.of(new LeakyLayer(FEATURES)));
+        return new Model(info, List.of(new LeakyLayer(FEATURES, b)));
     }
 
     /**
@@ -83,9 +107,11 @@ final class TestModels {
      */
     static final class LeakyLayer implements Layer {
         private final int n;
+        private final Behaviour behaviour;
 
-        LeakyLayer(int n) {
+        LeakyLayer(int n, Behaviour behaviour) {
             this.n = n;
+            this.behaviour = behaviour;
         }
 
         @Override
@@ -125,6 +151,15 @@ final class TestModels {
 
         @Override
         public float step(float[] x, float[] y, float[] state, int off, float dt, Workspace ws) {
+            if (behaviour == Behaviour.SLOW) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (behaviour == Behaviour.EXPLODE && x[0] > 100) {
+                throw new IllegalStateException("stand-in failure with a secret detail");
+            }
             for (int i = 0; i < n; i++) {
                 state[off + i] = 0.5f * state[off + i] + 0.5f * dt * x[i];
                 y[i] = state[off + i];
