@@ -80,8 +80,17 @@ public final class QlnnServer implements AutoCloseable {
                     .port(config.port())
                     .shutdownHook(false)
                     .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle))
-                    .build()
-                    .start();
+                    .build();
+            String failure = "";
+            try {
+                web.start();
+            } catch (RuntimeException e) {
+                failure = " (" + rootMessage(e) + ")";
+            }
+            if (!web.isRunning() || web.port() < 0) { // Helidon logs a failed bind and reports it this way
+                throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
+                        + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
+            }
             repository.startPolling(config.pollInterval());
             LOG.info("quantum-liquid server listening on {}:{} (repository {}, {} model(s) ready: {}) after {} ms",
                     config.host(), web.port(), config.modelRepository().toAbsolutePath(), repository.readyModels().size(),
@@ -107,6 +116,14 @@ public final class QlnnServer implements AutoCloseable {
         if (config.enableMetrics()) {
             r.register(new MetricsService(metrics.registry()));
         }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
     private static String version() {

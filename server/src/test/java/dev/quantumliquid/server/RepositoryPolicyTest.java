@@ -1,6 +1,7 @@
 package dev.quantumliquid.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.TestServer.Response;
@@ -78,6 +79,15 @@ class RepositoryPolicyTest {
             TestModels.writeDense(repo, "late", 1, 0f);
             assertThat(s.post("/v2/repository/models/late/load", "").status()).isEqualTo(200);
             assertThat(s.get("/ready").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aPortInUseStopsStartUpNamingTheVariable() {
+        try (TestServer first = TestServer.start(repo, Map.of())) {
+            assertThatThrownBy(() -> TestServer.start(repo, Map.of("QLNN_PORT", Integer.toString(first.server.port()))))
+                    .isInstanceOfSatisfying(ServerException.class, e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.CONFIG))
+                    .hasMessageStartingWith("QLNN_PORT: cannot listen on 127.0.0.1:" + first.server.port());
         }
     }
 

@@ -222,7 +222,7 @@ class ServerHttpTest {
 
         String body = Bodies.infer(Bodies.input(1, 1, 3, 0f)).toString();
         assertThat(s.post("/v2/repository/models/spare/unload", "").status()).isEqualTo(200);
-        assertError(s.post("/v2/models/spare/infer", body), 404, "unknown model");
+        assertError(s.post("/v2/models/spare/infer", body), 404, "model 'spare' is unloaded");
         assertThat(s.post("/v2/repository/index", "").body()).contains("\"name\":\"spare\",\"state\":\"UNAVAILABLE\",\"reason\":\"unloaded\"");
         assertError(s.post("/v2/repository/models/spare/unload", ""), 404, "not loaded");
         assertThat(s.post("/v2/repository/models/spare/load", "").status()).isEqualTo(200);

@@ -63,7 +63,9 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
             case NotFoundException e -> {
                 kind = Kind.NOT_FOUND;
                 status = Status.NOT_FOUND_404;
-                message = "no endpoint " + req.prologue().method().text() + " " + req.path().path();
+                String path = req.path().path();
+                message = "no endpoint " + req.prologue().method().text() + " "
+                        + (path.length() > 100 ? path.substring(0, 100) + "..." : path);
             }
             case HttpException e when e.status().code() < 500 -> {
                 kind = e.status().code() == 413 ? Kind.TOO_LARGE : Kind.BAD_REQUEST;

@@ -183,8 +183,12 @@ public final class ModelRepository implements AutoCloseable {
      */
     public ServedModel resolve(String name, OptionalLong version) {
         Slot s = models.get(name);
-        if (s == null || s.unloaded()) {
+        if (s == null) {
             throw ServerException.notFound("unknown model '" + Names.abbreviate(name) + "'");
+        }
+        if (s.unloaded()) {
+            throw ServerException.notFound("model '" + name + "' is unloaded (POST /v2/repository/models/" + name
+                    + "/load serves it again)");
         }
         if (version.isPresent()) {
             Entry e = s.versions().get(version.getAsLong());
