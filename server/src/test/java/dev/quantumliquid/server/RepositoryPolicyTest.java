@@ -92,6 +92,28 @@ class RepositoryPolicyTest {
     }
 
     @Test
+    void stoppingDrainsReadinessWhileStillAnswering() throws Exception {
+        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestServer s = TestServer.start(repo, Map.of("QLNN_DRAIN_S", "1.5"));
+        assertThat(s.get("/ready").status()).isEqualTo(200);
+        Thread stopper = Thread.ofVirtual().start(s::close);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            Response r = s.get("/ready");
+            while (r.status() == 200 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                r = s.get("/ready");
+            }
+            assertError(r, 503, "draining");
+            assertError(s.get("/v2/health/ready"), 503, "draining");
+            assertThat(s.get("/v2/health/live").status()).isEqualTo(200);
+            assertThat(s.post("/inference", "{\"input\":[1,2,3]}").status()).isEqualTo(200);
+        } finally {
+            stopper.join();
+        }
+    }
+
+    @Test
     void enableMetricsFalseRemovesTheEndpoint() {
         TestModels.writeDense(repo, "dense", 1, 0f);
         try (TestServer s = TestServer.start(repo, Map.of("ENABLE_METRICS", "false"))) {

@@ -28,7 +28,7 @@ class ServerHttpTest {
         TestModels.writeDense(repo, "spare", 1, 0.1f);
         TestModels.writeLeaky(repo, "leaky", 1);
         dense = ModelFiles.load(dir);
-        s = TestServer.start(repo, Map.of("QLNN_MAX_BODY_BYTES", "4096", "QLNN_MAX_BATCH", "4"));
+        s = TestServer.start(repo, Map.of("QLNN_MAX_BODY_BYTES", "4096", "QLNN_MAX_BATCH", "4", "QLNN_MAX_SEQUENCE_LENGTH", "50"));
     }
 
     @AfterAll
@@ -137,6 +137,7 @@ class ServerHttpTest {
         assertError(s.post(p, "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,2,3]},"
                 + "{\"name\":\"timespans\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[0]}]}"), 400, "timespans");
         assertError(s.post(p, Bodies.infer(Bodies.input(5, 1, 3, 0f))), 400, "QLNN_MAX_BATCH");
+        assertError(s.post(p, Bodies.infer(Bodies.input(1, 51, 3, 0f))), 400, "QLNN_MAX_SEQUENCE_LENGTH");
         assertError(s.post(p, "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,2,3]}],"
                 + "\"parameters\":{\"state\":\"AAAA\"}}"), 400, "state");
         assertError(s.post("/inference", "{\"model\":\"dense\",\"input\":[1,2]}"), 400, "takes 3");
