@@ -1,0 +1,93 @@
+package dev.quantumliquid.cli;
+
+import dev.quantumliquid.server.Config;
+import dev.quantumliquid.server.QlnnServer;
+import dev.quantumliquid.server.ServerException;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code qlnn serve}: runs the inference service until stopped (SIGTERM/SIGINT drain, then stop).
+ * Settings come from the environment (docs/SERVER.md lists them); flags override it.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics).")
+public final class ServeCommand implements Callable<Integer> {
+    /** Exit status for a setting the server refuses (same as every other user error of qlnn). */
+    static final int USER_ERROR = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model-repository", paramLabel = "DIR", description = "model repository (QLNN_MODEL_REPOSITORY, default models)")
+    private String repository;
+
+    @Option(names = "--port", paramLabel = "N", description = "port (QLNN_PORT, default 8080; 0 picks a free one)")
+    private String port;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on (QLNN_HOST, default 0.0.0.0)")
+    private String host;
+
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", description = "repository scan interval (QLNN_POLL_INTERVAL_S, default 5, 0 disables)")
+    private String pollInterval;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "LOG_LEVEL (default INFO)")
+    private String logLevel;
+
+    private final Map<String, String> environment;
+
+    public ServeCommand() {
+        this(System.getenv());
+    }
+
+    ServeCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, String> settings = new HashMap<>(environment);
+        put(settings, "QLNN_MODEL_REPOSITORY", repository);
+        put(settings, "QLNN_PORT", port);
+        put(settings, "QLNN_HOST", host);
+        put(settings, "QLNN_POLL_INTERVAL_S", pollInterval);
+        put(settings, "LOG_LEVEL", logLevel);
+        QlnnServer server;
+        try {
+            server = QlnnServer.start(Config.fromEnvironment(settings));
+        } catch (ServerException e) {
+            if (e.kind() != ServerException.Kind.CONFIG) {
+                throw e;
+            }
+            err.println("qlnn serve: " + e.getMessage());
+            err.flush();
+            return USER_ERROR;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            stopped.countDown();
+        }, "qlnn-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        }
+        return 0;
+    }
+
+    private static void put(Map<String, String> m, String variable, String flag) {
+        if (flag != null) {
+            m.put(variable, flag);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.quantumliquid.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+    private static String[] run(Map<String, String> env, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new ServeCommand(env));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new String[] {Integer.toString(code), err.toString()};
+    }
+
+    @Test
+    void anInvalidVariableStopsStartUpWithOneLineNamingIt() {
+        String[] r = run(Map.of("QUANTUM_COHERENCE_THRESHOLD", "high"));
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1].strip()).doesNotContain("\n").contains("QUANTUM_COHERENCE_THRESHOLD").contains("high");
+    }
+
+    @Test
+    void aFlagOverridesTheEnvironmentAndIsValidatedTheSameWay() {
+        String[] r = run(Map.of("QLNN_PORT", "8080"), "--port", "70000");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("QLNN_PORT").contains("70000");
+    }
+
+    @Test
+    void aMissingRepositoryStopsStartUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] r = run(Map.of("LOG_LEVEL", "ERROR"), "--model-repository", dir.resolve("absent").toString(), "--port", "0");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("QLNN_MODEL_REPOSITORY").contains("does not exist");
+    }
+}

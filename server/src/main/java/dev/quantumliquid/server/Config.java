@@ -1,0 +1,281 @@
+package dev.quantumliquid.server;
+
+import dev.quantumliquid.server.ServerException.Kind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the server, read once from the environment (and command-line flags, which
+ * override it) and passed through constructors. An invalid value stops start-up with one line
+ * naming the variable, the accepted range and the value given.
+ *
+ * @param coherenceThreshold QUANTUM_COHERENCE_THRESHOLD: steps below it are flagged low_coherence
+ * @param liquidSparsity LIQUID_SPARSITY: target sparsity of wired liquid layers at load
+ * @param energyBudgetMicrowatts ENERGY_BUDGET_UW: a model estimated above it is not served (enforce)
+ * @param energyPolicy QLNN_ENERGY_POLICY
+ * @param logLevel LOG_LEVEL
+ * @param enableMetrics ENABLE_METRICS: false removes /metrics
+ * @param host QLNN_HOST: address to bind
+ * @param port QLNN_PORT: 0 picks a free port
+ * @param modelRepository QLNN_MODEL_REPOSITORY
+ * @param pollInterval QLNN_POLL_INTERVAL_S: zero disables polling
+ * @param cacheSize QLNN_CACHE_SIZE: zero disables the result cache
+ * @param maxBatch QLNN_MAX_BATCH
+ * @param maxSequenceLength QLNN_MAX_SEQUENCE_LENGTH: steps per request
+ * @param maxInflight QLNN_MAX_INFLIGHT: inference requests running or queued; beyond it 503
+ * @param workers QLNN_WORKERS: threads of the inference pool
+ * @param maxSessions QLNN_MAX_SESSIONS: server-held sequences open at once
+ * @param sessionIdle QLNN_SESSION_IDLE_S: a sequence unused this long is dropped
+ * @param stateKeyFile QLNN_STATE_KEY_FILE: HMAC key of state tokens, shared by replicas
+ * @param maxBodyBytes QLNN_MAX_BODY_BYTES: larger request bodies get 413
+ * @param drain QLNN_DRAIN_S: on shutdown, how long readiness answers 503 before the listener closes
+ */
+public record Config(
+        double coherenceThreshold,
+        double liquidSparsity,
+        double energyBudgetMicrowatts,
+        EnergyPolicy energyPolicy,
+        String logLevel,
+        boolean enableMetrics,
+        String host,
+        int port,
+        Path modelRepository,
+        Duration pollInterval,
+        int cacheSize,
+        int maxBatch,
+        int maxSequenceLength,
+        int maxInflight,
+        int workers,
+        int maxSessions,
+        Duration sessionIdle,
+        Optional<Path> stateKeyFile,
+        long maxBodyBytes,
+        Duration drain) {
+
+    /** One documented setting: its variable, default and meaning (docs/SERVER.md mirrors this list). */
+    public record Setting(String variable, String defaultValue, String meaning) {
+    }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]{1,255}");
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("QUANTUM_COHERENCE_THRESHOLD", "0.6", "steps and requests whose coherence is below it are flagged low_coherence and counted; /health is degraded while a model's rolling mean is below it (0..1)"),
+            new Setting("LIQUID_SPARSITY", "0.4", "target sparsity of wired liquid layers, pruned to it at load (0..1)"),
+            new Setting("ENERGY_BUDGET_UW", "50.0", "a model whose estimated power exceeds it (microwatts) is not served under the enforce policy"),
+            new Setting("QLNN_ENERGY_POLICY", "enforce", "enforce | warn: warn serves an over-budget model anyway and says so"),
+            new Setting("LOG_LEVEL", "INFO", "TRACE | DEBUG | INFO | WARN | ERROR | OFF (JSON log lines on stdout)"),
+            new Setting("ENABLE_METRICS", "true", "true | false: false removes GET /metrics"),
+            new Setting("QLNN_HOST", "0.0.0.0", "address to listen on"),
+            new Setting("QLNN_PORT", "8080", "port to listen on (0 picks a free one)"),
+            new Setting("QLNN_MODEL_REPOSITORY", "models", "model repository folder: <repo>/<model>/<version>/model.json"),
+            new Setting("QLNN_POLL_INTERVAL_S", "5", "seconds between repository scans for new, changed or removed versions (0 disables)"),
+            new Setting("QLNN_CACHE_SIZE", "1000", "entries of the LRU result cache (0 disables it)"),
+            new Setting("QLNN_MAX_BATCH", "32", "most sequences in one request"),
+            new Setting("QLNN_MAX_SEQUENCE_LENGTH", "4096", "most steps per sequence in one request"),
+            new Setting("QLNN_MAX_INFLIGHT", "64", "inference requests running or waiting for a worker; beyond it 503 with Retry-After"),
+            new Setting("QLNN_WORKERS", "number of cores", "threads of the inference pool"),
+            new Setting("QLNN_MAX_SESSIONS", "1024", "server-held sequences (sequence_id) open at once; a new one beyond it gets 503"),
+            new Setting("QLNN_SESSION_IDLE_S", "300", "a server-held sequence unused this many seconds is dropped"),
+            new Setting("QLNN_STATE_KEY_FILE", "(none)", "file with the HMAC-SHA256 key (at least 32 bytes) signing state tokens; replicas sharing it continue each other's sequences. Without it a random per-process key is used (logged as a warning)"),
+            new Setting("QLNN_MAX_BODY_BYTES", "8388608", "largest request body; larger gets 413"),
+            new Setting("QLNN_DRAIN_S", "5", "on shutdown, seconds during which readiness answers 503 before the listener closes"));
+
+    /** The defaults: what an empty environment gives. */
+    public static Config defaults() {
+        return fromEnvironment(Map.of());
+    }
+
+    /**
+     * Reads every setting from {@code env} (typically {@code System.getenv()} with command-line
+     * flags laid over it); variables not listed in {@link #SETTINGS} are ignored.
+     */
+    public static Config fromEnvironment(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Config c = new Config(
+                r.decimal("QUANTUM_COHERENCE_THRESHOLD", 0.0, 1.0),
+                r.decimal("LIQUID_SPARSITY", 0.0, 1.0),
+                r.decimal("ENERGY_BUDGET_UW", Double.MIN_VALUE, 1e12),
+                EnergyPolicy.valueOf(r.choice("QLNN_ENERGY_POLICY", "enforce", "warn").toUpperCase(Locale.ROOT)),
+                r.logLevel("LOG_LEVEL"),
+                Boolean.parseBoolean(r.choice("ENABLE_METRICS", "true", "false")),
+                r.host("QLNN_HOST"),
+                (int) r.integer("QLNN_PORT", 0, 65535),
+                r.path("QLNN_MODEL_REPOSITORY"),
+                r.seconds("QLNN_POLL_INTERVAL_S", 0),
+                (int) r.integer("QLNN_CACHE_SIZE", 0, 10_000_000),
+                (int) r.integer("QLNN_MAX_BATCH", 1, 1_000_000),
+                (int) r.integer("QLNN_MAX_SEQUENCE_LENGTH", 1, 100_000_000),
+                (int) r.integer("QLNN_MAX_INFLIGHT", 1, 1_000_000),
+                (int) r.integer("QLNN_WORKERS", 1, 4096),
+                (int) r.integer("QLNN_MAX_SESSIONS", 0, 10_000_000),
+                r.seconds("QLNN_SESSION_IDLE_S", 1),
+                r.optionalPath("QLNN_STATE_KEY_FILE"),
+                r.integer("QLNN_MAX_BODY_BYTES", 1024, 1L << 31),
+                r.seconds("QLNN_DRAIN_S", 0));
+        return c;
+    }
+
+    /** A copy with some variables replaced (as flags would), validated the same way. */
+    public Config with(Map<String, String> overrides) {
+        Map<String, String> env = new LinkedHashMap<>(asEnvironment());
+        env.putAll(overrides);
+        return fromEnvironment(env);
+    }
+
+    /** This configuration written back as variables (round-trips through {@link #fromEnvironment}). */
+    public Map<String, String> asEnvironment() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("QUANTUM_COHERENCE_THRESHOLD", Double.toString(coherenceThreshold));
+        m.put("LIQUID_SPARSITY", Double.toString(liquidSparsity));
+        m.put("ENERGY_BUDGET_UW", Double.toString(energyBudgetMicrowatts));
+        m.put("QLNN_ENERGY_POLICY", energyPolicy.name().toLowerCase(Locale.ROOT));
+        m.put("LOG_LEVEL", logLevel);
+        m.put("ENABLE_METRICS", Boolean.toString(enableMetrics));
+        m.put("QLNN_HOST", host);
+        m.put("QLNN_PORT", Integer.toString(port));
+        m.put("QLNN_MODEL_REPOSITORY", modelRepository.toString());
+        m.put("QLNN_POLL_INTERVAL_S", seconds(pollInterval));
+        m.put("QLNN_CACHE_SIZE", Integer.toString(cacheSize));
+        m.put("QLNN_MAX_BATCH", Integer.toString(maxBatch));
+        m.put("QLNN_MAX_SEQUENCE_LENGTH", Integer.toString(maxSequenceLength));
+        m.put("QLNN_MAX_INFLIGHT", Integer.toString(maxInflight));
+        m.put("QLNN_WORKERS", Integer.toString(workers));
+        m.put("QLNN_MAX_SESSIONS", Integer.toString(maxSessions));
+        m.put("QLNN_SESSION_IDLE_S", seconds(sessionIdle));
+        stateKeyFile.ifPresent(p -> m.put("QLNN_STATE_KEY_FILE", p.toString()));
+        m.put("QLNN_MAX_BODY_BYTES", Long.toString(maxBodyBytes));
+        m.put("QLNN_DRAIN_S", seconds(drain));
+        return m;
+    }
+
+    private static String seconds(Duration d) {
+        return Double.toString(d.toNanos() / 1e9);
+    }
+
+    /** Parses variables, each against its documented default. */
+    private static final class Reader {
+        private final Map<String, String> env;
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        private String raw(String name) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                return defaultOf(name);
+            }
+            return v.strip();
+        }
+
+        private static String defaultOf(String name) {
+            if (name.equals("QLNN_WORKERS")) {
+                return Integer.toString(CORES);
+            }
+            for (Setting s : SETTINGS) {
+                if (s.variable().equals(name)) {
+                    return s.defaultValue().equals("(none)") ? "" : s.defaultValue();
+                }
+            }
+            throw new IllegalArgumentException("undocumented setting " + name);
+        }
+
+        private static ServerException invalid(String name, String expected, String got) {
+            String shown = got.length() > 60 ? got.substring(0, 60) + "..." : got;
+            return new ServerException(Kind.CONFIG, name + ": must be " + expected + ", got '" + shown + "'");
+        }
+
+        double decimal(String name, double min, double max) {
+            String v = raw(name);
+            String expected = "a number in [" + (min == Double.MIN_VALUE ? "above 0" : fmt(min)) + ", " + fmt(max) + "]";
+            try {
+                double d = Double.parseDouble(v);
+                if (!Double.isFinite(d) || d < min || d > max) {
+                    throw invalid(name, expected, v);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw invalid(name, expected, v);
+            }
+        }
+
+        private static String fmt(double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+
+        long integer(String name, long min, long max) {
+            String v = raw(name);
+            try {
+                long n = Long.parseLong(v);
+                if (n < min || n > max) {
+                    throw invalid(name, "an integer in [" + min + ", " + max + "]", v);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw invalid(name, "an integer in [" + min + ", " + max + "]", v);
+            }
+        }
+
+        Duration seconds(String name, double min) {
+            String v = raw(name);
+            String expected = "a number of seconds in [" + fmt(min) + ", 86400]";
+            try {
+                double d = Double.parseDouble(v);
+                if (!Double.isFinite(d) || d < min || d > 86400) {
+                    throw invalid(name, expected, v);
+                }
+                return Duration.ofNanos(Math.round(d * 1e9));
+            } catch (NumberFormatException e) {
+                throw invalid(name, expected, v);
+            }
+        }
+
+        String choice(String name, String... options) {
+            String v = raw(name).toLowerCase(Locale.ROOT);
+            for (String o : options) {
+                if (o.equals(v)) {
+                    return o;
+                }
+            }
+            throw invalid(name, "one of " + String.join(", ", options), raw(name));
+        }
+
+        String logLevel(String name) {
+            String v = raw(name).toUpperCase(Locale.ROOT);
+            if (!LEVELS.contains(v)) {
+                throw invalid(name, "one of TRACE, DEBUG, INFO, WARN, ERROR, OFF", raw(name));
+            }
+            return v;
+        }
+
+        String host(String name) {
+            String v = raw(name);
+            if (!HOST.matcher(v).matches()) {
+                throw invalid(name, "a host name or IP address", v);
+            }
+            return v;
+        }
+
+        Path path(String name) {
+            String v = raw(name);
+            if (v.indexOf('\0') >= 0) {
+                throw invalid(name, "a path", v);
+            }
+            return Path.of(v);
+        }
+
+        Optional<Path> optionalPath(String name) {
+            String v = raw(name);
+            return v.isEmpty() ? Optional.empty() : Optional.of(path(name));
+        }
+    }
+}

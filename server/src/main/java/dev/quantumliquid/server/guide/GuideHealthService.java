@@ -1,0 +1,106 @@
+package dev.quantumliquid.server.guide;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.server.Lifecycle;
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.http.JsonIo;
+import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.inference.CoherenceTracker;
+import dev.quantumliquid.server.repository.ModelRepository;
+import dev.quantumliquid.server.repository.VersionStatus;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The deployment guide's {@code GET /health} (always 200 while the process runs; status healthy or
+ * degraded, with the reasons) and {@code GET /ready} (200 once a model is ready and the server is
+ * not draining, else 503).
+ */
+public final class GuideHealthService implements HttpService {
+    private final JsonIo json;
+    private final ModelRepository repository;
+    private final CoherenceTracker coherence;
+    private final Lifecycle lifecycle;
+    private final double threshold;
+
+    public GuideHealthService(JsonIo json, ModelRepository repository, CoherenceTracker coherence, Lifecycle lifecycle,
+            double threshold) {
+        this.json = json;
+        this.repository = repository;
+        this.coherence = coherence;
+        this.lifecycle = lifecycle;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/health", this::health).get("/ready", this::ready);
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        RequestTags.of(req).endpoint("health");
+        List<String> reasons = new ArrayList<>();
+        Map<String, Double> means = coherence.means();
+        List<VersionStatus> index = repository.index();
+        ObjectNode out = json.object();
+        ArrayNode models = json.object().arrayNode();
+        for (VersionStatus v : index) {
+            ObjectNode m = models.addObject().put("name", v.name()).put("version", Long.toString(v.version()))
+                    .put("state", v.state().name());
+            if (!v.reason().isEmpty()) {
+                m.put("reason", v.reason());
+            }
+            if (v.state() == VersionStatus.State.UNAVAILABLE) {
+                reasons.add(v.name() + " version " + v.version() + " is unavailable: " + v.reason());
+            }
+        }
+        if (!repository.anyReady()) {
+            reasons.add("no model is ready");
+        }
+        for (var e : means.entrySet()) {
+            if (e.getValue() < threshold) {
+                reasons.add(String.format(Locale.ROOT, "%s: rolling coherence %.3f is below QUANTUM_COHERENCE_THRESHOLD %.3f",
+                        e.getKey(), e.getValue(), threshold));
+            }
+        }
+        if (lifecycle.draining()) {
+            reasons.add("draining (shutting down)");
+        }
+        out.put("status", reasons.isEmpty() ? "healthy" : "degraded");
+        if (means.isEmpty()) {
+            out.putNull("quantum_coherence");
+        } else {
+            out.put("quantum_coherence", means.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+        }
+        out.put("coherence_threshold", threshold);
+        ObjectNode perModel = out.putObject("coherence_by_model");
+        means.forEach(perModel::put);
+        out.set("models", models);
+        ArrayNode r = out.putArray("reasons");
+        reasons.forEach(r::add);
+        out.put("uptime_s", lifecycle.uptime().toMillis() / 1000.0);
+        json.send(res, out);
+    }
+
+    private void ready(ServerRequest req, ServerResponse res) {
+        RequestTags.of(req).endpoint("ready");
+        if (lifecycle.draining()) {
+            throw new ServerException(Kind.NOT_READY, "server is draining (shutting down)");
+        }
+        if (!repository.anyReady()) {
+            throw new ServerException(Kind.NOT_READY, "no model is ready");
+        }
+        ObjectNode out = json.object().put("ready", true);
+        ArrayNode m = out.putArray("models");
+        repository.readyModels().forEach(m::add);
+        json.send(res, out);
+    }
+}

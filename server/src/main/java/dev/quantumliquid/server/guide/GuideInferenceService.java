@@ -1,0 +1,150 @@
+package dev.quantumliquid.server.guide;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.http.JsonIo;
+import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.inference.Inference;
+import dev.quantumliquid.server.inference.InferenceRequest;
+import dev.quantumliquid.server.inference.InferenceResult;
+import dev.quantumliquid.server.inference.StateSource;
+import dev.quantumliquid.server.repository.ModelRepository;
+import dev.quantumliquid.server.repository.Names;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The deployment guide's {@code POST /inference}: {@code {"input": [...]}} is one step,
+ * {@code {"inputs": [[...], ...]}} a sequence; optional {@code model} (required when several are
+ * served), {@code version}, {@code state} (a continuation token) and {@code timespans}.
+ */
+public final class GuideInferenceService implements HttpService {
+    private final JsonIo json;
+    private final ModelRepository repository;
+    private final Inference inference;
+
+    public GuideInferenceService(JsonIo json, ModelRepository repository, Inference inference) {
+        this.json = json;
+        this.repository = repository;
+        this.inference = inference;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/inference", this::infer);
+    }
+
+    private void infer(ServerRequest req, ServerResponse res) {
+        RequestTags tags = RequestTags.of(req).endpoint("inference");
+        ObjectNode body = json.readObject(req);
+        boolean single = body.has("input");
+        if (single == body.has("inputs")) {
+            throw ServerException.badRequest("body: give either 'input' (one step) or 'inputs' (a sequence of steps)");
+        }
+        float[][] steps = single ? new float[][] {vector(body.get("input"), "input")} : matrix(body.get("inputs"), "inputs");
+        float[][] dt = new float[0][];
+        JsonNode ts = body.get("timespans");
+        if (ts != null && !ts.isNull()) {
+            float[] row = ts.isNumber() ? vector(json.object().arrayNode().add(ts), "timespans") : vector(ts, "timespans");
+            dt = new float[][] {row};
+        }
+        String model = model(body);
+        OptionalLong version = OptionalLong.empty();
+        JsonNode v = body.get("version");
+        if (v != null && !v.isNull()) {
+            version = OptionalLong.of(Names.requireVersion(model, v.isIntegralNumber() ? v.asText() : text(v, "version")));
+        }
+        StateSource state = StateSource.fresh();
+        JsonNode st = body.get("state");
+        if (st != null && !st.isNull()) {
+            state = new StateSource.Token(text(st, "state"));
+        }
+        Inference.Prepared p = inference.prepare(new InferenceRequest(model, version, new float[][][] {steps}, dt, state));
+        tags.model(p.served().name(), p.served().version());
+        InferenceResult r = inference.run(p);
+
+        ObjectNode out = json.object();
+        float[][] y = r.output()[0];
+        if (single) {
+            floats(out.putArray("output"), y[0]);
+        } else {
+            ArrayNode rows = out.putArray("output");
+            for (float[] step : y) {
+                floats(rows.addArray(), step);
+            }
+        }
+        r.coherenceMean().ifPresentOrElse(c -> out.put("quantum_coherence", c), () -> out.putNull("quantum_coherence"));
+        out.put("low_coherence", r.lowCoherence());
+        out.put("inference_time_ms", r.inferenceMillis());
+        out.put("cache_hit", r.cacheHit());
+        out.put("model", r.model());
+        out.put("version", Long.toString(r.version()));
+        r.state().ifPresentOrElse(s -> out.put("state", s), () -> out.putNull("state"));
+        out.put("steps", r.steps());
+        json.send(res, out);
+    }
+
+    /** The named model, else the only one served; 400 when it is ambiguous. */
+    private String model(ObjectNode body) {
+        JsonNode m = body.get("model");
+        if (m != null && !m.isNull()) {
+            return Names.requireName("model", text(m, "model"));
+        }
+        List<String> ready = repository.readyModels();
+        if (ready.size() == 1) {
+            return ready.get(0);
+        }
+        if (ready.isEmpty()) {
+            throw new ServerException(ServerException.Kind.NOT_READY, "no model is ready");
+        }
+        throw ServerException.badRequest("model: required when several models are served (" + String.join(", ", ready) + ")");
+    }
+
+    private static void floats(ArrayNode a, float[] v) {
+        for (float f : v) {
+            a.add(f);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        if (!n.isTextual()) {
+            throw ServerException.badRequest(field + ": must be a string");
+        }
+        return n.asText();
+    }
+
+    private static float[] vector(JsonNode n, String field) {
+        if (n == null || !n.isArray() || n.isEmpty()) {
+            throw ServerException.badRequest(field + ": must be a non-empty array of numbers");
+        }
+        float[] v = new float[n.size()];
+        for (int i = 0; i < v.length; i++) {
+            JsonNode e = n.get(i);
+            if (!e.isNumber()) {
+                throw ServerException.badRequest(field + "[" + i + "]: must be a number");
+            }
+            v[i] = (float) e.doubleValue();
+            if (!Float.isFinite(v[i])) {
+                throw ServerException.badRequest(field + "[" + i + "]: is not a finite float32");
+            }
+        }
+        return v;
+    }
+
+    private static float[][] matrix(JsonNode n, String field) {
+        if (n == null || !n.isArray() || n.isEmpty()) {
+            throw ServerException.badRequest(field + ": must be a non-empty array of steps (arrays of numbers)");
+        }
+        float[][] m = new float[n.size()][];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = vector(n.get(i), field + "[" + i + "]");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.quantumliquid.server.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.ServerException.Kind;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reading and writing JSON bodies: a request body must be JSON (else 415), at most
+ * QLNN_MAX_BODY_BYTES (else 413, checked before and while reading), well-formed without duplicate
+ * keys (else 400).
+ */
+public final class JsonIo {
+    private final ObjectMapper mapper;
+    private final long maxBodyBytes;
+
+    public JsonIo(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.mapper = new ObjectMapper(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    public ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    /** The request body as a JSON object. */
+    public ObjectNode readObject(ServerRequest req) {
+        return read(req, false).orElseThrow();
+    }
+
+    /** The body as a JSON object, or empty when there is no body (e.g. a bare POST to the index). */
+    public Optional<ObjectNode> readOptionalObject(ServerRequest req) {
+        return read(req, true);
+    }
+
+    private Optional<ObjectNode> read(ServerRequest req, boolean emptyAllowed) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isPresent() && !isJson(type.get())) {
+            throw new ServerException(Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json, got '"
+                    + type.get().mediaType().text() + "'");
+        }
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            throw tooLarge(declared.getAsLong() + " bytes");
+        }
+        byte[] body = readLimited(req);
+        if (body.length == 0) {
+            if (emptyAllowed) {
+                return Optional.empty();
+            }
+            throw ServerException.badRequest("body: empty (a JSON object expected)");
+        }
+        JsonNode n;
+        try {
+            n = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            throw ServerException.badRequest("body: not valid JSON (" + (m.length() > 160 ? m.substring(0, 160) + "..." : m)
+                    + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (n == null || !n.isObject()) {
+            throw ServerException.badRequest("body: must be a JSON object");
+        }
+        return Optional.of((ObjectNode) n);
+    }
+
+    private byte[] readLimited(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] all = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (all.length > maxBodyBytes) {
+                throw tooLarge("more than that");
+            }
+            return all;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ServerException tooLarge(String got) {
+        return new ServerException(Kind.TOO_LARGE, "body: larger than QLNN_MAX_BODY_BYTES=" + maxBodyBytes + " (" + got + ")");
+    }
+
+    private static boolean isJson(HttpMediaType t) {
+        String type = t.mediaType().type();
+        String sub = t.mediaType().subtype();
+        return type.equalsIgnoreCase("application") && (sub.equalsIgnoreCase("json") || sub.toLowerCase().endsWith("+json"));
+    }
+
+    public void send(ServerResponse res, JsonNode body) {
+        send(res, Status.OK_200, body);
+    }
+
+    public void send(ServerResponse res, Status status, JsonNode body) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON tree", e);
+        }
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(bytes);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.quantumliquid.server.http;
+
+import dev.quantumliquid.server.metrics.ServerMetrics;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+
+/**
+ * Wraps every request: gives it an id (the client's X-Request-Id when it is sane, else a new one),
+ * echoes it, puts it in the log context, and counts the request with its final status and duration.
+ * Error handlers run inside the chain, so the status seen here is the one sent.
+ */
+public final class RequestFilter implements Filter {
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private final ServerMetrics metrics;
+
+    public RequestFilter(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long t0 = System.nanoTime();
+        String id = req.headers().first(REQUEST_ID).filter(s -> SANE_ID.matcher(s).matches())
+                .orElseGet(() -> UUID.randomUUID().toString());
+        RequestTags tags = new RequestTags(id);
+        req.context().register(tags);
+        res.header(REQUEST_ID, id);
+        MDC.put("request_id", id);
+        try {
+            chain.proceed();
+        } finally {
+            MDC.remove("request_id");
+            metrics.request(tags.model(), tags.version(), tags.endpoint(), res.status().code(),
+                    (System.nanoTime() - t0) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.quantumliquid.server.inference;
+
+import dev.quantumliquid.engine.model.BatchInput;
+import dev.quantumliquid.engine.model.BatchResult;
+import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.server.Config;
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.metrics.ServerMetrics;
+import dev.quantumliquid.server.repository.ModelRepository;
+import dev.quantumliquid.server.repository.ServedModel;
+import dev.quantumliquid.server.state.SequenceState;
+import dev.quantumliquid.server.state.SessionStore;
+import dev.quantumliquid.server.state.StateTokens;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Runs inference requests, whatever protocol they came in: picks the model version, restores the
+ * recurrent state (fresh, token or server-held sequence), answers from the result cache or computes
+ * on the bounded pool with the engine's {@code Model.predict}, then reports coherence and issues
+ * the continuation token. Request handlers call {@link #prepare} then {@link #run}.
+ */
+public final class Inference {
+    /** A request bound to the version that serves it, with its decoded token if it had one. */
+    public record Prepared(InferenceRequest request, ServedModel served, Optional<SequenceState> token) {
+    }
+
+    /** A result and the state after it ([stateSize] for a single sequence, else empty). */
+    private record Computed(InferenceResult result, float[] finalState) {
+    }
+
+    private final Config config;
+    private final ModelRepository repository;
+    private final WorkerPool pool;
+    private final ResultCache cache;
+    private final StateTokens tokens;
+    private final SessionStore sessions;
+    private final CoherenceTracker coherence;
+    private final ServerMetrics metrics;
+
+    public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
+            CoherenceTracker coherence, ServerMetrics metrics) {
+        this.config = config;
+        this.repository = repository;
+        this.pool = pool;
+        this.cache = new ResultCache(config.cacheSize());
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.coherence = coherence;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Finds the version that serves the request: the one asked for; else the one its token or open
+     * sequence runs on; else the newest ready one.
+     */
+    public Prepared prepare(InferenceRequest r) {
+        OptionalLong version = r.version();
+        Optional<SequenceState> token = Optional.empty();
+        switch (r.state()) {
+            case StateSource.Token t -> {
+                SequenceState s = tokens.decode(t.token());
+                if (!s.model().equals(r.model()) || (version.isPresent() && version.getAsLong() != s.version())) {
+                    throw ServerException.badRequest("state: the token continues model '" + s.model() + "' version "
+                            + s.version() + ", not '" + r.model() + "'" + version.stream().mapToObj(v -> " version " + v)
+                                    .findFirst().orElse(""));
+                }
+                version = OptionalLong.of(s.version());
+                token = Optional.of(s);
+            }
+            case StateSource.Sequence q when !q.start() -> {
+                SessionStore.Sequence s = sessions.get(q.id());
+                if (!s.model().equals(r.model()) || (version.isPresent() && version.getAsLong() != s.version())) {
+                    throw ServerException.badRequest("sequence_id: sequence '" + q.id() + "' runs on model '" + s.model()
+                            + "' version " + s.version());
+                }
+                version = OptionalLong.of(s.version());
+            }
+            default -> {
+            }
+        }
+        return new Prepared(r, repository.resolve(r.model(), version), token);
+    }
+
+    public InferenceResult run(Prepared p) {
+        long t0 = System.nanoTime();
+        InferenceRequest r = p.request();
+        ServedModel served = p.served();
+        Model m = served.model();
+        validate(m, r);
+        int batch = r.input().length;
+        if (!(r.state() instanceof StateSource.Fresh) && batch != 1) {
+            throw ServerException.badRequest("state: continuing a sequence takes one sequence per request (batch 1), got "
+                    + batch);
+        }
+        SequenceState zero = new SequenceState(served.name(), served.version(), 0, new float[m.stateSize()]);
+        return switch (r.state()) {
+            case StateSource.Fresh f -> compute(served, r, zero, false, t0).result();
+            case StateSource.Token t -> {
+                SequenceState s = p.token().orElseThrow();
+                if (s.state().length != m.stateSize()) {
+                    throw ServerException.badRequest("state: the token holds " + s.state().length
+                            + " state values, the model has " + m.stateSize());
+                }
+                yield compute(served, r, s, true, t0).result();
+            }
+            case StateSource.Sequence q -> {
+                SessionStore.Sequence s = q.start() ? sessions.start(q.id(), zero) : sessions.get(q.id());
+                s.lock().lock();
+                try {
+                    if (s.closed() || !s.model().equals(served.name()) || s.version() != served.version()) {
+                        throw ServerException.badRequest("sequence_id: '" + q.id()
+                                + "' was ended or restarted by another request; send sequence_start");
+                    }
+                    Computed out = compute(served, r, s.state(), true, t0);
+                    if (q.end()) {
+                        sessions.end(s);
+                    } else {
+                        s.advance(new SequenceState(served.name(), served.version(), out.result().steps(), out.finalState()));
+                    }
+                    yield out.result();
+                } finally {
+                    s.lock().unlock();
+                }
+            }
+        };
+    }
+
+    private Computed compute(ServedModel served, InferenceRequest r, SequenceState initial, boolean continued,
+            long t0) {
+        Model m = served.model();
+        float[][][] x = r.input();
+        int batch = x.length;
+        int steps = x[0].length;
+        ResultCache.Key key = new ResultCache.Key(served.name(), served.version(), initial.steps(), batch, steps,
+                flatten(x), r.hasTimespans() ? flatten(r.timespans()) : new float[0],
+                continued ? initial.state() : new float[0]);
+        Optional<ResultCache.Value> cached = cache.get(key);
+        boolean hit = cached.isPresent();
+        ResultCache.Value v;
+        if (hit) {
+            v = cached.get();
+        } else {
+            long c0 = System.nanoTime();
+            v = pool.run(() -> predict(m, r, initial, continued));
+            metrics.inference(served.name(), (System.nanoTime() - c0) / 1e9);
+            cache.put(key, v);
+        }
+        if (cache.enabled()) {
+            metrics.cache(served.name(), hit);
+        }
+        OptionalDouble mean = OptionalDouble.empty();
+        boolean low = false;
+        if (m.hasCoherence()) {
+            double sum = 0;
+            long lowSteps = 0;
+            for (float[] row : v.coherence()) {
+                for (float c : row) {
+                    sum += c;
+                    if (c < config.coherenceThreshold()) {
+                        lowSteps++;
+                    }
+                }
+            }
+            mean = OptionalDouble.of(sum / ((long) batch * steps));
+            low = lowSteps > 0;
+            coherence.record(served.name(), mean.getAsDouble());
+            metrics.coherence(served.name(), v.coherence(), lowSteps);
+        }
+        Optional<String> token = Optional.empty();
+        long total = batch == 1 ? initial.steps() + steps : steps;
+        if (served.recurrent() && batch == 1) {
+            token = Optional.of(tokens.encode(new SequenceState(served.name(), served.version(), total, v.finalState())));
+        }
+        return new Computed(new InferenceResult(served.name(), served.version(), v.output(),
+                m.hasCoherence() ? Optional.of(v.coherence()) : Optional.empty(), mean, low, token, total, hit,
+                (System.nanoTime() - t0) / 1e6), v.finalState());
+    }
+
+    /** The engine's batch path on one pool thread, starting from the given state for a continued sequence. */
+    private static ResultCache.Value predict(Model m, InferenceRequest r, SequenceState initial, boolean continued) {
+        BatchInput in = BatchInput.of(r.input());
+        if (r.hasTimespans()) {
+            in.timespans(r.timespans());
+        }
+        if (continued && m.stateSize() > 0) {
+            float[] hidden = new float[m.hiddenSize()];
+            float[] cell = new float[m.cellSize()];
+            m.splitState(initial.state(), hidden, cell);
+            if (hidden.length > 0) {
+                in.initialState(new float[][] {hidden});
+            }
+            if (cell.length > 0) {
+                in.initialCell(new float[][] {cell});
+            }
+        }
+        BatchResult res = m.predict(in, 1);
+        double[][][] y = res.output();
+        float[][][] out = new float[y.length][][];
+        for (int b = 0; b < y.length; b++) {
+            out[b] = toFloat(y[b]);
+        }
+        float[][] coh = res.coherence().map(Inference::toFloat).orElse(new float[0][]);
+        float[] fin = new float[0];
+        if (m.stateSize() > 0 && y.length == 1) {
+            fin = new float[m.stateSize()];
+            m.joinState(toFloat(res.finalState())[0], toFloat(res.finalCell())[0], fin);
+        }
+        return new ResultCache.Value(out, coh, fin);
+    }
+
+    /** Limits and shapes, checked before anything runs; errors name the field, sample, step and limit. */
+    private void validate(Model m, InferenceRequest r) {
+        float[][][] x = r.input();
+        if (x.length == 0) {
+            throw ServerException.badRequest("input: the batch is empty");
+        }
+        if (x.length > config.maxBatch()) {
+            throw ServerException.badRequest("input: batch of " + x.length + " sequences, the limit is " + config.maxBatch()
+                    + " (QLNN_MAX_BATCH)");
+        }
+        int t = x[0].length;
+        if (t == 0) {
+            throw ServerException.badRequest("input: the sequence is empty (need at least one step)");
+        }
+        if (t > config.maxSequenceLength()) {
+            throw ServerException.badRequest("input: " + t + " steps, the limit is " + config.maxSequenceLength()
+                    + " (QLNN_MAX_SEQUENCE_LENGTH)");
+        }
+        for (int b = 0; b < x.length; b++) {
+            if (x[b].length != t) {
+                throw ServerException.badRequest("input: sequence " + b + " has " + x[b].length + " steps, sequence 0 has " + t);
+            }
+            for (int k = 0; k < t; k++) {
+                float[] s = x[b][k];
+                if (s.length != m.inputSize()) {
+                    throw ServerException.badRequest("input: sequence " + b + " step " + k + " has " + s.length
+                            + " features, model '" + m.name() + "' takes " + m.inputSize());
+                }
+                for (int f = 0; f < s.length; f++) {
+                    if (!Float.isFinite(s[f])) {
+                        throw ServerException.badRequest("input: sequence " + b + " step " + k + " feature " + f
+                                + " is not a finite float32");
+                    }
+                }
+            }
+        }
+        if (r.hasTimespans()) {
+            float[][] dt = r.timespans();
+            if (dt.length != x.length) {
+                throw ServerException.badRequest("timespans: " + dt.length + " rows, input has " + x.length + " sequences");
+            }
+            for (int b = 0; b < dt.length; b++) {
+                if (dt[b].length != t) {
+                    throw ServerException.badRequest("timespans: row " + b + " has " + dt[b].length + " values, input has "
+                            + t + " steps");
+                }
+                for (int k = 0; k < t; k++) {
+                    if (!(dt[b][k] > 0f) || !Float.isFinite(dt[b][k])) {
+                        throw ServerException.badRequest("timespans: sequence " + b + " step " + k
+                                + " must be a positive finite float32");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] flatten(float[][][] x) {
+        int n = 0;
+        for (float[][] a : x) {
+            for (float[] b : a) {
+                n += b.length;
+            }
+        }
+        float[] out = new float[n];
+        int i = 0;
+        for (float[][] a : x) {
+            for (float[] b : a) {
+                System.arraycopy(b, 0, out, i, b.length);
+                i += b.length;
+            }
+        }
+        return out;
+    }
+
+    private static float[] flatten(float[][] x) {
+        return flatten(new float[][][] {x});
+    }
+
+    private static float[][] toFloat(double[][] a) {
+        float[][] out = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = new float[a[i].length];
+            for (int j = 0; j < a[i].length; j++) {
+                out[i][j] = (float) a[i][j];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.quantumliquid.server.metrics;
+
+import dev.quantumliquid.server.repository.LoadListener;
+import dev.quantumliquid.server.repository.ServedModel;
+import dev.quantumliquid.server.repository.VersionStatus;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Every metric of the server, with the names the deployment guide's alert rules use, registered on
+ * the registry passed in (never the static default). Things known at scrape time (readiness, power,
+ * sparsity, sessions, in-flight requests, rolling coherence) are callback gauges.
+ */
+public final class ServerMetrics implements LoadListener {
+    private static final double[] LATENCY_BUCKETS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    private static final double[] COHERENCE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
+
+    private final PrometheusRegistry registry;
+    private final Counter requests;
+    private final Counter errors;
+    private final Histogram inferenceDuration;
+    private final Histogram requestDuration;
+    private final Histogram coherence;
+    private final Counter lowCoherence;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
+
+    public ServerMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
+        requests = Counter.builder().name("quantum_liquid_requests_total")
+                .help("HTTP requests answered, by model, version, endpoint and status code")
+                .labelNames("model", "version", "endpoint", "code").register(registry);
+        errors = Counter.builder().name("quantum_liquid_errors_total")
+                .help("Errors by model and kind (bad_request, not_found, too_large, unsupported_media_type, not_ready, "
+                        + "overloaded, internal, load_failed, energy_budget)")
+                .labelNames("model", "kind").register(registry);
+        inferenceDuration = Histogram.builder().name("quantum_liquid_inference_duration_seconds")
+                .help("Time computing a request on the inference pool (cache misses), by model")
+                .labelNames("model").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        requestDuration = Histogram.builder().name("quantum_liquid_request_duration_seconds")
+                .help("Time from request received to response sent, by endpoint")
+                .labelNames("endpoint").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        coherence = Histogram.builder().name("quantum_liquid_coherence")
+                .help("Quantum coherence of each computed step (normalised l1 coherence, 0..1), by model")
+                .labelNames("model").classicOnly().classicUpperBounds(COHERENCE_BUCKETS).register(registry);
+        lowCoherence = Counter.builder().name("quantum_liquid_low_coherence_total")
+                .help("Steps whose coherence was below QUANTUM_COHERENCE_THRESHOLD, by model")
+                .labelNames("model").register(registry);
+        cacheHits = Counter.builder().name("quantum_liquid_cache_hits_total")
+                .help("Inference requests answered from the result cache, by model").labelNames("model").register(registry);
+        cacheMisses = Counter.builder().name("quantum_liquid_cache_misses_total")
+                .help("Inference requests computed (not in the result cache), by model").labelNames("model").register(registry);
+    }
+
+    /** Scrape-time gauges over the server's live parts. */
+    public void registerGauges(Supplier<List<VersionStatus>> index, Supplier<Map<String, Double>> coherenceMeans,
+            IntSupplier sessions, IntSupplier inflight) {
+        GaugeWithCallback.builder().name("quantum_liquid_model_ready")
+                .help("1 when a model version takes traffic, 0 when it is known but not ready")
+                .labelNames("model", "version")
+                .callback(cb -> index.get().forEach(v -> cb.call(v.ready() ? 1 : 0, v.name(), Long.toString(v.version()))))
+                .register(registry);
+        GaugeWithCallback.builder().name("quantum_liquid_model_power_microwatts")
+                .help("Estimated power of a served model version at its sample rate (no series when unknown)")
+                .labelNames("model", "version")
+                .callback(cb -> served(index).forEach(s -> s.power().ifPresent(
+                        p -> cb.call(p.microwatts(), s.name(), Long.toString(s.version())))))
+                .register(registry);
+        GaugeWithCallback.builder().name("quantum_liquid_model_energy_microjoules_per_step")
+                .help("Estimated energy of one step of a served model version (no series when unknown)")
+                .labelNames("model", "version")
+                .callback(cb -> served(index).forEach(s -> s.power().ifPresent(
+                        p -> cb.call(p.microjoulesPerStep(), s.name(), Long.toString(s.version())))))
+                .register(registry);
+        GaugeWithCallback.builder().name("quantum_liquid_model_sparsity")
+                .help("Liquid sparsity of a served model version's wired liquid layers (no series when it has none)")
+                .labelNames("model", "version")
+                .callback(cb -> served(index).forEach(s -> s.sparsity().ifPresent(
+                        x -> cb.call(x, s.name(), Long.toString(s.version())))))
+                .register(registry);
+        GaugeWithCallback.builder().name("quantum_liquid_coherence_avg")
+                .help("Rolling mean coherence of a model over its last 100 requests")
+                .labelNames("model")
+                .callback(cb -> coherenceMeans.get().forEach((m, v) -> cb.call(v, m)))
+                .register(registry);
+        GaugeWithCallback.builder().name("quantum_liquid_sessions_active")
+                .help("Server-held sequences (sequence_id) open now")
+                .callback(cb -> cb.call(sessions.getAsInt()))
+                .register(registry);
+        GaugeWithCallback.builder().name("quantum_liquid_inflight_requests")
+                .help("Inference requests running or waiting on the inference pool now")
+                .callback(cb -> cb.call(inflight.getAsInt()))
+                .register(registry);
+    }
+
+    /** The JVM and process metrics of client_java (memory, GC, threads, CPU, file descriptors...). */
+    public void registerJvm() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    private static List<ServedModel> served(Supplier<List<VersionStatus>> index) {
+        return index.get().stream().filter(VersionStatus::ready).flatMap(v -> v.served().stream()).toList();
+    }
+
+    public void request(String model, String version, String endpoint, int code, double seconds) {
+        requests.labelValues(model, version, endpoint, Integer.toString(code)).inc();
+        requestDuration.labelValues(endpoint).observe(seconds);
+    }
+
+    public void error(String model, String kind) {
+        errors.labelValues(model, kind).inc();
+    }
+
+    @Override
+    public void refused(String model, String kind) {
+        error(model, kind);
+    }
+
+    public void inference(String model, double seconds) {
+        inferenceDuration.labelValues(model).observe(seconds);
+    }
+
+    /** Per-step coherence [B][T] of one response and how many steps were below the threshold. */
+    public void coherence(String model, float[][] steps, long low) {
+        var h = coherence.labelValues(model);
+        for (float[] row : steps) {
+            for (float c : row) {
+                h.observe(c);
+            }
+        }
+        if (low > 0) {
+            lowCoherence.labelValues(model).inc(low);
+        }
+    }
+
+    public void cache(String model, boolean hit) {
+        (hit ? cacheHits : cacheMisses).labelValues(model).inc();
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.quantumliquid.server.oip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.http.JsonIo;
+import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.repository.ModelRepository;
+import dev.quantumliquid.server.repository.Names;
+import dev.quantumliquid.server.repository.VersionStatus;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+
+/** OIP v2 model repository extension: index, load, unload. */
+public final class OipRepositoryService implements HttpService {
+    private final JsonIo json;
+    private final ModelRepository repository;
+
+    public OipRepositoryService(JsonIo json, ModelRepository repository) {
+        this.json = json;
+        this.repository = repository;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v2/repository/index", this::index)
+                .post("/v2/repository/models/{model}/load", this::load)
+                .post("/v2/repository/models/{model}/unload", this::unload);
+    }
+
+    /** Every version with state and reason; {"ready": true} in the body keeps only ready ones. */
+    private void index(ServerRequest req, ServerResponse res) {
+        RequestTags.of(req).endpoint("repository_index");
+        Optional<ObjectNode> body = json.readOptionalObject(req);
+        boolean readyOnly = false;
+        if (body.isPresent() && body.get().has("ready")) {
+            JsonNode r = body.get().get("ready");
+            if (!r.isBoolean()) {
+                throw ServerException.badRequest("ready: must be true or false");
+            }
+            readyOnly = r.asBoolean();
+        }
+        ArrayNode out = json.object().arrayNode();
+        for (VersionStatus v : repository.index()) {
+            if (readyOnly && !v.ready()) {
+                continue;
+            }
+            ObjectNode e = out.addObject().put("name", v.name()).put("version", Long.toString(v.version()))
+                    .put("state", v.state().name()).put("reason", v.reason());
+            v.served().ifPresent(s -> {
+                s.power().ifPresentOrElse(p -> e.put("power_microwatts", p.microwatts()), () -> e.putNull("power_microwatts"));
+                s.sparsity().ifPresentOrElse(x -> e.put("liquid_sparsity", x), () -> e.putNull("liquid_sparsity"));
+            });
+        }
+        if (!readyOnly) {
+            for (String name : repository.unloaded()) {
+                out.addObject().put("name", name).put("state", "UNAVAILABLE").put("reason", "unloaded");
+            }
+        }
+        json.send(res, out);
+    }
+
+    private void load(ServerRequest req, ServerResponse res) {
+        RequestTags.of(req).endpoint("repository_load");
+        String model = Names.requireName("model", req.path().pathParameters().get("model"));
+        json.readOptionalObject(req);
+        repository.load(model);
+        json.send(res, json.object());
+    }
+
+    private void unload(ServerRequest req, ServerResponse res) {
+        RequestTags.of(req).endpoint("repository_unload");
+        String model = Names.requireName("model", req.path().pathParameters().get("model"));
+        json.readOptionalObject(req);
+        repository.unload(model);
+        json.send(res, json.object());
+    }
+}

@@ -1,0 +1,153 @@
+package dev.quantumliquid.server.state;
+
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.ServerException.Kind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stateless continuation tokens: a {@link SequenceState} encoded as base64url (no padding) of
+ * {@code "QLS" 1 | u16 model length | model UTF-8 | i64 version | i64 steps | i32 n | n x f32 (big-endian)}
+ * followed by its HMAC-SHA256. Any replica holding the same key continues the sequence; a token
+ * that does not verify or does not parse is a 400 naming the field {@code state}.
+ */
+public final class StateTokens {
+    private static final Logger LOG = LoggerFactory.getLogger(StateTokens.class);
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final byte[] MAGIC = {'Q', 'L', 'S', 1};
+    private static final int MAC_BYTES = 32;
+    /** Shortest key accepted from QLNN_STATE_KEY_FILE (the HMAC-SHA256 block strength). */
+    public static final int MIN_KEY_BYTES = 32;
+
+    private final SecretKeySpec key;
+
+    public StateTokens(byte[] key) {
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("state key must have at least " + MIN_KEY_BYTES + " bytes");
+        }
+        this.key = new SecretKeySpec(key.clone(), ALGORITHM);
+    }
+
+    /**
+     * The key from QLNN_STATE_KEY_FILE (its bytes, one trailing newline ignored), or a random
+     * per-process key with a warning: then tokens survive neither a restart nor another replica.
+     */
+    public static StateTokens fromKeyFile(Optional<Path> file) {
+        if (file.isEmpty()) {
+            LOG.warn("QLNN_STATE_KEY_FILE is not set: state tokens are signed with a random per-process key, so they "
+                    + "do not survive a restart and other replicas refuse them");
+            byte[] k = new byte[MIN_KEY_BYTES];
+            new SecureRandom().nextBytes(k);
+            return new StateTokens(k);
+        }
+        Path p = file.get();
+        byte[] k;
+        try {
+            k = Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new ServerException(Kind.CONFIG, "QLNN_STATE_KEY_FILE: '" + p + "' does not exist");
+        } catch (IOException e) {
+            throw new ServerException(Kind.CONFIG, "QLNN_STATE_KEY_FILE: cannot read '" + p + "' (" + e.getMessage() + ")");
+        }
+        int n = k.length;
+        if (n > 0 && k[n - 1] == '\n') {
+            n--;
+            if (n > 0 && k[n - 1] == '\r') {
+                n--;
+            }
+        }
+        if (n < MIN_KEY_BYTES) {
+            throw new ServerException(Kind.CONFIG, "QLNN_STATE_KEY_FILE: '" + p + "' holds " + n + " bytes, need at least "
+                    + MIN_KEY_BYTES + " (e.g. head -c 48 /dev/urandom | base64 > key)");
+        }
+        byte[] used = new byte[n];
+        System.arraycopy(k, 0, used, 0, n);
+        return new StateTokens(used);
+    }
+
+    public String encode(SequenceState s) {
+        byte[] name = s.model().getBytes(StandardCharsets.UTF_8);
+        float[] st = s.state();
+        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + name.length + 8 + 8 + 4 + 4 * st.length + MAC_BYTES);
+        b.put(MAGIC).putShort((short) name.length).put(name).putLong(s.version()).putLong(s.steps()).putInt(st.length);
+        for (float f : st) {
+            b.putFloat(f);
+        }
+        int payload = b.position();
+        b.put(mac(b.array(), payload));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    /** Verifies and decodes a token; 400 for anything that is not a token this key signed. */
+    public SequenceState decode(String token) {
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(token);
+        } catch (IllegalArgumentException e) {
+            throw bad("not a state token (base64url expected)");
+        }
+        int min = MAGIC.length + 2 + 8 + 8 + 4;
+        if (raw.length < min + MAC_BYTES) {
+            throw bad("not a state token (too short)");
+        }
+        int payload = raw.length - MAC_BYTES;
+        byte[] want = mac(raw, payload);
+        byte[] got = new byte[MAC_BYTES];
+        System.arraycopy(raw, payload, got, 0, MAC_BYTES);
+        if (!MessageDigest.isEqual(want, got)) {
+            throw bad("signature does not verify (the token was altered, or signed with another QLNN_STATE_KEY_FILE)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw, 0, payload);
+        for (byte m : MAGIC) {
+            if (b.get() != m) {
+                throw bad("unsupported token format");
+            }
+        }
+        int nameLen = Short.toUnsignedInt(b.getShort());
+        if (nameLen > b.remaining() - 20) {
+            throw bad("malformed token");
+        }
+        byte[] name = new byte[nameLen];
+        b.get(name);
+        long version = b.getLong();
+        long steps = b.getLong();
+        int n = b.getInt();
+        if (n < 0 || (long) n * 4 != b.remaining()) {
+            throw bad("malformed token");
+        }
+        float[] st = new float[n];
+        for (int i = 0; i < n; i++) {
+            st[i] = b.getFloat();
+        }
+        return new SequenceState(new String(name, StandardCharsets.UTF_8), version, steps, st);
+    }
+
+    private byte[] mac(byte[] data, int len) {
+        try {
+            Mac m = Mac.getInstance(ALGORITHM);
+            m.init(key);
+            m.update(data, 0, len);
+            return m.doFinal();
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
+        }
+    }
+
+    private static ServerException bad(String why) {
+        return ServerException.badRequest("state: " + why);
+    }
+}

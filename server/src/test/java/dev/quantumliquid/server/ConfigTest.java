@@ -1,0 +1,77 @@
+package dev.quantumliquid.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Config c = Config.defaults();
+        assertThat(c.coherenceThreshold()).isEqualTo(0.6);
+        assertThat(c.liquidSparsity()).isEqualTo(0.4);
+        assertThat(c.energyBudgetMicrowatts()).isEqualTo(50.0);
+        assertThat(c.energyPolicy()).isEqualTo(EnergyPolicy.ENFORCE);
+        assertThat(c.logLevel()).isEqualTo("INFO");
+        assertThat(c.enableMetrics()).isTrue();
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.modelRepository()).isEqualTo(Path.of("models"));
+        assertThat(c.cacheSize()).isEqualTo(1000);
+        assertThat(c.maxBatch()).isEqualTo(32);
+        assertThat(c.stateKeyFile()).isEmpty();
+        assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void valuesAreReadAndOverridesWinAndRoundTrip() {
+        Config c = Config.fromEnvironment(Map.of("QUANTUM_COHERENCE_THRESHOLD", "0.75", "QLNN_ENERGY_POLICY", "WARN",
+                "ENABLE_METRICS", "false", "LOG_LEVEL", "debug", "QLNN_POLL_INTERVAL_S", "0.5", "QLNN_STATE_KEY_FILE", "/k"));
+        assertThat(c.coherenceThreshold()).isEqualTo(0.75);
+        assertThat(c.energyPolicy()).isEqualTo(EnergyPolicy.WARN);
+        assertThat(c.enableMetrics()).isFalse();
+        assertThat(c.logLevel()).isEqualTo("DEBUG");
+        assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.stateKeyFile()).contains(Path.of("/k"));
+        assertThat(c.with(Map.of("QLNN_PORT", "9000")).port()).isEqualTo(9000);
+        assertThat(Config.fromEnvironment(c.asEnvironment())).isEqualTo(c);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "QUANTUM_COHERENCE_THRESHOLD, 1.5",
+        "QUANTUM_COHERENCE_THRESHOLD, abc",
+        "LIQUID_SPARSITY, -0.1",
+        "ENERGY_BUDGET_UW, 0",
+        "ENERGY_BUDGET_UW, NaN",
+        "QLNN_ENERGY_POLICY, maybe",
+        "LOG_LEVEL, LOUD",
+        "ENABLE_METRICS, yes",
+        "QLNN_PORT, 65536",
+        "QLNN_CACHE_SIZE, -1",
+        "QLNN_MAX_BATCH, 0",
+        "QLNN_MAX_INFLIGHT, 1.5",
+        "QLNN_SESSION_IDLE_S, 0",
+        "QLNN_MAX_BODY_BYTES, 10",
+        "QLNN_HOST, 'a b'"
+    })
+    void anInvalidValueIsRefusedInOneLineNamingTheVariable(String variable, String value) {
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of(variable, value)))
+                .isInstanceOfSatisfying(ServerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ServerException.Kind.CONFIG);
+                    assertThat(e.getMessage()).startsWith(variable + ": must be").contains("'" + value + "'").doesNotContain("\n");
+                });
+    }
+
+    @Test
+    void everySettingIsDocumented() {
+        assertThat(Config.SETTINGS).extracting(Config.Setting::variable)
+                .containsAll(Config.defaults().asEnvironment().keySet())
+                .contains("QLNN_STATE_KEY_FILE");
+    }
+}

@@ -1,0 +1,19 @@
+package dev.quantumliquid.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** docs/SERVER.md documents every setting with its default. */
+class DocsTest {
+    @Test
+    void everySettingIsInTheSettingsTableWithItsDefault() throws IOException {
+        String doc = Files.readString(Path.of("../docs/SERVER.md"));
+        for (Config.Setting s : Config.SETTINGS) {
+            assertThat(doc).as(s.variable()).contains("| `" + s.variable() + "` | " + s.defaultValue() + " |");
+        }
+    }
+}

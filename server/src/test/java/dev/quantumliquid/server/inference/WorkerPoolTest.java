@@ -1,0 +1,51 @@
+package dev.quantumliquid.server.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quantumliquid.server.ServerException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WorkerPoolTest {
+    @Test
+    void beyondMaxInflightATaskIsRefusedAtOnceNotQueued() throws Exception {
+        try (WorkerPool pool = new WorkerPool(1, 2); ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(() -> {
+                started.countDown();
+                release.await();
+                return 1;
+            }), callers);
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> pool.run(() -> 2), callers); // waits for the thread
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pool.inflight() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(pool.inflight()).isEqualTo(2);
+            assertThatThrownBy(() -> pool.run(() -> 3)).isInstanceOfSatisfying(ServerException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.OVERLOADED)).hasMessageContaining("QLNN_MAX_INFLIGHT");
+            release.countDown();
+            assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(pool.inflight()).isZero();
+            assertThat(pool.run(() -> 4)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aTaskFailureReachesTheCallerUnwrapped() {
+        try (WorkerPool pool = new WorkerPool(1, 1)) {
+            assertThatThrownBy(() -> pool.run(() -> {
+                throw new IllegalArgumentException("boom");
+            })).isInstanceOf(IllegalArgumentException.class).hasMessage("boom");
+            assertThat(pool.inflight()).isZero();
+        }
+    }
+}
