@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
  * exit codes and one-line messages.
  */
 @Command(name = "qlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Imports, runs, inspects and benchmarks quantum-liquid neural network models.",
-        subcommands = {ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
+        description = "Serves, imports, runs, inspects and benchmarks quantum-liquid neural network models.",
+        subcommands = {ServeCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Success. */

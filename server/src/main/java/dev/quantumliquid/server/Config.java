@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  *
  * @param coherenceThreshold QUANTUM_COHERENCE_THRESHOLD: steps below it are flagged low_coherence
  * @param liquidSparsity LIQUID_SPARSITY: target sparsity of wired liquid layers at load
+ * @param pruneMaxDrift QLNN_PRUNE_MAX_DRIFT: pruning that moves any output by more is refused
  * @param energyBudgetMicrowatts ENERGY_BUDGET_UW: a model estimated above it is not served (enforce)
  * @param energyPolicy QLNN_ENERGY_POLICY
  * @param logLevel LOG_LEVEL
@@ -40,6 +41,7 @@ import java.util.regex.Pattern;
 public record Config(
         double coherenceThreshold,
         double liquidSparsity,
+        double pruneMaxDrift,
         double energyBudgetMicrowatts,
         EnergyPolicy energyPolicy,
         String logLevel,
@@ -70,6 +72,7 @@ public record Config(
     public static final List<Setting> SETTINGS = List.of(
             new Setting("QUANTUM_COHERENCE_THRESHOLD", "0.6", "steps and requests whose coherence is below it are flagged low_coherence and counted; /health is degraded while a model's rolling mean is below it (0..1)"),
             new Setting("LIQUID_SPARSITY", "0.4", "target sparsity of wired liquid layers, pruned to it at load (0..1)"),
+            new Setting("QLNN_PRUNE_MAX_DRIFT", "0.05", "largest change of any output (absolute, on the calibration sequence) that load-time pruning may cause; beyond it pruning is refused and the model served unpruned"),
             new Setting("ENERGY_BUDGET_UW", "50.0", "a model whose estimated power exceeds it (microwatts) is not served under the enforce policy"),
             new Setting("QLNN_ENERGY_POLICY", "enforce", "enforce | warn: warn serves an over-budget model anyway and says so"),
             new Setting("LOG_LEVEL", "INFO", "TRACE | DEBUG | INFO | WARN | ERROR | OFF (JSON log lines on stdout)"),
@@ -103,6 +106,7 @@ public record Config(
         Config c = new Config(
                 r.decimal("QUANTUM_COHERENCE_THRESHOLD", 0.0, 1.0),
                 r.decimal("LIQUID_SPARSITY", 0.0, 1.0),
+                r.decimal("QLNN_PRUNE_MAX_DRIFT", 0.0, 1e6),
                 r.decimal("ENERGY_BUDGET_UW", Double.MIN_VALUE, 1e12),
                 EnergyPolicy.valueOf(r.choice("QLNN_ENERGY_POLICY", "enforce", "warn").toUpperCase(Locale.ROOT)),
                 r.logLevel("LOG_LEVEL"),
@@ -136,6 +140,7 @@ public record Config(
         Map<String, String> m = new LinkedHashMap<>();
         m.put("QUANTUM_COHERENCE_THRESHOLD", Double.toString(coherenceThreshold));
         m.put("LIQUID_SPARSITY", Double.toString(liquidSparsity));
+        m.put("QLNN_PRUNE_MAX_DRIFT", Double.toString(pruneMaxDrift));
         m.put("ENERGY_BUDGET_UW", Double.toString(energyBudgetMicrowatts));
         m.put("QLNN_ENERGY_POLICY", energyPolicy.name().toLowerCase(Locale.ROOT));
         m.put("LOG_LEVEL", logLevel);

@@ -52,7 +52,7 @@ public final class QlnnServer implements AutoCloseable {
 
     /** Starts serving the model repository of {@code config}; returns once listening. */
     public static QlnnServer start(Config config) {
-        return start(config, ModelFiles::load, PowerEstimator.unknown());
+        return start(config, ModelFiles::load, PowerEstimator.engine());
     }
 
     /** As {@link #start(Config)} with the model loader and power estimator given (tests, the merge). */

@@ -1,8 +1,12 @@
 package dev.quantumliquid.server.repository;
 
+import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.pruning.Calibration;
+import dev.quantumliquid.engine.pruning.Pruning;
+import dev.quantumliquid.engine.pruning.PruningResult;
 import dev.quantumliquid.server.Config;
 import dev.quantumliquid.server.EnergyPolicy;
 import dev.quantumliquid.server.ServerException;
@@ -57,6 +61,7 @@ public final class ModelRepository implements AutoCloseable {
     private final double energyBudget;
     private final EnergyPolicy energyPolicy;
     private final double sparsityTarget;
+    private final double pruneMaxDrift;
     private final ConcurrentHashMap<String, Slot> models = new ConcurrentHashMap<>();
     private final ReentrantLock mutate = new ReentrantLock();
     private ScheduledExecutorService poller; // guarded by mutate
@@ -69,6 +74,7 @@ public final class ModelRepository implements AutoCloseable {
         this.energyBudget = config.energyBudgetMicrowatts();
         this.energyPolicy = config.energyPolicy();
         this.sparsityTarget = config.liquidSparsity();
+        this.pruneMaxDrift = config.pruneMaxDrift();
         if (!Files.isDirectory(root)) {
             throw new ServerException(Kind.CONFIG, "QLNN_MODEL_REPOSITORY: folder '" + root.toAbsolutePath() + "' does not exist");
         }
@@ -312,7 +318,7 @@ public final class ModelRepository implements AutoCloseable {
     private Entry loadVersion(String name, long version, Path dir, String fp, Optional<Entry> previous) {
         long t0 = System.nanoTime();
         try {
-            Model model = prune(name, version, loader.load(dir));
+            Model model = prune(name, version, dir, loader.load(dir));
             Optional<Power> p = power.estimate(model);
             String reason = "";
             if (p.isPresent() && p.get().microwatts() > energyBudget) {
@@ -352,15 +358,27 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
-     * MERGE: LIQUID_SPARSITY pruning goes here. Wired liquid layers (model.synapses() present) are to be
-     * pruned to {@code sparsityTarget} through the engine's drift-guarded pruning; a refused pruning is
-     * logged and the model served unpruned. Until that lands every model is served as stored.
+     * LIQUID_SPARSITY: wired liquid layers are pruned to the target through the engine's
+     * drift-guarded magnitude pruning, measured on the version's calibration sequence (or the
+     * engine's fixed-seed one). A refused pruning is logged and the model is served as stored.
      */
-    private Model prune(String name, long version, Model model) {
-        model.synapses().ifPresent(s -> LOG.info(
-                "model '{}' version {}: pruning to LIQUID_SPARSITY {} is not available in this build; served at sparsity {}",
-                name, version, sparsityTarget, String.format(Locale.ROOT, "%.3f", s.sparsity())));
-        return model;
+    private Model prune(String name, long version, Path dir, Model model) {
+        if (model.synapses().isEmpty() || sparsityTarget <= 0.0) {
+            return model;
+        }
+        try {
+            PruningResult r = Pruning.prune(model, sparsityTarget, Calibration.forVersion(dir, model), pruneMaxDrift);
+            LOG.info("model '{}' version {}: pruned {} synapses, sparsity {} -> {}, output drift {}", name, version,
+                    r.removed(), fmt(r.sparsityBefore()), fmt(r.sparsity()), fmt(r.drift()));
+            return r.model();
+        } catch (EngineException e) {
+            LOG.warn("model '{}' version {}: served unpruned: {}", name, version, oneLine(e));
+            return model;
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** One step of zeros before taking traffic: first-call costs are paid here and a broken model shows. */
