@@ -70,7 +70,8 @@ final class Sampler {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        sample(); // the first point is the server's start
+        timer.scheduleAtFixedRate(this::sample, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {
