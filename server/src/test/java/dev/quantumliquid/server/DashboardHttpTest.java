@@ -1,6 +1,7 @@
 package dev.quantumliquid.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.TestServer.Response;
@@ -150,5 +151,20 @@ class DashboardHttpTest {
             Thread.sleep(10);
         }
         assertThat(samplerThreads()).isEqualTo(idle);
+    }
+
+    @Test
+    void aServerThatCannotListenLeavesNoSamplerBehind() throws InterruptedException {
+        TestModels.writeDense(repo, "dense", 1, 0f);
+        try (TestServer first = TestServer.start(repo, Map.of())) {
+            long running = samplerThreads();
+            assertThatThrownBy(() -> TestServer.start(repo, Map.of("QLNN_PORT", Integer.toString(first.server.port()))))
+                    .hasMessageContaining("QLNN_PORT");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (samplerThreads() > running && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(samplerThreads()).isEqualTo(running);
+        }
     }
 }

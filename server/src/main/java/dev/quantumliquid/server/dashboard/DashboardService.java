@@ -5,6 +5,7 @@ import dev.quantumliquid.server.http.RequestTags;
 import dev.quantumliquid.server.repository.VersionStatus;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -70,8 +71,9 @@ public final class DashboardService implements HttpService {
                 .get("/dashboard/api/summary", this::summary);
     }
 
+    /** Only once listening: a server that fails to bind calls beforeStart but never afterStop. */
     @Override
-    public void beforeStart() {
+    public void afterStart(WebServer webServer) {
         sampler.start();
     }
 
