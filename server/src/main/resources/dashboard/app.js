@@ -88,7 +88,7 @@
     $('server').replaceChildren(
       card('Requests/s', fmt(sv.request_rate, 2), fmt(sv.requests, 0) + ' in the window'),
       card('5xx rate', pct(sv.error_rate)),
-      card('Inference latency p95', ms(l.p95), 'p50 ' + ms(l.p50) + ' · p99 ' + ms(l.p99)),
+      card('Infer request latency p95', ms(l.p95), 'p50 ' + ms(l.p50) + ' · p99 ' + ms(l.p99)),
       card('In flight', fmt(sv.inflight, 0)),
       card('Sessions', fmt(sv.sessions, 0)));
   }
