@@ -1,6 +1,7 @@
 package dev.quantumliquid.server;
 
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.guide.GuideHealthService;
 import dev.quantumliquid.server.guide.GuideInferenceService;
 import dev.quantumliquid.server.http.ErrorMapper;
@@ -112,7 +113,8 @@ public final class QlnnServer implements AutoCloseable {
                 .register(new OipModelService(json, repository, inference))
                 .register(new OipRepositoryService(json, repository))
                 .register(new GuideInferenceService(json, repository, inference))
-                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()));
+                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
+                .register(new DashboardService(json, metrics.registry(), repository::index, config.coherenceThreshold()));
         if (config.enableMetrics()) {
             r.register(new MetricsService(metrics.registry()));
         }
