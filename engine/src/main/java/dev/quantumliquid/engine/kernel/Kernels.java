@@ -22,6 +22,19 @@ public interface Kernels {
      */
     void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * {@link #matVec(PackedMatrix, float[], int, float[], int)} followed by y = outer * tanh(inner * y) on
+     * every written float (tanh: 1, 1; lecun_tanh: 0.666, 1.7159), fused so the activation overlaps the
+     * weight stream.
+     */
+    void matVecTanh(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, float inner, float outer);
+
+    /**
+     * The four CfC heads over z[zOff .. zOff+cols) and the gate, fused: with ff1, ff2, ta, tb the heads'
+     * pre-activations, h[hOff + i] as {@link #cfcGate}. scratch needs {@link PackedHeads#scratchSize()} floats.
+     */
+    void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h, int hOff);
+
     /** y[yOff + r] = bias[r] + sum over the kept entries of row r of w[r][c] * x[xOff + c]. */
     void matVec(SparseMatrix m, float[] x, int xOff, float[] y, int yOff);
 

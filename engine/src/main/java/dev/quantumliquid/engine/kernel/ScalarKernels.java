@@ -25,16 +25,56 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff) {
-        int lanes = PackedMatrix.LANES;
-        for (int r = 0; r < m.blocks * lanes; r++) {
-            int b = r / lanes;
-            int l = r % lanes;
+        for (int r = 0; r < m.paddedRows(); r++) {
             float s = m.bias[r];
             for (int c = 0; c < m.cols; c++) {
-                s += m.data[(b * m.cols + c) * lanes + l] * x[xOff + c];
+                s += m.data[m.index(r, c)] * x[xOff + c];
             }
             y[yOff + r] = s;
         }
+    }
+
+    @Override
+    public void matVecTanh(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, float inner, float outer) {
+        matVec(m, x, xOff, y, yOff);
+        tanh(y, yOff, m.paddedRows(), inner, outer);
+    }
+
+    @Override
+    public void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h,
+            int hOff) {
+        int lanes = PackedMatrix.LANES;
+        for (int u = 0; u < m.blocks; u++) {
+            for (int l = 0; l < lanes; l++) {
+                h[hOff + u * lanes + l] = gate(head(m, u, 0, l, z, zOff), head(m, u, 1, l, z, zOff),
+                        head(m, u, 2, l, z, zOff), head(m, u, 3, l, z, zOff), dt, noGate);
+            }
+        }
+        if (m.tail != null) {
+            matVec(m.tail, z, zOff, scratch, 0);
+            int r = m.rest;
+            for (int j = 0; j < r; j++) {
+                h[hOff + m.blocks * lanes + j] = gate(scratch[j], scratch[r + j], scratch[2 * r + j], scratch[3 * r + j],
+                        dt, noGate);
+            }
+        }
+    }
+
+    /** Pre-activation of head k for unit l of full block u. */
+    private static float head(PackedHeads m, int u, int k, int l, float[] z, int zOff) {
+        int lanes = PackedMatrix.LANES;
+        float s = m.bias[(u * PackedHeads.HEADS + k) * lanes + l];
+        for (int c = 0; c < m.cols; c++) {
+            s += m.data[((u * m.cols + c) * PackedHeads.HEADS + k) * lanes + l] * z[zOff + c];
+        }
+        return s;
+    }
+
+    private static float gate(float ff1, float ff2, float ta, float tb, float dt, boolean noGate) {
+        float f1 = (float) Math.tanh(ff1);
+        float f2 = (float) Math.tanh(ff2);
+        float g = sigmoid(ta * dt + tb);
+        return noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
     }
 
     @Override
@@ -103,10 +143,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void cfcGate(float[] heads, int n, float dt, boolean noGate, float[] h, int hOff) {
         for (int i = 0; i < n; i++) {
-            float ff1 = (float) Math.tanh(heads[i]);
-            float ff2 = (float) Math.tanh(heads[n + i]);
-            float g = sigmoid(heads[2 * n + i] * dt + heads[3 * n + i]);
-            h[hOff + i] = noGate ? ff1 + g * ff2 : ff1 * (1f - g) + g * ff2;
+            h[hOff + i] = gate(heads[i], heads[n + i], heads[2 * n + i], heads[3 * n + i], dt, noGate);
         }
     }
 

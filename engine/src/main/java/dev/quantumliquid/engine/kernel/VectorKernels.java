@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API float32 kernels: fma over full lanes, one reduceLanes, scalar tail. Transcendentals use
- * lanewise EXP/TANH, which the JIT maps to the platform's vector math library.
+ * Vector API float32 kernels: fma over full lanes, one reduceLanes, scalar tail. tanh and sigmoid are
+ * built on lanewise EXP (lanewise TANH costs about three EXPs on AVX2).
  */
 final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -36,12 +36,56 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff) {
+        matVec(m, x, xOff, y, yOff, false, 1f, 1f);
+    }
+
+    @Override
+    public void matVecTanh(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, float inner, float outer) {
+        matVec(m, x, xOff, y, yOff, true, inner, outer);
+    }
+
+    /**
+     * The fused activation, applied to rows just written (still in L1). Kept out of line so C2 inlines one
+     * copy of tanh per call site rather than one per accumulator, which would exceed its node budget.
+     */
+    private static void tanhRows(float[] y, int off, int n, float inner, float outer) {
+        for (int i = 0; i < n; i += L) {
+            tanh(FloatVector.fromArray(S, y, off + i).mul(inner)).mul(outer).intoArray(y, off + i);
+        }
+    }
+
+    private static void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, boolean tanh, float inner,
+            float outer) {
         int cols = m.cols;
-        int cols4 = cols & ~3;
         float[] d = m.data;
-        // Four accumulators over interleaved columns keep four independent fma chains in flight.
-        for (int b = 0; b < m.blocks; b++) {
-            int p = b * cols * L;
+        int t = 0;
+        int p = 0;
+        // A tile of four blocks shares each broadcast x[c] and keeps four independent fma chains in flight;
+        // the weights are read once, in order, which is what bounds this kernel (they live in L2).
+        for (; t < m.tiles; t++) {
+            int b = t * PackedMatrix.TILE * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            for (int c = 0; c < cols; c++, p += 4 * L) {
+                FloatVector xc = FloatVector.broadcast(S, x[xOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+            }
+            a0.intoArray(y, yOff + b);
+            a1.intoArray(y, yOff + b + L);
+            a2.intoArray(y, yOff + b + 2 * L);
+            a3.intoArray(y, yOff + b + 3 * L);
+            if (tanh) {
+                tanhRows(y, yOff + b, 4 * L, inner, outer);
+            }
+        }
+        // Remaining blocks one at a time, four accumulators over interleaved columns.
+        int cols4 = cols & ~3;
+        for (int b = t * PackedMatrix.TILE; b < m.blocks; b++) {
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b * L);
             FloatVector a1 = FloatVector.zero(S);
             FloatVector a2 = FloatVector.zero(S);
@@ -57,7 +101,50 @@ final class VectorKernels implements Kernels {
                 a0 = FloatVector.fromArray(S, d, p).fma(FloatVector.broadcast(S, x[xOff + c]), a0);
             }
             a0.add(a1).add(a2.add(a3)).intoArray(y, yOff + b * L);
+            if (tanh) {
+                tanhRows(y, yOff + b * L, L, inner, outer);
+            }
         }
+    }
+
+    @Override
+    public void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h,
+            int hOff) {
+        int cols = m.cols;
+        float[] d = m.data;
+        int p = 0;
+        // One tile per block of L units: its four accumulators are ff1, ff2, time_a and time_b of those
+        // units, so the gate runs while the next tile's weights stream in.
+        for (int u = 0; u < m.blocks; u++) {
+            int b = u * PackedHeads.HEADS * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            for (int c = 0; c < cols; c++, p += 4 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+            }
+            gate(a0, a1, a2, a3, dt, noGate).intoArray(h, hOff + u * L);
+        }
+        if (m.tail != null) {
+            // Fewer than L units remain: their heads land in scratch as [ff1 | ff2 | ta | tb] (rest each); one
+            // vector gate over lanes read at those offsets (lanes past rest are ignored), then a copy.
+            int r = m.rest;
+            int out = m.tail.paddedRows() + L;
+            matVec(m.tail, z, zOff, scratch, 0, false, 1f, 1f);
+            gateTail(scratch, r, out, dt, noGate);
+            System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
+        }
+    }
+
+    /** The gate over s = [ff1 | ff2 | ta | tb] (r < L each) into s[out .. out+L); lanes past r are junk. */
+    private static void gateTail(float[] s, int r, int out, float dt, boolean noGate) {
+        gate(FloatVector.fromArray(S, s, 0), FloatVector.fromArray(S, s, r), FloatVector.fromArray(S, s, 2 * r),
+                FloatVector.fromArray(S, s, 3 * r), dt, noGate).intoArray(s, out);
     }
 
     @Override
@@ -87,7 +174,7 @@ final class VectorKernels implements Kernels {
         for (int k = 0; k < s.padded; k += L) {
             FloatVector vp = FloatVector.fromArray(S, v, 0, s.pre, k);
             FloatVector z = vp.sub(FloatVector.fromArray(S, s.mu, k)).mul(FloatVector.fromArray(S, s.sigma, k));
-            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(exp(z.neg()).add(1f));
             a.intoArray(scratch, k);
             a.mul(FloatVector.fromArray(S, s.erev, k)).intoArray(scratch, off + k);
         }
@@ -110,16 +197,18 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    // Elementwise kernels: full vectors, then a scalar tail built on Math.exp (Math.tanh is several times
+    // slower; masked vector loads are not intrinsified on AVX2).
+
     @Override
     public void tanh(float[] a, int off, int n, float inner, float outer) {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, a, off + i).mul(inner).lanewise(VectorOperators.TANH).mul(outer)
-                    .intoArray(a, off + i);
+            tanh(FloatVector.fromArray(S, a, off + i).mul(inner)).mul(outer).intoArray(a, off + i);
         }
         for (; i < n; i++) {
-            a[off + i] = outer * (float) Math.tanh(inner * a[off + i]);
+            a[off + i] = outer * tanh(inner * a[off + i]);
         }
     }
 
@@ -129,11 +218,10 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector z = FloatVector.fromArray(S, a, off + i);
-            z.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, off + i);
+            z.mul(sigmoid(z)).intoArray(a, off + i);
         }
         for (; i < n; i++) {
-            float z = a[off + i];
-            a[off + i] = z / (1f + (float) Math.exp(-z));
+            a[off + i] = a[off + i] * sigmoid(a[off + i]);
         }
     }
 
@@ -154,19 +242,21 @@ final class VectorKernels implements Kernels {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector ff1 = FloatVector.fromArray(S, heads, i).lanewise(VectorOperators.TANH);
-            FloatVector ff2 = FloatVector.fromArray(S, heads, n + i).lanewise(VectorOperators.TANH);
-            FloatVector t = FloatVector.fromArray(S, heads, 2 * n + i).fma(FloatVector.broadcast(S, dt), FloatVector.fromArray(S, heads, 3 * n + i));
-            FloatVector g = sigmoid(t);
-            FloatVector out = noGate ? g.fma(ff2, ff1) : ff1.sub(g.mul(ff1)).add(g.mul(ff2));
-            out.intoArray(h, hOff + i);
+            gate(FloatVector.fromArray(S, heads, i), FloatVector.fromArray(S, heads, n + i),
+                    FloatVector.fromArray(S, heads, 2 * n + i), FloatVector.fromArray(S, heads, 3 * n + i), dt, noGate)
+                    .intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
-            float ff1 = (float) Math.tanh(heads[i]);
-            float ff2 = (float) Math.tanh(heads[n + i]);
-            float g = 1f / (1f + (float) Math.exp(-(heads[2 * n + i] * dt + heads[3 * n + i])));
-            h[hOff + i] = noGate ? ff1 + g * ff2 : ff1 * (1f - g) + g * ff2;
+            h[hOff + i] = gate(heads[i], heads[n + i], heads[2 * n + i], heads[3 * n + i], dt, noGate);
         }
+    }
+
+    private static FloatVector gate(FloatVector ff1, FloatVector ff2, FloatVector ta, FloatVector tb, float dt,
+            boolean noGate) {
+        FloatVector f1 = tanh(ff1);
+        FloatVector f2 = tanh(ff2);
+        FloatVector g = sigmoid(ta.fma(FloatVector.broadcast(S, dt), tb));
+        return noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2));
     }
 
     @Override
@@ -174,15 +264,17 @@ final class VectorKernels implements Kernels {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector f = FloatVector.fromArray(S, ff1, i);
-            FloatVector av = FloatVector.fromArray(S, a, i);
-            FloatVector e = FloatVector.fromArray(S, absTau, i).add(f.abs()).mul(-dt).lanewise(VectorOperators.EXP);
-            av.sub(av.mul(e).mul(f)).intoArray(h, hOff + i);
+            pure(FloatVector.fromArray(S, ff1, i), FloatVector.fromArray(S, absTau, i), FloatVector.fromArray(S, a, i), dt)
+                    .intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
-            float e = (float) Math.exp(-dt * (absTau[i] + Math.abs(ff1[i])));
-            h[hOff + i] = -a[i] * e * ff1[i] + a[i];
+            h[hOff + i] = a[i] - a[i] * (float) Math.exp(-dt * (absTau[i] + Math.abs(ff1[i]))) * ff1[i];
         }
+    }
+
+    private static FloatVector pure(FloatVector f, FloatVector tau, FloatVector a, float dt) {
+        FloatVector e = exp(tau.add(f.abs()).mul(-dt));
+        return a.sub(a.mul(e).mul(f));
     }
 
     @Override
@@ -190,26 +282,51 @@ final class VectorKernels implements Kernels {
         int bound = S.loopBound(n);
         int k = 0;
         for (; k < bound; k += L) {
-            FloatVector in = FloatVector.fromArray(S, z, k).lanewise(VectorOperators.TANH);
-            FloatVector ig = sigmoid(FloatVector.fromArray(S, z, n + k));
-            FloatVector fg = sigmoid(FloatVector.fromArray(S, z, 2 * n + k).add(1f));
-            FloatVector og = sigmoid(FloatVector.fromArray(S, z, 3 * n + k));
-            FloatVector cn = FloatVector.fromArray(S, c, cOff + k).mul(fg).add(in.mul(ig));
+            FloatVector cn = cell(FloatVector.fromArray(S, z, k), FloatVector.fromArray(S, z, n + k),
+                    FloatVector.fromArray(S, z, 2 * n + k), FloatVector.fromArray(S, c, cOff + k));
             cn.intoArray(c, cOff + k);
-            cn.lanewise(VectorOperators.TANH).mul(og).intoArray(h, hOff + k);
+            tanh(cn).mul(sigmoid(FloatVector.fromArray(S, z, 3 * n + k))).intoArray(h, hOff + k);
         }
         for (; k < n; k++) {
-            float in = (float) Math.tanh(z[k]);
-            float ig = 1f / (1f + (float) Math.exp(-z[n + k]));
-            float fg = 1f / (1f + (float) Math.exp(-(z[2 * n + k] + 1f)));
-            float og = 1f / (1f + (float) Math.exp(-z[3 * n + k]));
-            float cn = c[cOff + k] * fg + in * ig;
+            float cn = c[cOff + k] * sigmoid(z[2 * n + k] + 1f) + tanh(z[k]) * sigmoid(z[n + k]);
             c[cOff + k] = cn;
-            h[hOff + k] = (float) Math.tanh(cn) * og;
+            h[hOff + k] = tanh(cn) * sigmoid(z[3 * n + k]);
         }
     }
 
+    private static FloatVector cell(FloatVector i, FloatVector ig, FloatVector fg, FloatVector c) {
+        return c.mul(sigmoid(fg.add(1f))).add(tanh(i).mul(sigmoid(ig)));
+    }
+
+    private static float gate(float ff1, float ff2, float ta, float tb, float dt, boolean noGate) {
+        float f1 = tanh(ff1);
+        float f2 = tanh(ff2);
+        float g = sigmoid(ta * dt + tb);
+        return noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
+    }
+
+    private static float sigmoid(float z) {
+        return 1f / (1f + (float) Math.exp(-z));
+    }
+
+    private static float tanh(float z) {
+        return 1f - 2f / ((float) Math.exp(2f * z) + 1f);
+    }
+
     private static FloatVector sigmoid(FloatVector z) {
-        return FloatVector.broadcast(S, 1f).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(S, 1f).div(exp(z.neg()).add(1f));
+    }
+
+    /** tanh(z) = 1 - 2/(e^2z + 1): absolute error about 1e-7, and two to three times cheaper than lanewise TANH. */
+    static FloatVector tanh(FloatVector z) {
+        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(z.add(z)).add(1f)));
+    }
+
+    /**
+     * e^z: the intrinsic (a call into the platform's vector math library). A polynomial is no faster here
+     * and, inlined several times, pushes C2 past its inlining node budget, after which vectors get boxed.
+     */
+    static FloatVector exp(FloatVector z) {
+        return z.lanewise(VectorOperators.EXP);
     }
 }

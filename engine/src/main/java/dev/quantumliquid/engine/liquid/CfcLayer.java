@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.kernel.PackedHeads;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.engine.model.LayerSource;
@@ -26,7 +27,8 @@ final class CfcLayer extends NcpsLayer {
     private final double[] fcW;   // [proj][h] (zero-length without projection)
     private final double[] fcB;   // [proj]
     private final PackedMatrix[] bb;    // backbone layers
-    private final PackedMatrix heads;   // [ff1; ff2; time_a; time_b] stacked (pure: ff1)
+    private final PackedHeads gated;    // default / no_gate: the four heads with the gate fused (null in pure mode)
+    private final PackedMatrix ff1;     // pure: ff1 (null otherwise)
     private final PackedMatrix fc;      // projection, or null
     private final float[] tauF, ampF;   // pure mode [h]
 
@@ -80,16 +82,17 @@ final class CfcLayer extends NcpsLayer {
         String[] names = heads(spec);
         this.head = new double[names.length][];
         this.headB = new double[names.length][];
-        float[] stacked = new float[names.length * h * z];
-        float[] stackedB = new float[names.length * h];
+        float[][] hw = new float[names.length][];
+        float[][] hb = new float[names.length][];
         for (int i = 0; i < names.length; i++) {
             head[i] = t.d(P + names[i] + ".weight");
             headB[i] = t.d(P + names[i] + ".bias");
-            System.arraycopy(LiquidMath.floats(head[i]), 0, stacked, i * h * z, h * z);
-            System.arraycopy(LiquidMath.floats(headB[i]), 0, stackedB, i * h, h);
+            hw[i] = LiquidMath.floats(head[i]);
+            hb[i] = LiquidMath.floats(headB[i]);
         }
-        this.heads = PackedMatrix.of(stacked, stackedB, names.length * h, z);
         boolean pure = spec.mode() == NcpsSpec.Mode.PURE;
+        this.gated = pure ? null : PackedHeads.of(hw, hb, h, z);
+        this.ff1 = pure ? PackedMatrix.of(hw[0], hb[0], h, z) : null;
         this.tau = pure ? t.d(P + "w_tau") : new double[0];
         for (int i = 0; i < tau.length; i++) {
             tau[i] = Math.abs(tau[i]);
@@ -108,7 +111,7 @@ final class CfcLayer extends NcpsLayer {
         final float[] uh;    // [in+h] input then hidden state (after the mixed-memory cell)
         final float[] lz;    // [padded 4h] mixed-memory gate pre-activations (empty without)
         final float[] a, b;  // [padded backbone_units] backbone activations, ping-pong
-        final float[] heads; // [padded 4h] (pure: [padded h]) ff1 | ff2 | time_a | time_b
+        final float[] heads; // pure: [padded h] ff1; else the fused heads' scratch
         final float[] proj;  // [padded proj] (empty without projection)
 
         Ws(CfcLayer l) {
@@ -117,7 +120,7 @@ final class CfcLayer extends NcpsLayer {
             int bu = l.bb.length == 0 ? 0 : l.bb[0].paddedRows();
             a = new float[bu];
             b = new float[bu];
-            heads = new float[l.heads.paddedRows()];
+            heads = new float[l.gated == null ? l.ff1.paddedRows() : l.gated.scratchSize()];
             proj = new float[l.fc == null ? 0 : l.fc.paddedRows()];
         }
     }
@@ -138,15 +141,14 @@ final class CfcLayer extends NcpsLayer {
         float[] cur = ws.uh;
         for (int l = 0; l < bb.length; l++) {
             float[] next = (l & 1) == 0 ? ws.a : ws.b;
-            k.matVec(bb[l], cur, 0, next, 0);
-            activate(next, spec.backboneUnits());
+            layer(bb[l], cur, next);
             cur = next;
         }
-        k.matVec(heads, cur, 0, ws.heads, 0);
-        if (spec.mode() == NcpsSpec.Mode.PURE) {
+        if (gated == null) {
+            k.matVec(ff1, cur, 0, ws.heads, 0);
             k.cfcPure(ws.heads, tauF, ampF, h, dt, state, off);
         } else {
-            k.cfcGate(ws.heads, h, dt, spec.mode() == NcpsSpec.Mode.NO_GATE, state, off);
+            k.cfcHeads(gated, cur, 0, dt, spec.mode() == NcpsSpec.Mode.NO_GATE, ws.heads, state, off);
         }
         if (fc != null) {
             k.matVec(fc, state, off, ws.proj, 0);
@@ -157,15 +159,24 @@ final class CfcLayer extends NcpsLayer {
         return Float.NaN;
     }
 
-    private void activate(float[] a, int n) {
+    /** One backbone layer: next = act(W cur + b), the tanh-like activations fused into the product. */
+    private void layer(PackedMatrix w, float[] cur, float[] next) {
+        int n = w.rows();
         switch (spec.activation()) {
-            case LECUN_TANH -> k.tanh(a, 0, n, 0.666f, 1.7159f);
-            case TANH -> k.tanh(a, 0, n, 1f, 1f);
-            case SILU -> k.silu(a, 0, n);
-            case RELU -> k.relu(a, 0, n);
+            case LECUN_TANH -> k.matVecTanh(w, cur, 0, next, 0, 0.666f, 1.7159f);
+            case TANH -> k.matVecTanh(w, cur, 0, next, 0, 1f, 1f);
+            case SILU -> {
+                k.matVec(w, cur, 0, next, 0);
+                k.silu(next, 0, n);
+            }
+            case RELU -> {
+                k.matVec(w, cur, 0, next, 0);
+                k.relu(next, 0, n);
+            }
             default -> {
+                k.matVec(w, cur, 0, next, 0);
                 for (int i = 0; i < n; i++) {
-                    a[i] = spec.activation().apply(a[i]);
+                    next[i] = spec.activation().apply(next[i]);
                 }
             }
         }
