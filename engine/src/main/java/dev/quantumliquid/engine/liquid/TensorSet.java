@@ -29,7 +29,12 @@ final class TensorSet {
         }
 
         Loader add(String name, int... shape) {
-            Tensor t = src.tensor(name, shape);
+            Tensor t;
+            try {
+                t = src.tensor(name, shape);
+            } catch (EngineException e) {
+                throw new EngineException(src.where() + ": " + e.getMessage(), e);
+            }
             byName.put(name, new Tensor(name, t.dtype(), t.shape(), t.toDoubleArray()));
             return this;
         }
