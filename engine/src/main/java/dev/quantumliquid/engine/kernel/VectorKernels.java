@@ -5,8 +5,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API float32 kernels: fma over full lanes, one reduceLanes, scalar tail. tanh and sigmoid are
- * built on lanewise EXP (lanewise TANH costs about three EXPs on AVX2).
+ * Vector API float32 kernels: fma over full lanes, scalar tails. tanh and sigmoid are built on lanewise
+ * EXP (lanewise TANH costs about three EXPs on AVX2): tanh(z) = 1 - 2/(e^2z + 1), sigmoid(z) = 1/(1 + e^-z),
+ * absolute error about 1e-7.
+ *
+ * <p>No helper method here takes or returns a vector: C2 does not reliably inline such helpers inside
+ * big loops (call-site frequency and node-count limits), and a vector crossing a call that is not
+ * inlined gets boxed on the heap. So the formulas are written out where they are used, and shared code
+ * goes through arrays.
  */
 final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -36,25 +42,15 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff) {
-        matVec(m, x, xOff, y, yOff, false, 1f, 1f);
+        packed(m, x, xOff, y, yOff, false, 1f, 1f);
     }
 
     @Override
     public void matVecTanh(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, float inner, float outer) {
-        matVec(m, x, xOff, y, yOff, true, inner, outer);
+        packed(m, x, xOff, y, yOff, true, inner, outer);
     }
 
-    /**
-     * The fused activation, applied to rows just written (still in L1). Kept out of line so C2 inlines one
-     * copy of tanh per call site rather than one per accumulator, which would exceed its node budget.
-     */
-    private static void tanhRows(float[] y, int off, int n, float inner, float outer) {
-        for (int i = 0; i < n; i += L) {
-            tanh(FloatVector.fromArray(S, y, off + i).mul(inner)).mul(outer).intoArray(y, off + i);
-        }
-    }
-
-    private static void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, boolean tanh, float inner,
+    private static void packed(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, boolean tanh, float inner,
             float outer) {
         int cols = m.cols;
         float[] d = m.data;
@@ -80,7 +76,7 @@ final class VectorKernels implements Kernels {
             a2.intoArray(y, yOff + b + 2 * L);
             a3.intoArray(y, yOff + b + 3 * L);
             if (tanh) {
-                tanhRows(y, yOff + b, 4 * L, inner, outer);
+                tanhRows(y, yOff + b, 4 * L, inner, outer); // still in L1; overlaps the next tile's stream
             }
         }
         // Remaining blocks one at a time, four accumulators over interleaved columns.
@@ -107,11 +103,24 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** y = outer * tanh(inner * y) over n floats, n a multiple of L. */
+    private static void tanhRows(float[] y, int off, int n, float inner, float outer) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector z = FloatVector.fromArray(S, y, off + i).mul(2f * inner);
+            FloatVector th = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
+                    .div(z.lanewise(VectorOperators.EXP).add(1f)));
+            th.mul(outer).intoArray(y, off + i);
+        }
+    }
+
     @Override
     public void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h,
             int hOff) {
         int cols = m.cols;
         float[] d = m.data;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector dtv = FloatVector.broadcast(S, dt);
         int p = 0;
         // One tile per block of L units: its four accumulators are ff1, ff2, time_a and time_b of those
         // units, so the gate runs while the next tile's weights stream in.
@@ -128,23 +137,27 @@ final class VectorKernels implements Kernels {
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
                 a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
             }
-            gate(a0, a1, a2, a3, dt, noGate).intoArray(h, hOff + u * L);
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
         }
         if (m.tail != null) {
             // Fewer than L units remain: their heads land in scratch as [ff1 | ff2 | ta | tb] (rest each); one
-            // vector gate over lanes read at those offsets (lanes past rest are ignored), then a copy.
+            // vector gate over lanes read at those offsets (lanes past rest are junk), then a copy.
             int r = m.rest;
             int out = m.tail.paddedRows() + L;
-            matVec(m.tail, z, zOff, scratch, 0, false, 1f, 1f);
-            gateTail(scratch, r, out, dt, noGate);
+            packed(m.tail, z, zOff, scratch, 0, false, 1f, 1f);
+            FloatVector a0 = FloatVector.fromArray(S, scratch, 0);
+            FloatVector a1 = FloatVector.fromArray(S, scratch, r);
+            FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
+            FloatVector a3 = FloatVector.fromArray(S, scratch, 3 * r);
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
         }
-    }
-
-    /** The gate over s = [ff1 | ff2 | ta | tb] (r < L each) into s[out .. out+L); lanes past r are junk. */
-    private static void gateTail(float[] s, int r, int out, float dt, boolean noGate) {
-        gate(FloatVector.fromArray(S, s, 0), FloatVector.fromArray(S, s, r), FloatVector.fromArray(S, s, 2 * r),
-                FloatVector.fromArray(S, s, 3 * r), dt, noGate).intoArray(s, out);
     }
 
     @Override
@@ -174,7 +187,7 @@ final class VectorKernels implements Kernels {
         for (int k = 0; k < s.padded; k += L) {
             FloatVector vp = FloatVector.fromArray(S, v, 0, s.pre, k);
             FloatVector z = vp.sub(FloatVector.fromArray(S, s.mu, k)).mul(FloatVector.fromArray(S, s.sigma, k));
-            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(exp(z.neg()).add(1f));
+            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
             a.intoArray(scratch, k);
             a.mul(FloatVector.fromArray(S, s.erev, k)).intoArray(scratch, off + k);
         }
@@ -203,11 +216,8 @@ final class VectorKernels implements Kernels {
     @Override
     public void tanh(float[] a, int off, int n, float inner, float outer) {
         int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            tanh(FloatVector.fromArray(S, a, off + i).mul(inner)).mul(outer).intoArray(a, off + i);
-        }
-        for (; i < n; i++) {
+        tanhRows(a, off, bound, inner, outer);
+        for (int i = bound; i < n; i++) {
             a[off + i] = outer * tanh(inner * a[off + i]);
         }
     }
@@ -218,7 +228,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector z = FloatVector.fromArray(S, a, off + i);
-            z.mul(sigmoid(z)).intoArray(a, off + i);
+            z.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, off + i);
         }
         for (; i < n; i++) {
             a[off + i] = a[off + i] * sigmoid(a[off + i]);
@@ -239,24 +249,27 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void cfcGate(float[] heads, int n, float dt, boolean noGate, float[] h, int hOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector dtv = FloatVector.broadcast(S, dt);
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            gate(FloatVector.fromArray(S, heads, i), FloatVector.fromArray(S, heads, n + i),
-                    FloatVector.fromArray(S, heads, 2 * n + i), FloatVector.fromArray(S, heads, 3 * n + i), dt, noGate)
-                    .intoArray(h, hOff + i);
+            FloatVector a0 = FloatVector.fromArray(S, heads, i);
+            FloatVector a1 = FloatVector.fromArray(S, heads, n + i);
+            FloatVector a2 = FloatVector.fromArray(S, heads, 2 * n + i);
+            FloatVector a3 = FloatVector.fromArray(S, heads, 3 * n + i);
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
-            h[hOff + i] = gate(heads[i], heads[n + i], heads[2 * n + i], heads[3 * n + i], dt, noGate);
+            float f1 = tanh(heads[i]);
+            float f2 = tanh(heads[n + i]);
+            float g = sigmoid(heads[2 * n + i] * dt + heads[3 * n + i]);
+            h[hOff + i] = noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
         }
-    }
-
-    private static FloatVector gate(FloatVector ff1, FloatVector ff2, FloatVector ta, FloatVector tb, float dt,
-            boolean noGate) {
-        FloatVector f1 = tanh(ff1);
-        FloatVector f2 = tanh(ff2);
-        FloatVector g = sigmoid(ta.fma(FloatVector.broadcast(S, dt), tb));
-        return noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2));
     }
 
     @Override
@@ -264,28 +277,32 @@ final class VectorKernels implements Kernels {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            pure(FloatVector.fromArray(S, ff1, i), FloatVector.fromArray(S, absTau, i), FloatVector.fromArray(S, a, i), dt)
-                    .intoArray(h, hOff + i);
+            FloatVector f = FloatVector.fromArray(S, ff1, i);
+            FloatVector av = FloatVector.fromArray(S, a, i);
+            FloatVector e = FloatVector.fromArray(S, absTau, i).add(f.abs()).mul(-dt).lanewise(VectorOperators.EXP);
+            av.sub(av.mul(e).mul(f)).intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
             h[hOff + i] = a[i] - a[i] * (float) Math.exp(-dt * (absTau[i] + Math.abs(ff1[i]))) * ff1[i];
         }
     }
 
-    private static FloatVector pure(FloatVector f, FloatVector tau, FloatVector a, float dt) {
-        FloatVector e = exp(tau.add(f.abs()).mul(-dt));
-        return a.sub(a.mul(e).mul(f));
-    }
-
     @Override
     public void lstmGates(float[] z, int n, float[] c, int cOff, float[] h, int hOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
         int bound = S.loopBound(n);
         int k = 0;
         for (; k < bound; k += L) {
-            FloatVector cn = cell(FloatVector.fromArray(S, z, k), FloatVector.fromArray(S, z, n + k),
-                    FloatVector.fromArray(S, z, 2 * n + k), FloatVector.fromArray(S, c, cOff + k));
+            FloatVector zi = FloatVector.fromArray(S, z, k);
+            FloatVector in = one.sub(two.div(zi.add(zi).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector ig = one.div(FloatVector.fromArray(S, z, n + k).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector fg = one.div(FloatVector.fromArray(S, z, 2 * n + k).add(1f).neg()
+                    .lanewise(VectorOperators.EXP).add(1f));
+            FloatVector og = one.div(FloatVector.fromArray(S, z, 3 * n + k).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector cn = FloatVector.fromArray(S, c, cOff + k).mul(fg).add(in.mul(ig));
             cn.intoArray(c, cOff + k);
-            tanh(cn).mul(sigmoid(FloatVector.fromArray(S, z, 3 * n + k))).intoArray(h, hOff + k);
+            one.sub(two.div(cn.add(cn).lanewise(VectorOperators.EXP).add(1f))).mul(og).intoArray(h, hOff + k);
         }
         for (; k < n; k++) {
             float cn = c[cOff + k] * sigmoid(z[2 * n + k] + 1f) + tanh(z[k]) * sigmoid(z[n + k]);
@@ -294,39 +311,11 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    private static FloatVector cell(FloatVector i, FloatVector ig, FloatVector fg, FloatVector c) {
-        return c.mul(sigmoid(fg.add(1f))).add(tanh(i).mul(sigmoid(ig)));
-    }
-
-    private static float gate(float ff1, float ff2, float ta, float tb, float dt, boolean noGate) {
-        float f1 = tanh(ff1);
-        float f2 = tanh(ff2);
-        float g = sigmoid(ta * dt + tb);
-        return noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
-    }
-
     private static float sigmoid(float z) {
         return 1f / (1f + (float) Math.exp(-z));
     }
 
     private static float tanh(float z) {
         return 1f - 2f / ((float) Math.exp(2f * z) + 1f);
-    }
-
-    private static FloatVector sigmoid(FloatVector z) {
-        return FloatVector.broadcast(S, 1f).div(exp(z.neg()).add(1f));
-    }
-
-    /** tanh(z) = 1 - 2/(e^2z + 1): absolute error about 1e-7, and two to three times cheaper than lanewise TANH. */
-    static FloatVector tanh(FloatVector z) {
-        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(z.add(z)).add(1f)));
-    }
-
-    /**
-     * e^z: the intrinsic (a call into the platform's vector math library). A polynomial is no faster here
-     * and, inlined several times, pushes C2 past its inlining node budget, after which vectors get boxed.
-     */
-    static FloatVector exp(FloatVector z) {
-        return z.lanewise(VectorOperators.EXP);
     }
 }
