@@ -38,7 +38,8 @@ public final class PackedMatrix {
                     + " weights and " + bias.length + " biases");
         }
         int padded = paddedRows(rows);
-        PackedMatrix m = new PackedMatrix(rows, cols, new float[Math.multiplyExact(padded, cols)], Arrays.copyOf(bias, padded));
+        float[] data = new float[Math.multiplyExact(padded, cols)];
+        PackedMatrix m = new PackedMatrix(rows, cols, data, Arrays.copyOf(bias, padded));
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 m.data[m.index(r, c)] = w[r * cols + c];

@@ -57,7 +57,8 @@ record NcpsSpec(Kind kind, int inputSize, Wiring wiring, boolean wired, boolean 
         Kind kind = switch (cls) {
             case "LTC" -> Kind.LTC;
             case "CfC" -> Kind.CFC;
-            default -> throw new EngineException(w + ": field 'class' must be one of [LTC, CfC], got '" + Json.abbreviate(cls) + "'");
+            default -> throw new EngineException(w + ": field 'class' must be one of [LTC, CfC], got '"
+                    + Json.abbreviate(cls) + "'");
         };
         checkKeys(spec, w, kind);
         int in = Json.requireInt(spec, "input_size", w, 1, ModelFiles.MAX_FEATURES);
@@ -125,11 +126,12 @@ record NcpsSpec(Kind kind, int inputSize, Wiring wiring, boolean wired, boolean 
             List<String> allowed = new ArrayList<>(COMMON);
             allowed.addAll(own);
             allowed.sort(null);
+            String self = kind == Kind.LTC ? "LTC" : "CfC";
             String other = (kind == Kind.LTC ? CFC_ONLY : LTC_ONLY).contains(f)
-                    ? " (an option of " + (kind == Kind.LTC ? "CfC" : "LTC") + ", not of " + (kind == Kind.LTC ? "LTC" : "CfC") + ")"
+                    ? " (an option of " + (kind == Kind.LTC ? "CfC" : "LTC") + ", not of " + self + ")"
                     : "";
-            throw new EngineException(where + ": unknown field '" + Json.abbreviate(f) + "'" + other + "; "
-                    + (kind == Kind.LTC ? "LTC" : "CfC") + " takes " + allowed);
+            throw new EngineException(where + ": unknown field '" + Json.abbreviate(f) + "'" + other + "; " + self
+                    + " takes " + allowed);
         }
     }
 

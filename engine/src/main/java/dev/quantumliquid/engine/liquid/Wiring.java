@@ -42,7 +42,8 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
         JsonNode layers = w.get("layers");
         if (layers == null || layers.isNull()) {
             if (needLayers) {
-                throw new EngineException(where + ": missing field 'layers' (neuron ids per wiring layer), which a wired CfC needs");
+                throw new EngineException(where
+                        + ": missing field 'layers' (neuron ids per wiring layer), which a wired CfC needs");
             }
             return fullyConnected(units).withOutput(outputDim);
         }
@@ -68,8 +69,8 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
         for (int l = 0; l < n; l++) {
             JsonNode ids = layers.get(l);
             if (!ids.isArray() || ids.isEmpty()) {
-                throw new EngineException(where + ": field 'layers' entry " + l + " must be a non-empty array of neuron ids, got "
-                        + Json.abbreviate(ids));
+                throw new EngineException(where + ": field 'layers' entry " + l
+                        + " must be a non-empty array of neuron ids, got " + Json.abbreviate(ids));
             }
             for (JsonNode id : ids) {
                 if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0 || id.asInt() >= units
@@ -97,14 +98,14 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
         for (int r = 0; r < rows; r++) {
             JsonNode row = m.get(r);
             if (!row.isArray() || row.size() != cols) {
-                throw new EngineException(where + ": field '" + field + "' row " + r + " must hold " + cols + " entries, got "
-                        + (row.isArray() ? row.size() : Json.abbreviate(row)));
+                throw new EngineException(where + ": field '" + field + "' row " + r + " must hold " + cols
+                        + " entries, got " + (row.isArray() ? row.size() : Json.abbreviate(row)));
             }
             for (int c = 0; c < cols; c++) {
                 JsonNode v = row.get(c);
                 if (!v.isNumber() || (v.asDouble() != -1 && v.asDouble() != 0 && v.asDouble() != 1)) {
-                    throw new EngineException(where + ": field '" + field + "' [" + r + "][" + c + "] must be -1, 0 or 1, got "
-                            + Json.abbreviate(v));
+                    throw new EngineException(where + ": field '" + field + "' [" + r + "][" + c
+                            + "] must be -1, 0 or 1, got " + Json.abbreviate(v));
                 }
             }
         }
@@ -112,7 +113,8 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Wiring w && w.units == units && w.outputDim == outputDim && Arrays.equals(w.layerSizes, layerSizes);
+        return o instanceof Wiring w && w.units == units && w.outputDim == outputDim
+                && Arrays.equals(w.layerSizes, layerSizes);
     }
 
     @Override
