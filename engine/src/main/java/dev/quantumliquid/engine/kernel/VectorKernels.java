@@ -71,13 +71,21 @@ final class VectorKernels implements Kernels {
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
                 a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
             }
+            if (tanh) {
+                // outer * tanh(inner * a) = outer - 2 outer / (e^(2 inner a) + 1), on the accumulators, so it
+                // overlaps the next tile's weight stream
+                FloatVector in2 = FloatVector.broadcast(S, 2f * inner);
+                FloatVector o = FloatVector.broadcast(S, outer);
+                FloatVector o2 = FloatVector.broadcast(S, 2f * outer);
+                a0 = o.sub(o2.div(a0.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a1 = o.sub(o2.div(a1.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a2 = o.sub(o2.div(a2.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a3 = o.sub(o2.div(a3.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+            }
             a0.intoArray(y, yOff + b);
             a1.intoArray(y, yOff + b + L);
             a2.intoArray(y, yOff + b + 2 * L);
             a3.intoArray(y, yOff + b + 3 * L);
-            if (tanh) {
-                tanhRows(y, yOff + b, 4 * L, inner, outer); // still in L1; overlaps the next tile's stream
-            }
         }
         // Remaining blocks one at a time, four accumulators over interleaved columns.
         int cols4 = cols & ~3;
