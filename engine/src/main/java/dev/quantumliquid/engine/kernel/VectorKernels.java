@@ -4,9 +4,19 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API float32 kernels: fma over full lanes, one reduceLanes, scalar tail. */
+/**
+ * Vector API float32 kernels: fma over full lanes, scalar tails. tanh and sigmoid are built on lanewise
+ * EXP (lanewise TANH costs about three EXPs on AVX2): tanh(z) = 1 - 2/(e^2z + 1), sigmoid(z) = 1/(1 + e^-z),
+ * absolute error about 1e-7.
+ *
+ * <p>No helper method here takes or returns a vector: C2 does not reliably inline such helpers inside
+ * big loops (call-site frequency and node-count limits), and a vector crossing a call that is not
+ * inlined gets boxed on the heap. So the formulas are written out where they are used, and shared code
+ * goes through arrays.
+ */
 final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     @Override
     public void matVec(float[] w, float[] bias, float[] x, int xOff, int rows, int cols, float[] y, int yOff) {
@@ -20,7 +30,7 @@ final class VectorKernels implements Kernels {
         int bound = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
-        for (; i < bound; i += S.length()) {
+        for (; i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
         float s = acc.reduceLanes(VectorOperators.ADD);
@@ -28,5 +38,292 @@ final class VectorKernels implements Kernels {
             s += a[aOff + i] * b[bOff + i];
         }
         return s;
+    }
+
+    @Override
+    public void matVec(PackedMatrix m, float[] x, int xOff, float[] y, int yOff) {
+        packed(m, x, xOff, y, yOff, false, 1f, 1f);
+    }
+
+    @Override
+    public void matVecTanh(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, float inner, float outer) {
+        packed(m, x, xOff, y, yOff, true, inner, outer);
+    }
+
+    private static void packed(PackedMatrix m, float[] x, int xOff, float[] y, int yOff, boolean tanh, float inner,
+            float outer) {
+        int cols = m.cols;
+        float[] d = m.data;
+        int t = 0;
+        int p = 0;
+        // A tile of four blocks shares each broadcast x[c] and keeps four independent fma chains in flight;
+        // the weights are read once, in order, which is what bounds this kernel (they live in L2).
+        for (; t < m.tiles; t++) {
+            int b = t * PackedMatrix.TILE * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            for (int c = 0; c < cols; c++, p += 4 * L) {
+                FloatVector xc = FloatVector.broadcast(S, x[xOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+            }
+            if (tanh) {
+                // outer * tanh(inner * a) = outer - 2 outer / (e^(2 inner a) + 1), on the accumulators, so it
+                // overlaps the next tile's weight stream
+                FloatVector in2 = FloatVector.broadcast(S, 2f * inner);
+                FloatVector o = FloatVector.broadcast(S, outer);
+                FloatVector o2 = FloatVector.broadcast(S, 2f * outer);
+                a0 = o.sub(o2.div(a0.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a1 = o.sub(o2.div(a1.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a2 = o.sub(o2.div(a2.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a3 = o.sub(o2.div(a3.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+            }
+            a0.intoArray(y, yOff + b);
+            a1.intoArray(y, yOff + b + L);
+            a2.intoArray(y, yOff + b + 2 * L);
+            a3.intoArray(y, yOff + b + 3 * L);
+        }
+        // Remaining blocks one at a time, four accumulators over interleaved columns.
+        int cols4 = cols & ~3;
+        for (int b = t * PackedMatrix.TILE; b < m.blocks; b++) {
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b * L);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            int c = 0;
+            for (; c < cols4; c += 4, p += 4 * L) {
+                a0 = FloatVector.fromArray(S, d, p).fma(FloatVector.broadcast(S, x[xOff + c]), a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(FloatVector.broadcast(S, x[xOff + c + 1]), a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(FloatVector.broadcast(S, x[xOff + c + 2]), a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(FloatVector.broadcast(S, x[xOff + c + 3]), a3);
+            }
+            for (; c < cols; c++, p += L) {
+                a0 = FloatVector.fromArray(S, d, p).fma(FloatVector.broadcast(S, x[xOff + c]), a0);
+            }
+            a0.add(a1).add(a2.add(a3)).intoArray(y, yOff + b * L);
+            if (tanh) {
+                tanhRows(y, yOff + b * L, L, inner, outer);
+            }
+        }
+    }
+
+    /** y = outer * tanh(inner * y) over n floats, n a multiple of L. */
+    private static void tanhRows(float[] y, int off, int n, float inner, float outer) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector z = FloatVector.fromArray(S, y, off + i).mul(2f * inner);
+            FloatVector th = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
+                    .div(z.lanewise(VectorOperators.EXP).add(1f)));
+            th.mul(outer).intoArray(y, off + i);
+        }
+    }
+
+    @Override
+    public void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h,
+            int hOff) {
+        int cols = m.cols;
+        float[] d = m.data;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector dtv = FloatVector.broadcast(S, dt);
+        int p = 0;
+        // One tile per block of L units: its four accumulators are ff1, ff2, time_a and time_b of those
+        // units, so the gate runs while the next tile's weights stream in.
+        for (int u = 0; u < m.blocks; u++) {
+            int b = u * PackedHeads.HEADS * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            for (int c = 0; c < cols; c++, p += 4 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+            }
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
+        }
+        if (m.tail != null) {
+            // Fewer than L units remain: their heads land in scratch as [ff1 | ff2 | ta | tb] (rest each); one
+            // vector gate over lanes read at those offsets (lanes past rest are junk), then a copy.
+            int r = m.rest;
+            int out = m.tail.paddedRows() + L;
+            packed(m.tail, z, zOff, scratch, 0, false, 1f, 1f);
+            FloatVector a0 = FloatVector.fromArray(S, scratch, 0);
+            FloatVector a1 = FloatVector.fromArray(S, scratch, r);
+            FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
+            FloatVector a3 = FloatVector.fromArray(S, scratch, 3 * r);
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
+            System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
+        }
+    }
+
+    @Override
+    public void matVec(SparseMatrix m, float[] x, int xOff, float[] y, int yOff) {
+        // Rows of a wired layer are short (a few to a few dozen entries): gather full lanes, scalar tail.
+        for (int r = 0; r < m.rows; r++) {
+            int p = m.start[r];
+            int end = m.start[r + 1];
+            float s = m.bias[r];
+            if (end - p >= L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (; p + L <= end; p += L) {
+                    acc = FloatVector.fromArray(S, m.val, p).fma(FloatVector.fromArray(S, x, xOff, m.col, p), acc);
+                }
+                s += acc.reduceLanes(VectorOperators.ADD);
+            }
+            for (; p < end; p++) {
+                s += m.val[p] * x[xOff + m.col[p]];
+            }
+            y[yOff + r] = s;
+        }
+    }
+
+    @Override
+    public void synapseCurrents(SynapseList s, float[] v, float[] scratch, float[] num, float[] den) {
+        int off = s.padded;
+        for (int k = 0; k < s.padded; k += L) {
+            FloatVector vp = FloatVector.fromArray(S, v, 0, s.pre, k);
+            FloatVector z = vp.sub(FloatVector.fromArray(S, s.mu, k)).mul(FloatVector.fromArray(S, s.sigma, k));
+            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+            a.intoArray(scratch, k);
+            a.mul(FloatVector.fromArray(S, s.erev, k)).intoArray(scratch, off + k);
+        }
+        ScalarKernels.segmentSums(s, scratch, num, den);
+    }
+
+    @Override
+    public void ltcUpdate(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n) {
+        int bound = S.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector cm = FloatVector.fromArray(S, cmt, j);
+            FloatVector nu = cm.fma(FloatVector.fromArray(S, v, j), FloatVector.fromArray(S, numBase, j))
+                    .add(FloatVector.fromArray(S, num, j));
+            FloatVector de = FloatVector.fromArray(S, denBase, j).add(FloatVector.fromArray(S, den, j));
+            nu.div(de).intoArray(v, j);
+        }
+        for (; j < n; j++) {
+            v[j] = (cmt[j] * v[j] + numBase[j] + num[j]) / (denBase[j] + den[j]);
+        }
+    }
+
+    // Elementwise kernels: full vectors, then a scalar tail built on Math.exp (Math.tanh is several times
+    // slower; masked vector loads are not intrinsified on AVX2).
+
+    @Override
+    public void tanh(float[] a, int off, int n, float inner, float outer) {
+        int bound = S.loopBound(n);
+        tanhRows(a, off, bound, inner, outer);
+        for (int i = bound; i < n; i++) {
+            a[off + i] = outer * tanh(inner * a[off + i]);
+        }
+    }
+
+    @Override
+    public void silu(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector z = FloatVector.fromArray(S, a, off + i);
+            z.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
+            a[off + i] = a[off + i] * sigmoid(a[off + i]);
+        }
+    }
+
+    @Override
+    public void relu(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, a, off + i).max(0f).intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
+            a[off + i] = Math.max(a[off + i], 0f);
+        }
+    }
+
+    @Override
+    public void cfcGate(float[] heads, int n, float dt, boolean noGate, float[] h, int hOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector dtv = FloatVector.broadcast(S, dt);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector a0 = FloatVector.fromArray(S, heads, i);
+            FloatVector a1 = FloatVector.fromArray(S, heads, n + i);
+            FloatVector a2 = FloatVector.fromArray(S, heads, 2 * n + i);
+            FloatVector a3 = FloatVector.fromArray(S, heads, 3 * n + i);
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + i);
+        }
+        for (; i < n; i++) {
+            float f1 = tanh(heads[i]);
+            float f2 = tanh(heads[n + i]);
+            float g = sigmoid(heads[2 * n + i] * dt + heads[3 * n + i]);
+            h[hOff + i] = noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
+        }
+    }
+
+    @Override
+    public void cfcPure(float[] ff1, float[] absTau, float[] a, int n, float dt, float[] h, int hOff) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector f = FloatVector.fromArray(S, ff1, i);
+            FloatVector av = FloatVector.fromArray(S, a, i);
+            FloatVector e = FloatVector.fromArray(S, absTau, i).add(f.abs()).mul(-dt).lanewise(VectorOperators.EXP);
+            av.sub(av.mul(e).mul(f)).intoArray(h, hOff + i);
+        }
+        for (; i < n; i++) {
+            h[hOff + i] = a[i] - a[i] * (float) Math.exp(-dt * (absTau[i] + Math.abs(ff1[i]))) * ff1[i];
+        }
+    }
+
+    @Override
+    public void lstmGates(float[] z, int n, float[] c, int cOff, float[] h, int hOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        int bound = S.loopBound(n);
+        int k = 0;
+        for (; k < bound; k += L) {
+            FloatVector zi = FloatVector.fromArray(S, z, k);
+            FloatVector in = one.sub(two.div(zi.add(zi).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector ig = one.div(FloatVector.fromArray(S, z, n + k).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector fg = one.div(FloatVector.fromArray(S, z, 2 * n + k).add(1f).neg()
+                    .lanewise(VectorOperators.EXP).add(1f));
+            FloatVector og = one.div(FloatVector.fromArray(S, z, 3 * n + k).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector cn = FloatVector.fromArray(S, c, cOff + k).mul(fg).add(in.mul(ig));
+            cn.intoArray(c, cOff + k);
+            one.sub(two.div(cn.add(cn).lanewise(VectorOperators.EXP).add(1f))).mul(og).intoArray(h, hOff + k);
+        }
+        for (; k < n; k++) {
+            float cn = c[cOff + k] * sigmoid(z[2 * n + k] + 1f) + tanh(z[k]) * sigmoid(z[n + k]);
+            c[cOff + k] = cn;
+            h[hOff + k] = tanh(cn) * sigmoid(z[3 * n + k]);
+        }
+    }
+
+    private static float sigmoid(float z) {
+        return 1f / (1f + (float) Math.exp(-z));
+    }
+
+    private static float tanh(float z) {
+        return 1f - 2f / ((float) Math.exp(2f * z) + 1f);
     }
 }

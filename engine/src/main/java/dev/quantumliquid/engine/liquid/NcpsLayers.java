@@ -1,6 +1,5 @@
 package dev.quantumliquid.engine.liquid;
 
-import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.LayerSource;
 
@@ -9,7 +8,12 @@ public final class NcpsLayers {
     private NcpsLayers() {
     }
 
+    /** Reads {@code spec} (ncps 1.0.1 defaults for missing options) and the layer's state_dict tensors. */
     public static Layer create(LayerSource src) {
-        throw new EngineException(src.where() + ": ncps layers are not implemented yet");
+        NcpsSpec spec = NcpsSpec.parse(src.json(), src.where());
+        if (spec.kind() == NcpsSpec.Kind.LTC) {
+            return LtcLayer.load(src, spec);
+        }
+        return spec.wired() ? WiredCfcLayer.load(src, spec) : CfcLayer.load(src, spec);
     }
 }

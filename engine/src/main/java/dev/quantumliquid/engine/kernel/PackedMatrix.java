@@ -1,0 +1,78 @@
+package dev.quantumliquid.engine.kernel;
+
+import java.util.Arrays;
+
+/**
+ * A dense matrix with its bias, laid out for {@link Kernels#matVec(PackedMatrix, float[], int, float[], int)}:
+ * rows in blocks of {@link #LANES} (the last block zero-padded). Blocks go in tiles of {@link #TILE};
+ * a tile is stored column by column, each column holding its TILE blocks' LANES rows side by side; the
+ * blocks after the last full tile are stored one by one, column by column. A kernel thus reads the
+ * weights once, strictly in order, and keeps a tile's row sums in TILE vector registers.
+ */
+public final class PackedMatrix {
+    /** Rows per block: the float lanes of the preferred vector species (8 with AVX2). */
+    public static final int LANES = VectorKernels.S.length();
+    /** Blocks per tile. */
+    public static final int TILE = 4;
+
+    final int rows;
+    final int cols;
+    final int blocks;
+    final int tiles;    // full tiles; blocks past tiles*TILE are stored singly
+    final float[] data; // [paddedRows*cols] at index(r, c), 0 past rows
+    final float[] bias; // [blocks*LANES], 0 past rows
+
+    private PackedMatrix(int rows, int cols, float[] data, float[] bias) {
+        this.rows = rows;
+        this.cols = cols;
+        this.blocks = (rows + LANES - 1) / LANES;
+        this.tiles = blocks / TILE;
+        this.data = data;
+        this.bias = bias;
+    }
+
+    /** Packs w[rows][cols] (row-major) and bias[rows]. */
+    public static PackedMatrix of(float[] w, float[] bias, int rows, int cols) {
+        if (rows < 1 || cols < 1 || w.length != Math.multiplyExact(rows, cols) || bias.length != rows) {
+            throw new IllegalArgumentException("packing a " + rows + "x" + cols + " matrix from " + w.length
+                    + " weights and " + bias.length + " biases");
+        }
+        int padded = paddedRows(rows);
+        float[] data = new float[Math.multiplyExact(padded, cols)];
+        PackedMatrix m = new PackedMatrix(rows, cols, data, Arrays.copyOf(bias, padded));
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                m.data[m.index(r, c)] = w[r * cols + c];
+            }
+        }
+        return m;
+    }
+
+    /** Where w[r][c] lives in {@link #data}. */
+    int index(int r, int c) {
+        int b = r / LANES;
+        int l = r % LANES;
+        if (b < tiles * TILE) {
+            return ((b / TILE) * cols + c) * TILE * LANES + (b % TILE) * LANES + l;
+        }
+        return tiles * TILE * cols * LANES + ((b - tiles * TILE) * cols + c) * LANES + l;
+    }
+
+    /** rows rounded up to a multiple of {@link #LANES}: the room a kernel's output needs. */
+    public static int paddedRows(int rows) {
+        return (rows + LANES - 1) / LANES * LANES;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** Floats matVec writes: {@link #rows()} results, then zeros up to a multiple of {@link #LANES}. */
+    public int paddedRows() {
+        return blocks * LANES;
+    }
+}

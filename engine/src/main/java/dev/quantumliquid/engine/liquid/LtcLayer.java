@@ -1,0 +1,350 @@
+package dev.quantumliquid.engine.liquid;
+
+import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.kernel.SynapseList;
+import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.model.LayerSource;
+import dev.quantumliquid.engine.model.Prunable;
+import dev.quantumliquid.engine.model.SynapseCount;
+import dev.quantumliquid.engine.model.Workspace;
+import java.util.Optional;
+
+/**
+ * ncps 1.0.1 LTC (LTCCell over a wiring, spec section 3): sensory synapses from the mapped input, then
+ * ode_unfolds fused semi-implicit Euler steps over the recurrent synapses; the output is the motor
+ * neurons 0..M-1 through the output mapping. Pruning numbers the present synapses of
+ * {@code rnn_cell.sparsity_mask} (row-major [pre][post]) first, then of {@code rnn_cell.sensory_sparsity_mask}.
+ */
+final class LtcLayer extends NcpsLayer implements Prunable {
+    private static final String P = "rnn_cell.";
+
+    private final int s;      // sensory inputs
+    private final int m;      // motor neurons (outputs)
+    private final int unfolds;
+    private final double eps;
+    // Reference (float64) parameters, f = softplus or identity already applied where ncps applies it.
+    private final double[] gleak, vleak, cm;             // [n]
+    private final double[] sigma, mu, w, erev, mask;     // [n][n] as [pre][post]
+    private final double[] sSigma, sMu, sW, sErev, sMask; // [s][n]
+    private final double[] inW, inB, outW, outB;         // [s], [s], [m], [m] (absent ones stay zero-length)
+    // Fast (float32) path.
+    private final SynapseList sensory;   // present sensory synapses, by post neuron
+    private final SynapseList recurrent; // present recurrent synapses, by post neuron
+    private final float[] fCm;           // [n] f(cm)
+    private final float[] gVleak;        // [n] f(gleak)*vleak
+    private final float[] gEps;          // [n] f(gleak) + epsilon
+    private final float[] inWf, inBf, outWf, outBf;
+    private final long presentRecurrent;
+    private final long presentSensory;
+
+    static LtcLayer load(LayerSource src, NcpsSpec spec) {
+        int n = spec.units();
+        int s = spec.inputSize();
+        int m = spec.wiring().outputDim();
+        TensorSet.Loader t = new TensorSet.Loader(src)
+                .add(P + "gleak", n).add(P + "vleak", n).add(P + "cm", n)
+                .add(P + "sigma", n, n).add(P + "mu", n, n).add(P + "w", n, n).add(P + "erev", n, n)
+                .add(P + "sensory_sigma", s, n).add(P + "sensory_mu", s, n).add(P + "sensory_w", s, n)
+                .add(P + "sensory_erev", s, n)
+                .addMask(P + "sparsity_mask", n, n).addMask(P + "sensory_sparsity_mask", s, n);
+        if (spec.inputMapping() != NcpsSpec.Mapping.NONE) {
+            t.add(P + "input_w", s);
+        }
+        if (spec.inputMapping() == NcpsSpec.Mapping.AFFINE) {
+            t.add(P + "input_b", s);
+        }
+        if (spec.outputMapping() != NcpsSpec.Mapping.NONE) {
+            t.add(P + "output_w", m);
+        }
+        if (spec.outputMapping() == NcpsSpec.Mapping.AFFINE) {
+            t.add(P + "output_b", m);
+        }
+        if (spec.mixedMemory()) {
+            MixedMemory.load(t, s, n);
+        }
+        return new LtcLayer(src.name(), spec, t.done());
+    }
+
+    private LtcLayer(String name, NcpsSpec spec, TensorSet t) {
+        super(name, spec, t, spec.wiring().outputDim());
+        int n = units;
+        this.s = in;
+        this.m = out;
+        this.unfolds = spec.odeUnfolds();
+        this.eps = spec.epsilon();
+        boolean soft = spec.implicitConstraints();
+        this.gleak = positive(t.d(P + "gleak"), soft);
+        this.vleak = t.d(P + "vleak");
+        this.cm = positive(t.d(P + "cm"), soft);
+        this.sigma = t.d(P + "sigma");
+        this.mu = t.d(P + "mu");
+        this.w = positive(t.d(P + "w"), soft);
+        this.erev = t.d(P + "erev");
+        this.mask = t.d(P + "sparsity_mask");
+        this.sSigma = t.d(P + "sensory_sigma");
+        this.sMu = t.d(P + "sensory_mu");
+        this.sW = positive(t.d(P + "sensory_w"), soft);
+        this.sErev = t.d(P + "sensory_erev");
+        this.sMask = t.d(P + "sensory_sparsity_mask");
+        NcpsSpec.Mapping im = spec.inputMapping();
+        NcpsSpec.Mapping om = spec.outputMapping();
+        this.inW = im != NcpsSpec.Mapping.NONE ? t.d(P + "input_w") : new double[0];
+        this.inB = im == NcpsSpec.Mapping.AFFINE ? t.d(P + "input_b") : new double[0];
+        this.outW = om != NcpsSpec.Mapping.NONE ? t.d(P + "output_w") : new double[0];
+        this.outB = om == NcpsSpec.Mapping.AFFINE ? t.d(P + "output_b") : new double[0];
+        this.sensory = synapses(s, n, sSigma, sMu, sW, sErev, sMask);
+        this.recurrent = synapses(n, n, sigma, mu, w, erev, mask);
+        this.presentSensory = sensory.count();
+        this.presentRecurrent = recurrent.count();
+        this.fCm = LiquidMath.floats(cm);
+        this.gVleak = new float[n];
+        this.gEps = new float[n];
+        for (int j = 0; j < n; j++) {
+            gVleak[j] = (float) (gleak[j] * vleak[j]);
+            gEps[j] = (float) (gleak[j] + eps);
+        }
+        this.inWf = LiquidMath.floats(inW);
+        this.inBf = LiquidMath.floats(inB);
+        this.outWf = LiquidMath.floats(outW);
+        this.outBf = LiquidMath.floats(outB);
+    }
+
+    /** softplus of a parameter ncps keeps positive at run time; computed once here, not per step. */
+    private static double[] positive(double[] p, boolean softplus) {
+        if (softplus) {
+            for (int i = 0; i < p.length; i++) {
+                p[i] = LiquidMath.softplus(p[i]);
+            }
+        }
+        return p;
+    }
+
+    /** The present synapses of a [pre][post] parameter set, neuron by neuron; masked-out ones are left out. */
+    private static SynapseList synapses(int pres, int posts, double[] sg, double[] mu, double[] w, double[] erev,
+            double[] mask) {
+        int count = 0;
+        for (double v : mask) {
+            count += v != 0.0 ? 1 : 0;
+        }
+        int[] post = new int[count];
+        int[] pre = new int[count];
+        float[] fs = new float[count];
+        float[] fm = new float[count];
+        float[] fw = new float[count];
+        float[] fe = new float[count];
+        int k = 0;
+        for (int j = 0; j < posts; j++) {
+            for (int i = 0; i < pres; i++) {
+                int e = i * posts + j;
+                if (mask[e] != 0.0) {
+                    post[k] = j;
+                    pre[k] = i;
+                    fs[k] = (float) sg[e];
+                    fm[k] = (float) mu[e];
+                    fw[k] = (float) (w[e] * mask[e]);
+                    fe[k] = (float) erev[e];
+                    k++;
+                }
+            }
+        }
+        return SynapseList.of(posts, post, pre, fs, fm, fw, fe);
+    }
+
+    /** Per-session buffers of the fast path. */
+    private static final class Ws implements Workspace {
+        final float[] xin;      // [s] mapped input
+        final float[] v;        // [n] membrane potentials being unfolded
+        final float[] ns, ds;   // [n] sensory numerator / denominator sums
+        final float[] num, den; // [n] recurrent numerator / denominator sums of one unfold
+        final float[] cmt;      // [n] f(cm) * ode_unfolds / dt
+        final float[] numBase;  // [n] f(gleak)*vleak + ns
+        final float[] denBase;  // [n] cmt + f(gleak) + eps + ds
+        final float[] sScratch; // [sensory.scratchSize()] per-synapse activations
+        final float[] rScratch; // [recurrent.scratchSize()]
+        final float[] uh;       // [s+n] raw input then h, for the mixed-memory cell (empty without)
+        final float[] z;        // [padded 4n] mixed-memory gate pre-activations (empty without)
+
+        Ws(LtcLayer l) {
+            int n = l.units;
+            xin = new float[l.s];
+            v = new float[n];
+            ns = new float[n];
+            ds = new float[n];
+            num = new float[n];
+            den = new float[n];
+            cmt = new float[n];
+            numBase = new float[n];
+            denBase = new float[n];
+            sScratch = new float[l.sensory.scratchSize()];
+            rScratch = new float[l.recurrent.scratchSize()];
+            uh = new float[l.lstm == null ? 0 : l.s + n];
+            z = new float[l.lstm == null ? 0 : l.lstm.scratchSize()];
+        }
+    }
+
+    @Override
+    public Workspace newWorkspace() {
+        return new Ws(this);
+    }
+
+    @Override
+    public float step(float[] x, float[] y, float[] state, int off, float dt, Workspace workspace) {
+        Ws ws = (Ws) workspace;
+        int n = units;
+        float[] v = ws.v;
+        if (lstm != null) {
+            System.arraycopy(x, 0, ws.uh, 0, s);
+            System.arraycopy(state, off, ws.uh, s, n);
+            lstm.step(k, ws.uh, ws.z, state, off + n);
+            System.arraycopy(ws.uh, s, v, 0, n);
+        } else {
+            System.arraycopy(state, off, v, 0, n);
+        }
+        float[] xin = ws.xin;
+        for (int i = 0; i < s; i++) {
+            xin[i] = inWf.length == 0 ? x[i] : inBf.length == 0 ? x[i] * inWf[i] : x[i] * inWf[i] + inBf[i];
+        }
+        k.synapseCurrents(sensory, xin, ws.sScratch, ws.ns, ws.ds);
+        float perDt = unfolds / dt;
+        for (int j = 0; j < n; j++) {
+            float c = fCm[j] * perDt;
+            ws.cmt[j] = c;
+            ws.numBase[j] = gVleak[j] + ws.ns[j];
+            ws.denBase[j] = c + gEps[j] + ws.ds[j];
+        }
+        for (int u = 0; u < unfolds; u++) {
+            k.synapseCurrents(recurrent, v, ws.rScratch, ws.num, ws.den);
+            k.ltcUpdate(v, ws.cmt, ws.numBase, ws.denBase, ws.num, ws.den, n);
+        }
+        System.arraycopy(v, 0, state, off, n);
+        for (int j = 0; j < m; j++) {
+            y[j] = outWf.length == 0 ? v[j] : outBf.length == 0 ? v[j] * outWf[j] : v[j] * outWf[j] + outBf[j];
+        }
+        return Float.NaN;
+    }
+
+    @Override
+    public double stepReference(double[] x, double[] y, double[] state, int off, double dt) {
+        int n = units;
+        if (lstm != null) {
+            lstm.stepReference(x, state, off, off + n);
+        }
+        double[] xin = new double[s];
+        for (int i = 0; i < s; i++) {
+            xin[i] = inW.length == 0 ? x[i] : inB.length == 0 ? x[i] * inW[i] : x[i] * inW[i] + inB[i];
+        }
+        double[] ns = new double[n];
+        double[] ds = new double[n];
+        for (int i = 0; i < s; i++) {
+            for (int j = 0; j < n; j++) {
+                int e = i * n + j;
+                double a = sW[e] * LiquidMath.sigmoid(sSigma[e] * (xin[i] - sMu[e])) * sMask[e];
+                ns[j] += a * sErev[e];
+                ds[j] += a;
+            }
+        }
+        double[] cmt = new double[n];
+        for (int j = 0; j < n; j++) {
+            cmt[j] = cm[j] / (dt / unfolds);
+        }
+        double[] v = new double[n];
+        System.arraycopy(state, off, v, 0, n);
+        double[] next = new double[n];
+        for (int u = 0; u < unfolds; u++) {
+            for (int j = 0; j < n; j++) {
+                double wn = 0.0;
+                double wd = 0.0;
+                for (int i = 0; i < n; i++) {
+                    int e = i * n + j;
+                    double a = w[e] * LiquidMath.sigmoid(sigma[e] * (v[i] - mu[e])) * mask[e];
+                    wn += a * erev[e];
+                    wd += a;
+                }
+                double numerator = cmt[j] * v[j] + gleak[j] * vleak[j] + (wn + ns[j]);
+                double denominator = cmt[j] + gleak[j] + (wd + ds[j]);
+                next[j] = numerator / (denominator + eps);
+            }
+            System.arraycopy(next, 0, v, 0, n);
+        }
+        System.arraycopy(v, 0, state, off, n);
+        for (int j = 0; j < m; j++) {
+            y[j] = outW.length == 0 ? v[j] : outB.length == 0 ? v[j] * outW[j] : v[j] * outW[j] + outB[j];
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Counting rules (every multiply is one MAC whether or not it accumulates; additions are free; each
+     * exp/tanh/sigmoid evaluation is one transcendental, a sigmoid's reciprocal included; softplus of
+     * parameters is done at load and costs nothing per step; masked-out synapses cost nothing):
+     * input mapping 1 MAC per input (affine or linear); per present sensory synapse 3 MACs
+     * (sigma*(x-mu), f(w)*sigmoid, times erev) and 1 sigmoid; cm_t: 1 division (unfolds/dt) and n MACs; then
+     * per unfold, per present recurrent synapse 3 MACs and 1 sigmoid, and per neuron 1 MAC (cm_t*v) and
+     * 1 division; output mapping 1 MAC per motor neuron; plus the mixed-memory cell when present.
+     */
+    @Override
+    public OpCounts opsPerStep() {
+        long n = units;
+        long macs = (spec.inputMapping() == NcpsSpec.Mapping.NONE ? 0 : s)
+                + 3 * presentSensory + n
+                + unfolds * (3 * presentRecurrent + n)
+                + (spec.outputMapping() == NcpsSpec.Mapping.NONE ? 0 : m);
+        OpCounts c = new OpCounts(macs, presentSensory + unfolds * presentRecurrent, 1 + unfolds * n, 0);
+        return lstm == null ? c : c.plus(lstm.ops());
+    }
+
+    @Override
+    public Optional<SynapseCount> synapses() {
+        return Optional.of(synapseCount());
+    }
+
+    @Override
+    public Optional<Prunable> prunable() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public SynapseCount synapseCount() {
+        return new SynapseCount((long) units * units + (long) s * units, presentRecurrent + presentSensory);
+    }
+
+    @Override
+    public double[] synapseMagnitudes() {
+        double[] mag = new double[(int) (presentRecurrent + presentSensory)];
+        int k = 0;
+        for (int e = 0; e < mask.length; e++) {
+            if (mask[e] != 0.0) {
+                mag[k++] = Math.abs(w[e]);
+            }
+        }
+        for (int e = 0; e < sMask.length; e++) {
+            if (sMask[e] != 0.0) {
+                mag[k++] = Math.abs(sW[e]);
+            }
+        }
+        return mag;
+    }
+
+    @Override
+    public Layer withoutSynapses(boolean[] remove) {
+        if (remove.length != presentRecurrent + presentSensory) {
+            throw new EngineException(name + ": withoutSynapses needs one flag per present synapse ("
+                    + (presentRecurrent + presentSensory) + "), got " + remove.length);
+        }
+        double[] rm = mask.clone();
+        double[] sm = sMask.clone();
+        int k = 0;
+        for (int e = 0; e < rm.length; e++) {
+            if (rm[e] != 0.0 && remove[k++]) {
+                rm[e] = 0.0;
+            }
+        }
+        for (int e = 0; e < sm.length; e++) {
+            if (sm[e] != 0.0 && remove[k++]) {
+                sm[e] = 0.0;
+            }
+        }
+        return new LtcLayer(name, spec, tensors.with(P + "sparsity_mask", rm).with(P + "sensory_sparsity_mask", sm));
+    }
+}

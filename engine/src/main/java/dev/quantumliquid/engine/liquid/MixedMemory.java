@@ -1,0 +1,83 @@
+package dev.quantumliquid.engine.liquid;
+
+import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.kernel.Kernels;
+import dev.quantumliquid.engine.kernel.PackedMatrix;
+
+/**
+ * The LSTM memory cell ncps 1.0.1 runs before the liquid cell when mixed_memory is on (ncps/torch/lstm.py),
+ * fed the raw layer input u and the hidden state h: z = W_i u + b_i + W_r h split into [i, ig, fg, og];
+ * c' = c*sigmoid(fg + 1) + tanh(i)*sigmoid(ig); h' = tanh(c')*sigmoid(og). The liquid cell then runs from h'.
+ */
+final class MixedMemory {
+    static final String INPUT_W = "lstm.input_map.weight";
+    static final String INPUT_B = "lstm.input_map.bias";
+    static final String RECURRENT_W = "lstm.recurrent_map.weight";
+
+    private final int in;
+    private final int n;
+    private final double[] wi;   // [4n][in]
+    private final double[] bi;   // [4n]
+    private final double[] wr;   // [4n][n]
+    private final double[] zero; // [4n] the recurrent map has no bias
+    private final PackedMatrix w; // [4n][in+n] = [W_i | W_r], bias b_i
+
+    static void load(TensorSet.Loader t, int in, int n) {
+        t.add(INPUT_W, 4 * n, in).add(INPUT_B, 4 * n).add(RECURRENT_W, 4 * n, n);
+    }
+
+    MixedMemory(TensorSet t, int in, int n) {
+        this.in = in;
+        this.n = n;
+        this.wi = t.d(INPUT_W);
+        this.bi = t.d(INPUT_B);
+        this.wr = t.d(RECURRENT_W);
+        this.zero = new double[4 * n];
+        float[] both = new float[4 * n * (in + n)];
+        for (int r = 0; r < 4 * n; r++) {
+            for (int c = 0; c < in; c++) {
+                both[r * (in + n) + c] = (float) wi[r * in + c];
+            }
+            for (int c = 0; c < n; c++) {
+                both[r * (in + n) + in + c] = (float) wr[r * n + c];
+            }
+        }
+        this.w = PackedMatrix.of(both, LiquidMath.floats(bi), 4 * n, in + n);
+    }
+
+    /** Floats of the z scratch {@link #step} needs. */
+    int scratchSize() {
+        return w.paddedRows();
+    }
+
+    /** Reference: reads u[0..in) and h = state[hOff..hOff+n), c = state[cOff..cOff+n); writes h', c' there. */
+    void stepReference(double[] u, double[] state, int hOff, int cOff) {
+        double[] zi = new double[4 * n];
+        double[] zr = new double[4 * n];
+        LiquidMath.matVec(wi, bi, u, 0, 4 * n, in, zi, 0);
+        LiquidMath.matVec(wr, zero, state, hOff, 4 * n, n, zr, 0);
+        for (int k = 0; k < n; k++) {
+            double i = Math.tanh(zi[k] + zr[k]);
+            double ig = LiquidMath.sigmoid(zi[n + k] + zr[n + k]);
+            double fg = LiquidMath.sigmoid(zi[2 * n + k] + zr[2 * n + k] + 1.0);
+            double og = LiquidMath.sigmoid(zi[3 * n + k] + zr[3 * n + k]);
+            double c = state[cOff + k] * fg + i * ig;
+            state[cOff + k] = c;
+            state[hOff + k] = Math.tanh(c) * og;
+        }
+    }
+
+    /**
+     * Fast path: uh = [u | h] (in+n floats) on entry; on return uh[in..in+n) holds h' and
+     * state[cOff..cOff+n) holds c'. z is scratch of {@link #scratchSize()} floats.
+     */
+    void step(Kernels k, float[] uh, float[] z, float[] state, int cOff) {
+        k.matVec(w, uh, 0, z, 0);
+        k.lstmGates(z, n, state, cOff, uh, in);
+    }
+
+    /** 4n(in+n) MACs for z; per unit 3 MACs (c*fg, tanh(i)*ig, tanh(c')*og) and 5 transcendentals (2 tanh, 3 sigmoid). */
+    OpCounts ops() {
+        return new OpCounts(4L * n * (in + n) + 3L * n, 5L * n, 0, 0);
+    }
+}
