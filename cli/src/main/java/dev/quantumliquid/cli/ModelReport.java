@@ -142,7 +142,8 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
         sb.append(String.format(Locale.ROOT, "%-18s %s%n", key + ":", value));
     }
 
+    /** Four significant digits: the estimate is not more precise than that (the --json form keeps all). */
     private static String fmt(double v) {
-        return Double.toString(v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }

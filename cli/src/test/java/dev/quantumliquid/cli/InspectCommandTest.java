@@ -20,7 +20,7 @@ class InspectCommandTest {
         Path dir = TestModels.dense(tmp.resolve("m"));
         Cli.Run r = Cli.run("inspect", "--model", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("model:", "tiny", "3 features", "(speed, angle)", "50.0 Hz");
+        assertThat(r.out()).contains("model:", "tiny", "3 features", "(speed, angle)", "50 Hz");
         assertThat(r.out()).containsPattern("norm\\s+scale\\s+3\\s+3\\s+0\\s+6\\s+0");
         assertThat(r.out()).containsPattern("hidden\\s+dense\\s+3\\s+4\\s+0\\s+16\\s+0");
         assertThat(r.out()).containsPattern("head\\s+dense\\s+4\\s+2\\s+0\\s+10\\s+0");
@@ -29,7 +29,7 @@ class InspectCommandTest {
         // MACs: scale 3 + dense 3*4 + dense 4*2 = 23; tanh on 4 outputs
         assertThat(r.out()).containsPattern("ops per step:\\s+macs 23, transcendentals 4, divisions 0, amplitude updates 0");
         assertThat(r.out()).containsPattern("energy per step:\\s+[0-9.eE-]+ uJ \\(profile cortex-m4f\\)");
-        assertThat(r.out()).containsPattern("power at 50.0 Hz:\\s+[0-9.eE-]+ uW");
+        assertThat(r.out()).containsPattern("power at 50 Hz:\\s+[0-9.eE-]+ uW");
     }
 
     @Test
