@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.model.ModelFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +45,8 @@ class EndToEndTest {
     /**
      * Issue 6 item 6: the server started the way the image's ENTRYPOINT starts it, a real Prometheus
      * scraping it with the shipped config and rules, traffic to every model; the server's series must
-     * arrive, LowCoherence must fire for the bundled low-coherence model and HighErrorRate must not.
+     * arrive, LowCoherence must fire for a low-coherence model (a heavily dephased circuit served beside
+     * the bundled models) and HighErrorRate must not.
      * Skipped until the server is merged (cli/target/qlnn.jar with the `serve` command and models/).
      */
     @Test
@@ -53,7 +57,7 @@ class EndToEndTest {
         Path models = Tools.repo().resolve("models");
         Assumptions.assumeTrue(Files.isDirectory(models), "no bundled model repository models/ yet");
         int port = LocalPrometheus.freePort();
-        Process server = startLikeTheEntrypoint(jar, models, port, tmp);
+        Process server = startLikeTheEntrypoint(jar, withLowCoherenceModel(models, tmp), port, tmp);
         try (LocalPrometheus prometheus = LocalPrometheus.start(tmp, "127.0.0.1:" + port)) {
             awaitReady(server, port, tmp);
             List<String> modelNames = modelNames(port);
@@ -78,6 +82,39 @@ class EndToEndTest {
             assertThat(server.waitFor(15, TimeUnit.SECONDS)).as("server exits after SIGTERM").isTrue();
             assertThat(server.exitValue()).as("exit status after SIGTERM").isZero();
         }
+    }
+
+    /**
+     * The bundled repository plus "low-coherence": a 2-qubit circuit with dephasing 0.45 per layer,
+     * whose off-diagonal density-matrix entries shrink by (1 - 2p) = 0.1 per wire, so its coherence
+     * stays far under the alert's 0.5.
+     */
+    private static Path withLowCoherenceModel(Path models, Path tmp) throws IOException {
+        Path repo = tmp.resolve("models");
+        try (Stream<Path> files = Files.walk(models)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = repo.resolve(models.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", "qlnn-model/1").put("name", "low-coherence").put("input_features", 2)
+                .put("sample_rate_hz", 1.0).put("energy_profile", "cortex-m4f");
+        root.putArray("output_names").add("z0").add("z1");
+        root.putArray("layers").addObject().put("type", "pqc").put("name", "q").put("input_size", 2)
+                .put("n_qubits", 2).put("layers", 2).put("encoding", "qlstm_angle").put("entangler", "cnot_ring")
+                .put("readout", "pauli_z").put("dephasing", 0.45);
+        root.put("weights", "weights.safetensors");
+        ModelFiles.write(repo.resolve("low-coherence/1"), root, List.of(
+                Tensor.f32("q.input_proj.weight", new int[] {2, 2}, new float[] {0.5f, -0.3f, 0.2f, 0.7f}),
+                Tensor.f32("q.input_proj.bias", new int[] {2}, new float[] {0.1f, -0.1f}),
+                Tensor.f32("q.rotations", new int[] {2, 2, 3}, new float[] {0.3f, 1.1f, -0.4f, 0.9f, -0.6f, 0.2f,
+                    -0.5f, 0.8f, 0.1f, 0.4f, -1.2f, 0.6f})), List.of());
+        return repo;
     }
 
     private static boolean hasServer(Path jar) {
