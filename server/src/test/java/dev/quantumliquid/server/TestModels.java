@@ -59,7 +59,7 @@ final class TestModels {
         LEAKY,
         /** Sleeps 300 ms per step (to fill the inference pool). */
         SLOW,
-        /** Throws an unexpected exception when feature 0 exceeds 100 (an internal error). */
+        /** Throws an unexpected exception when feature 0 exceeds 5 (an internal error). */
         EXPLODE
     }
 
@@ -157,7 +157,7 @@ final class TestModels {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            } else if (behaviour == Behaviour.EXPLODE && x[0] > 100) {
+            } else if (behaviour == Behaviour.EXPLODE && x[0] > 5) {
                 throw new IllegalStateException("stand-in failure with a secret detail");
             }
             for (int i = 0; i < n; i++) {
