@@ -60,7 +60,9 @@ final class TestModels {
         /** Sleeps 300 ms per step (to fill the inference pool). */
         SLOW,
         /** Throws an unexpected exception when feature 0 exceeds 5 (an internal error). */
-        EXPLODE
+        EXPLODE,
+        /** Outputs NaN when feature 0 exceeds 5 and +Inf when it is below -5 (a numerically broken model). */
+        NON_FINITE
     }
 
     /** A recurrent quantum stand-in model (see {@link LeakyLayer}), the default behaviour. */
@@ -163,6 +165,9 @@ final class TestModels {
             for (int i = 0; i < n; i++) {
                 state[off + i] = 0.5f * state[off + i] + 0.5f * dt * x[i];
                 y[i] = state[off + i];
+            }
+            if (behaviour == Behaviour.NON_FINITE && Math.abs(x[0]) > 5) {
+                y[1] = x[0] > 0 ? Float.NaN : Float.POSITIVE_INFINITY;
             }
             return 1f / (1f + Math.abs(state[off]));
         }

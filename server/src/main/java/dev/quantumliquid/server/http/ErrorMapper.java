@@ -6,6 +6,7 @@ import dev.quantumliquid.server.ServerException.Kind;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.HttpException;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.Status;
@@ -54,19 +55,31 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
      * malformed request line): the same {@code {"error": ...}} body, naming the limit when it is one.
      */
     public static DirectHandlers directHandlers(JsonIo json, int maxHeaderBytes) {
-        DirectHandler handler = (req, event, status, headers, message) -> {
-            String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
-            String text;
-            if (m.contains("header") && (m.contains("size") || m.contains("large") || m.contains("long") || m.contains("max"))) {
-                text = "headers: larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes;
-            } else if (m.contains("prologue") || m.contains("request line") || m.contains("uri")) {
-                text = "request line: too long or malformed (at most " + Math.min(maxHeaderBytes, MAX_PROLOGUE) + " bytes)";
-            } else {
-                text = "malformed request (" + status.code() + " " + status.reasonPhrase() + ")";
+        DirectHandler handler = new DirectHandler() {
+            @Override
+            public TransportResponse handle(TransportRequest req, EventType event, Status status, ServerResponseHeaders headers,
+                    Throwable thrown) {
+                return handle(req, event, status, headers, thrown == null ? null : thrown.getMessage());
             }
-            headers.set(HeaderNames.CONTENT_TYPE, "application/json");
-            return DirectHandler.TransportResponse.builder().status(status).headers(headers)
-                    .entity(json.bytes(json.object().put("error", text))).build();
+
+            @Override
+            public TransportResponse handle(TransportRequest req, EventType event, Status status, ServerResponseHeaders headers,
+                    String message) {
+                String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+                String text;
+                if (m.contains("header size")) {
+                    text = "headers: larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes;
+                } else if (status.code() == 414 || m.contains("uri too long")) { // Helidon's own words, when it gives them
+                    text = "request line: longer than " + Math.min(maxHeaderBytes, MAX_PROLOGUE) + " bytes";
+                } else {
+                    // Helidon gives no detail here (an oversized header block and a malformed one look alike)
+                    text = "headers: malformed, or larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes + " (" + status.code() + " "
+                            + status.reasonPhrase() + ")";
+                }
+                headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+                return TransportResponse.builder().status(status).headers(headers)
+                        .entity(json.bytes(json.object().put("error", text))).build();
+            }
         };
         DirectHandlers.Builder b = DirectHandlers.builder();
         for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
