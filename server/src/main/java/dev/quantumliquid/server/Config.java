@@ -101,7 +101,7 @@ public record Config(
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]{1,255}");
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(SECRET|PASSWORD|TOKEN|KEY|CREDENTIAL).*");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*_(SECRET|PASSWORD|TOKEN|CREDENTIALS?)");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     public static final List<Setting> SETTINGS = List.of(
@@ -256,8 +256,7 @@ public record Config(
      */
     public Map<String, String> redacted() {
         Map<String, String> m = new LinkedHashMap<>(asEnvironment());
-        m.replaceAll((k, v) -> SECRET_NAME.matcher(k).matches() && !k.endsWith("_FILE") && !k.startsWith("QLNN_TLS_")
-                ? "<redacted>" : v);
+        m.replaceAll((k, v) -> SECRET_NAME.matcher(k).matches() ? "<redacted>" : v);
         return m;
     }
 
