@@ -49,15 +49,20 @@ public class ServerException extends RuntimeException {
     }
 
     public ServerException(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
         this.kind = kind;
         this.rejectedReason = "";
     }
 
     private ServerException(Kind kind, String message, String rejectedReason) {
-        super(message);
+        super(oneLine(message));
         this.kind = kind;
         this.rejectedReason = rejectedReason;
+    }
+
+    /** Messages quote names and values from requests; control characters in them become '?' so a message is one line. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("\\p{Cntrl}", "?");
     }
 
     public Kind kind() {

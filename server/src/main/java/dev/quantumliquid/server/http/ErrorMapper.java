@@ -71,10 +71,12 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                     text = "headers: larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes;
                 } else if (status.code() == 414 || m.contains("uri too long")) { // Helidon's own words, when it gives them
                     text = "request line: longer than " + Math.min(maxHeaderBytes, MAX_PROLOGUE) + " bytes";
-                } else {
+                } else if (event == EventType.BAD_REQUEST) {
                     // Helidon gives no detail here (an oversized header block and a malformed one look alike)
                     text = "headers: malformed, or larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes + " (" + status.code() + " "
                             + status.reasonPhrase() + ")";
+                } else {
+                    text = "request refused before routing (" + status.code() + " " + status.reasonPhrase() + ")";
                 }
                 headers.set(HeaderNames.CONTENT_TYPE, "application/json");
                 return TransportResponse.builder().status(status).headers(headers)
