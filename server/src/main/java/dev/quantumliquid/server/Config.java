@@ -1,6 +1,8 @@
 package dev.quantumliquid.server;
 
 import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.security.Cidr;
+import dev.quantumliquid.server.security.Role;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,6 +39,20 @@ import java.util.regex.Pattern;
  * @param stateKeyFile QLNN_STATE_KEY_FILE: HMAC key of state tokens, shared by replicas
  * @param maxBodyBytes QLNN_MAX_BODY_BYTES: larger request bodies get 413
  * @param drain QLNN_DRAIN_S: on shutdown, how long readiness answers 503 before the listener closes
+ * @param apiKeysFile QLNN_API_KEYS_FILE: key digests and roles; without it no route asks for a key
+ * @param metricsAuth QLNN_METRICS_AUTH: the role /metrics needs, empty when it is open
+ * @param adminAllowCidrs QLNN_ADMIN_ALLOW_CIDRS: client networks management routes answer
+ * @param tlsCert QLNN_TLS_CERT: PEM certificate chain; with tlsKey, the listener speaks only TLS
+ * @param tlsKey QLNN_TLS_KEY: PEM private key
+ * @param tlsClientCa QLNN_TLS_CLIENT_CA: PEM CA certificates; when set, clients must present a certificate it signed
+ * @param secretsPoll QLNN_SECRETS_POLL_S: how often key and certificate files are checked for changes
+ * @param maxHeaderBytes QLNN_MAX_HEADER_BYTES: request line and headers larger are refused
+ * @param maxJsonDepth QLNN_MAX_JSON_DEPTH: nesting of arrays and objects in a body
+ * @param maxJsonTokens QLNN_MAX_JSON_TOKENS: tokens (values, brackets, names) in a body
+ * @param inputAbsMax QLNN_INPUT_ABS_MAX: largest absolute input value
+ * @param maxQueue QLNN_MAX_QUEUE_MS: longest wait for an inference worker before 503
+ * @param rateLimitRps QLNN_RATE_LIMIT_RPS: requests per second per key (or client address), 0 for none
+ * @param auditLog QLNN_AUDIT_LOG: whether the audit trail is written
  */
 public record Config(
         double coherenceThreshold,
@@ -59,7 +75,25 @@ public record Config(
         Duration sessionIdle,
         Optional<Path> stateKeyFile,
         long maxBodyBytes,
-        Duration drain) {
+        Duration drain,
+        Optional<Path> apiKeysFile,
+        Optional<Role> metricsAuth,
+        List<Cidr> adminAllowCidrs,
+        Optional<Path> tlsCert,
+        Optional<Path> tlsKey,
+        Optional<Path> tlsClientCa,
+        Duration secretsPoll,
+        int maxHeaderBytes,
+        int maxJsonDepth,
+        long maxJsonTokens,
+        double inputAbsMax,
+        Duration maxQueue,
+        double rateLimitRps,
+        boolean auditLog) {
+
+    public Config {
+        adminAllowCidrs = List.copyOf(adminAllowCidrs);
+    }
 
     /** One documented setting: its variable, default and meaning (docs/SERVER.md mirrors this list). */
     public record Setting(String variable, String defaultValue, String meaning) {
@@ -67,6 +101,7 @@ public record Config(
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]{1,255}");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*_(SECRET|PASSWORD|TOKEN|CREDENTIALS?)");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     public static final List<Setting> SETTINGS = List.of(
@@ -90,7 +125,21 @@ public record Config(
             new Setting("QLNN_SESSION_IDLE_S", "300", "a server-held sequence unused this many seconds is dropped"),
             new Setting("QLNN_STATE_KEY_FILE", "(none)", "file with the HMAC-SHA256 key (at least 32 bytes) signing state tokens; replicas sharing it continue each other's sequences. Without it a random per-process key is used (logged as a warning)"),
             new Setting("QLNN_MAX_BODY_BYTES", "8388608", "largest request body; larger gets 413"),
-            new Setting("QLNN_DRAIN_S", "5", "on shutdown, seconds during which readiness answers 503 before the listener closes"));
+            new Setting("QLNN_DRAIN_S", "5", "on shutdown, seconds during which readiness answers 503 before the listener closes"),
+            new Setting("QLNN_API_KEYS_FILE", "(none)", "file of API keys, one per line: <key-id> sha256:<64 hex digits> <role>; when set, inference routes need an infer or admin key and management routes an admin key"),
+            new Setting("QLNN_METRICS_AUTH", "none", "none | infer | admin: the role GET /metrics needs (infer and admin need QLNN_API_KEYS_FILE)"),
+            new Setting("QLNN_ADMIN_ALLOW_CIDRS", "127.0.0.0/8,::1/128", "comma-separated IPv4/IPv6 networks from which management routes are answered; others get 403 even with an admin key"),
+            new Setting("QLNN_TLS_CERT", "(none)", "PEM certificate chain; with QLNN_TLS_KEY the server speaks only TLS 1.2 and 1.3"),
+            new Setting("QLNN_TLS_KEY", "(none)", "PEM private key of QLNN_TLS_CERT"),
+            new Setting("QLNN_TLS_CLIENT_CA", "(none)", "PEM CA certificate(s); when set, every client must present a certificate signed by one (mTLS)"),
+            new Setting("QLNN_SECRETS_POLL_S", "10", "seconds between checks of the key and certificate files; a changed file is reloaded without restart"),
+            new Setting("QLNN_MAX_HEADER_BYTES", "16384", "largest request headers; larger gets 400"),
+            new Setting("QLNN_MAX_JSON_DEPTH", "16", "deepest nesting of JSON arrays and objects in a body; deeper gets 400"),
+            new Setting("QLNN_MAX_JSON_TOKENS", "4000000", "most JSON tokens (values, brackets, names) in a body; more gets 400"),
+            new Setting("QLNN_INPUT_ABS_MAX", "10", "largest absolute value of an input; larger gets 400"),
+            new Setting("QLNN_MAX_QUEUE_MS", "1000", "longest wait, in milliseconds, for an inference worker; beyond it 503 with Retry-After"),
+            new Setting("QLNN_RATE_LIMIT_RPS", "0", "requests per second allowed per API key (per client address without keys); beyond it 429. 0 disables"),
+            new Setting("QLNN_AUDIT_LOG", "stdout", "stdout | off: the audit trail (JSON lines on the logger named audit)"));
 
     /** The defaults: what an empty environment gives. */
     public static Config defaults() {
@@ -124,7 +173,32 @@ public record Config(
                 r.seconds("QLNN_SESSION_IDLE_S", 1),
                 r.optionalPath("QLNN_STATE_KEY_FILE"),
                 r.integer("QLNN_MAX_BODY_BYTES", 1024, 1L << 31),
-                r.seconds("QLNN_DRAIN_S", 0));
+                r.seconds("QLNN_DRAIN_S", 0),
+                r.optionalPath("QLNN_API_KEYS_FILE"),
+                Role.parse(r.choice("QLNN_METRICS_AUTH", "none", "infer", "admin")),
+                r.cidrs("QLNN_ADMIN_ALLOW_CIDRS"),
+                r.optionalPath("QLNN_TLS_CERT"),
+                r.optionalPath("QLNN_TLS_KEY"),
+                r.optionalPath("QLNN_TLS_CLIENT_CA"),
+                r.seconds("QLNN_SECRETS_POLL_S", 0.05),
+                (int) r.integer("QLNN_MAX_HEADER_BYTES", 1024, 1 << 20),
+                (int) r.integer("QLNN_MAX_JSON_DEPTH", 2, 1000),
+                r.integer("QLNN_MAX_JSON_TOKENS", 16, 1_000_000_000),
+                r.decimal("QLNN_INPUT_ABS_MAX", Double.MIN_VALUE, 3.4e38),
+                Duration.ofMillis(r.integer("QLNN_MAX_QUEUE_MS", 1, 600_000)),
+                r.decimal("QLNN_RATE_LIMIT_RPS", 0.0, 1e9),
+                r.choice("QLNN_AUDIT_LOG", "stdout", "off").equals("stdout"));
+        if (c.tlsCert.isPresent() != c.tlsKey.isPresent()) {
+            throw new ServerException(Kind.CONFIG, (c.tlsCert.isPresent() ? "QLNN_TLS_KEY" : "QLNN_TLS_CERT")
+                    + ": must be set together with " + (c.tlsCert.isPresent() ? "QLNN_TLS_CERT" : "QLNN_TLS_KEY"));
+        }
+        if (c.tlsClientCa.isPresent() && c.tlsCert.isEmpty()) {
+            throw new ServerException(Kind.CONFIG, "QLNN_TLS_CLIENT_CA: needs QLNN_TLS_CERT and QLNN_TLS_KEY (client certificates need TLS)");
+        }
+        if (c.metricsAuth.isPresent() && c.apiKeysFile.isEmpty()) {
+            throw new ServerException(Kind.CONFIG, "QLNN_METRICS_AUTH: '" + c.metricsAuth.get().label()
+                    + "' needs QLNN_API_KEYS_FILE (no key could pass)");
+        }
         return c;
     }
 
@@ -159,6 +233,30 @@ public record Config(
         stateKeyFile.ifPresent(p -> m.put("QLNN_STATE_KEY_FILE", p.toString()));
         m.put("QLNN_MAX_BODY_BYTES", Long.toString(maxBodyBytes));
         m.put("QLNN_DRAIN_S", seconds(drain));
+        apiKeysFile.ifPresent(p -> m.put("QLNN_API_KEYS_FILE", p.toString()));
+        m.put("QLNN_METRICS_AUTH", metricsAuth.map(Role::label).orElse("none"));
+        m.put("QLNN_ADMIN_ALLOW_CIDRS", String.join(",", adminAllowCidrs.stream().map(Cidr::toString).toList()));
+        tlsCert.ifPresent(p -> m.put("QLNN_TLS_CERT", p.toString()));
+        tlsKey.ifPresent(p -> m.put("QLNN_TLS_KEY", p.toString()));
+        tlsClientCa.ifPresent(p -> m.put("QLNN_TLS_CLIENT_CA", p.toString()));
+        m.put("QLNN_SECRETS_POLL_S", seconds(secretsPoll));
+        m.put("QLNN_MAX_HEADER_BYTES", Integer.toString(maxHeaderBytes));
+        m.put("QLNN_MAX_JSON_DEPTH", Integer.toString(maxJsonDepth));
+        m.put("QLNN_MAX_JSON_TOKENS", Long.toString(maxJsonTokens));
+        m.put("QLNN_INPUT_ABS_MAX", Double.toString(inputAbsMax));
+        m.put("QLNN_MAX_QUEUE_MS", Long.toString(maxQueue.toMillis()));
+        m.put("QLNN_RATE_LIMIT_RPS", Double.toString(rateLimitRps));
+        m.put("QLNN_AUDIT_LOG", auditLog ? "stdout" : "off");
+        return m;
+    }
+
+    /**
+     * The settings for the log: secrets only ever come from files, so values are paths and numbers;
+     * still, any variable whose name says it holds a secret value is shown as {@code <redacted>}.
+     */
+    public Map<String, String> redacted() {
+        Map<String, String> m = new LinkedHashMap<>(asEnvironment());
+        m.replaceAll((k, v) -> SECRET_NAME.matcher(k).matches() ? "<redacted>" : v);
         return m;
     }
 
@@ -276,6 +374,15 @@ public record Config(
                 throw invalid(name, "a path", v);
             }
             return Path.of(v);
+        }
+
+        List<Cidr> cidrs(String name) {
+            String v = raw(name);
+            try {
+                return Cidr.parseList(v);
+            } catch (IllegalArgumentException e) {
+                throw invalid(name, "comma-separated IPv4/IPv6 CIDRs (" + e.getMessage() + ")", v);
+            }
         }
 
         Optional<Path> optionalPath(String name) {

@@ -2,6 +2,7 @@ package dev.quantumliquid.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.quantumliquid.server.audit.Audit;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -10,9 +11,13 @@ final class Logging {
     private Logging() {
     }
 
-    static void apply(String level) {
+    /** LOG_LEVEL for the root logger; the audit logger is on (INFO) or off by QLNN_AUDIT_LOG alone. */
+    static void apply(String level, boolean audit) {
         if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
             root.setLevel(Level.toLevel(level, Level.INFO));
+        }
+        if (LoggerFactory.getLogger(Audit.LOGGER) instanceof Logger a) {
+            a.setLevel(audit ? Level.INFO : Level.OFF);
         }
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();

@@ -20,13 +20,28 @@ import dev.quantumliquid.server.repository.ModelRepository;
 import dev.quantumliquid.server.repository.PowerEstimator;
 import dev.quantumliquid.server.state.SessionStore;
 import dev.quantumliquid.server.state.StateTokens;
+import dev.quantumliquid.server.audit.Audit;
+import dev.quantumliquid.server.repository.LoadListener;
+import dev.quantumliquid.server.security.AccessControl;
+import dev.quantumliquid.server.security.ApiKeys;
+import dev.quantumliquid.server.security.SecretsWatcher;
+import dev.quantumliquid.server.security.TlsFiles;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The inference service: wires the configuration into the repository, the inference pool, state,
@@ -41,14 +56,19 @@ public final class QlnnServer implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final ModelRepository repository;
     private final WorkerPool pool;
+    private final SecretsWatcher watcher;
+    private final Audit audit;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private QlnnServer(Config config, WebServer web, Lifecycle lifecycle, ModelRepository repository, WorkerPool pool) {
+    private QlnnServer(Config config, WebServer web, Lifecycle lifecycle, ModelRepository repository, WorkerPool pool,
+            SecretsWatcher watcher, Audit audit) {
         this.config = config;
         this.web = web;
         this.lifecycle = lifecycle;
         this.repository = repository;
         this.pool = pool;
+        this.watcher = watcher;
+        this.audit = audit;
     }
 
     /** Starts serving the model repository of {@code config}; returns once listening. */
@@ -59,29 +79,46 @@ public final class QlnnServer implements AutoCloseable {
     /** As {@link #start(Config)} with the model loader and power estimator given (tests, the merge). */
     public static QlnnServer start(Config config, ModelLoader loader, PowerEstimator power) {
         long t0 = System.nanoTime();
-        Logging.apply(config.logLevel());
+        Logging.apply(config.logLevel(), config.auditLog());
+        Audit audit = new Audit();
         StateTokens tokens = StateTokens.fromKeyFile(config.stateKeyFile());
+        Optional<ApiKeys> keys = config.apiKeysFile().map(ApiKeys::load);
+        Optional<TlsFiles> tlsFiles = TlsFiles.of(config);
+        Optional<Tls> tls = tlsFiles.map(TlsFiles::load);
+        audit.startup(config.redacted(), startupFacts(config, keys, tlsFiles));
+        if (keys.isEmpty()) {
+            LOG.warn("QLNN_API_KEYS_FILE is not set: inference routes answer without a key; management routes answer "
+                    + "only clients in QLNN_ADMIN_ALLOW_CIDRS {}", config.adminAllowCidrs());
+        }
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry);
-        ModelRepository repository = new ModelRepository(config, loader, power, metrics);
-        WorkerPool pool = new WorkerPool(Math.min(config.workers(), config.maxInflight()), config.maxInflight());
+        ModelRepository repository = new ModelRepository(config, loader, power, LoadListener.both(metrics, audit));
+        WorkerPool pool = new WorkerPool(Math.min(config.workers(), config.maxInflight()), config.maxInflight(),
+                config.maxQueue());
+        SecretsWatcher watcher = new SecretsWatcher(config.secretsPoll());
         try {
             repository.scan();
+            Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
             SessionStore sessions = new SessionStore(config.maxSessions(), config.sessionIdle());
             CoherenceTracker coherence = new CoherenceTracker();
-            Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics);
+            Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics,
+                    lifecycle::draining);
             metrics.registerGauges(repository::index, coherence::means, sessions::active, pool::inflight);
             if (config.enableMetrics()) {
                 metrics.registerJvm();
             }
-            Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
-            JsonIo json = new JsonIo(config.maxBodyBytes());
-            WebServer web = WebServer.builder()
+            AccessControl access = new AccessControl(config, keys, audit);
+            JsonIo json = new JsonIo(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonTokens());
+            var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false)
-                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle))
-                    .build();
+                    .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
+                            .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
+                    .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
+                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
+            tls.ifPresent(builder::tls);
+            WebServer web = builder.build();
             String failure = "";
             try {
                 web.start();
@@ -92,26 +129,43 @@ public final class QlnnServer implements AutoCloseable {
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
             }
+            config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> access.keys(ApiKeys.load(f)),
+                    outcome -> audit.secretsReloaded("api_keys", outcome)));
+            tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> web.reloadTls(t.load()),
+                    outcome -> audit.secretsReloaded("tls", outcome)));
+            watcher.start();
             repository.startPolling(config.pollInterval());
-            LOG.info("quantum-liquid server listening on {}:{} (repository {}, {} model(s) ready: {}) after {} ms",
-                    config.host(), web.port(), config.modelRepository().toAbsolutePath(), repository.readyModels().size(),
-                    repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
-            return new QlnnServer(config, web, lifecycle, repository, pool);
+            LOG.info("quantum-liquid server listening on {}:{} ({}, repository {}, {} model(s) ready: {}) after {} ms",
+                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS", config.modelRepository().toAbsolutePath(),
+                    repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
+            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit);
         } catch (RuntimeException e) {
+            watcher.close();
             repository.close();
             pool.close();
             throw e;
         }
     }
 
-    /** All routes: one HTTP service per resource, errors mapped in one place, every request counted. */
+    /** What the audit trail records at start besides the settings: which secrets were loaded, never their contents. */
+    private static Map<String, Object> startupFacts(Config config, Optional<ApiKeys> keys, Optional<TlsFiles> tls) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("api_key_ids", keys.map(ApiKeys::ids).orElse(List.of()));
+        f.put("authentication", keys.isPresent() ? "api keys required" : "off (no QLNN_API_KEYS_FILE)");
+        f.put("tls", tls.map(t -> t.clientCertificatesRequired() ? "tls with client certificates" : "tls").orElse("off"));
+        f.put("state_key", config.stateKeyFile().isPresent() ? "from file" : "random per process");
+        return f;
+    }
+
+    /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
-            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle) {
+            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit) {
         r.addFilter(new RequestFilter(metrics))
                 .error(Throwable.class, new ErrorMapper(json, metrics))
+                .register(access)
                 .register(new OipServerService(json, repository, lifecycle, version()))
                 .register(new OipModelService(json, repository, inference))
-                .register(new OipRepositoryService(json, repository))
+                .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
                 .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
                 .register(new DashboardService(json, metrics.registry(), repository::index, config.coherenceThreshold()));
@@ -142,14 +196,16 @@ public final class QlnnServer implements AutoCloseable {
     }
 
     /**
-     * Drains (readiness answers 503 for QLNN_DRAIN_S so load balancers move traffic away, requests
-     * still served), then stops listening and releases the pool and the poller. Idempotent.
+     * Drains: readiness answers 503 at once so load balancers move traffic away, new server-held
+     * sequences are refused, requests keep being served for QLNN_DRAIN_S; then the listener closes,
+     * inference still running gets a short grace, and the pool, poller and watcher stop. Idempotent.
      */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
         lifecycle.startDraining();
+        audit.lifecycle("draining", Map.of("drain_s", config.drain().toMillis() / 1000.0, "inflight", pool.inflight()));
         if (!config.drain().isZero()) {
             LOG.info("draining for {} s before stopping", config.drain().toMillis() / 1000.0);
             try {
@@ -158,10 +214,35 @@ public final class QlnnServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        int cut = pool.inflight();
         web.stop();
+        watcher.close();
         repository.close();
-        pool.close();
+        pool.close(Duration.ofMillis(500));
+        audit.lifecycle("stopped", Map.of("inflight_at_close", cut));
         LOG.info("quantum-liquid server stopped");
+    }
+
+    /**
+     * Serves until SIGTERM or SIGINT, then {@link #stop() drains and stops} and returns, so the caller
+     * exits 0 (a JVM that dies of the signal would exit 143 however cleanly it drained).
+     */
+    public void serveUntilSignalled() {
+        CountDownLatch signalled = new CountDownLatch(1);
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), sig -> signalled.countDown());
+            } catch (IllegalArgumentException e) { // the signal is reserved here (-Xrs, a debugger): keep the JVM's handling
+                LOG.warn("cannot handle SIG{} ({}); it will end the process without draining", name, e.getMessage());
+            }
+        }
+        try {
+            signalled.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("signal received: draining, then stopping");
+        stop();
     }
 
     @Override

@@ -20,7 +20,15 @@ public class ServerException extends RuntimeException {
         NOT_READY("not_ready"),
         /** Too many requests in flight or sessions open. */
         OVERLOADED("overloaded"),
-        INTERNAL("internal");
+        INTERNAL("internal"),
+        /** No API key, or one that is not in QLNN_API_KEYS_FILE. */
+        UNAUTHORIZED("unauthorized"),
+        /** A key without the route's role, or a management call from outside QLNN_ADMIN_ALLOW_CIDRS. */
+        FORBIDDEN("forbidden"),
+        /** A key (or client address) above QLNN_RATE_LIMIT_RPS. */
+        RATE_LIMITED("rate_limited"),
+        /** The model computed NaN or Inf; the result is refused, never patched. */
+        NON_FINITE_OUTPUT("non_finite_output");
 
         private final String label;
 
@@ -34,19 +42,44 @@ public class ServerException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final String rejectedReason;
 
     public ServerException(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
+        this(kind, message, "");
     }
 
     public ServerException(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
         this.kind = kind;
+        this.rejectedReason = "";
+    }
+
+    private ServerException(Kind kind, String message, String rejectedReason) {
+        super(oneLine(message));
+        this.kind = kind;
+        this.rejectedReason = rejectedReason;
+    }
+
+    /** Messages quote names and values from requests; control characters in them become '?' so a message is one line. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("\\p{Cntrl}", "?");
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * A request turned away to protect the server (load, rate, draining), counted in
+     * {@code quantum_liquid_rejected_total{reason}} as well as the errors metric.
+     */
+    public static ServerException rejected(Kind kind, String reason, String message) {
+        return new ServerException(kind, message, reason);
+    }
+
+    /** The rejected metric's reason label, or empty when this is not a load-shedding rejection. */
+    public String rejectedReason() {
+        return rejectedReason;
     }
 
     public static ServerException badRequest(String message) {

@@ -26,6 +26,26 @@ class ConfigTest {
         assertThat(c.maxBatch()).isEqualTo(32);
         assertThat(c.stateKeyFile()).isEmpty();
         assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.apiKeysFile()).isEmpty();
+        assertThat(c.metricsAuth()).isEmpty();
+        assertThat(c.adminAllowCidrs()).extracting(Object::toString).containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128");
+        assertThat(c.tlsCert()).isEmpty();
+        assertThat(c.inputAbsMax()).isEqualTo(10.0);
+        assertThat(c.maxQueue()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.rateLimitRps()).isZero();
+        assertThat(c.auditLog()).isTrue();
+    }
+
+    @Test
+    void newSettingsRoundTripAndCrossChecksNameTheVariable() {
+        Config c = Config.fromEnvironment(Map.of("QLNN_API_KEYS_FILE", "/keys", "QLNN_METRICS_AUTH", "admin",
+                "QLNN_ADMIN_ALLOW_CIDRS", "10.0.0.0/8,fd00::/8", "QLNN_TLS_CERT", "/c", "QLNN_TLS_KEY", "/k",
+                "QLNN_TLS_CLIENT_CA", "/ca", "QLNN_RATE_LIMIT_RPS", "2.5", "QLNN_AUDIT_LOG", "off"));
+        assertThat(Config.fromEnvironment(c.asEnvironment())).isEqualTo(c);
+        assertThat(c.redacted()).doesNotContainValue("<redacted>").containsEntry("QLNN_API_KEYS_FILE", "/keys");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("QLNN_TLS_KEY", "/k"))).hasMessageStartingWith("QLNN_TLS_CERT");
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("QLNN_METRICS_AUTH", "infer")))
+                .hasMessageStartingWith("QLNN_METRICS_AUTH").hasMessageContaining("QLNN_API_KEYS_FILE");
     }
 
     @Test
@@ -58,7 +78,19 @@ class ConfigTest {
         "QLNN_MAX_INFLIGHT, 1.5",
         "QLNN_SESSION_IDLE_S, 0",
         "QLNN_MAX_BODY_BYTES, 10",
-        "QLNN_HOST, 'a b'"
+        "QLNN_HOST, 'a b'",
+        "QLNN_ADMIN_ALLOW_CIDRS, 10.0.0.0/33",
+        "QLNN_ADMIN_ALLOW_CIDRS, localhost",
+        "QLNN_METRICS_AUTH, root",
+        "QLNN_MAX_HEADER_BYTES, 100",
+        "QLNN_MAX_JSON_DEPTH, 1",
+        "QLNN_MAX_JSON_TOKENS, 0",
+        "QLNN_INPUT_ABS_MAX, 0",
+        "QLNN_INPUT_ABS_MAX, Infinity",
+        "QLNN_MAX_QUEUE_MS, 0",
+        "QLNN_RATE_LIMIT_RPS, -1",
+        "QLNN_SECRETS_POLL_S, 0",
+        "QLNN_AUDIT_LOG, file"
     })
     void anInvalidValueIsRefusedInOneLineNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> Config.fromEnvironment(Map.of(variable, value)))

@@ -235,7 +235,7 @@ class ServerHttpTest {
     void metricsHaveTheDocumentedNames() {
         s.post("/v2/models/dense/infer", Bodies.infer(Bodies.input(1, 1, 3, 3f)));
         s.post("/v2/models/dense/infer", Bodies.infer(Bodies.input(1, 1, 3, 3f)));
-        s.post("/inference", "{\"model\":\"leaky\",\"input\":[50,0,0]}"); // coherence 1/26: low
+        s.post("/inference", "{\"model\":\"leaky\",\"input\":[10,0,0]}"); // coherence 1/6: low
         s.post("/v2/models/nope/infer", "{}");
         Response m = s.get("/metrics");
         assertThat(m.status()).isEqualTo(200);

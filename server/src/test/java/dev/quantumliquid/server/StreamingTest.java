@@ -189,7 +189,7 @@ class StreamingTest {
         JsonNode high = ok(s.post("/inference", "{\"model\":\"lowcoh\",\"input\":[0.01,0,0]}"));
         assertThat(high.get("low_coherence").asBoolean()).isFalse();
         for (int i = 0; i < 5; i++) {
-            JsonNode low = ok(s.post("/inference", "{\"model\":\"lowcoh\",\"input\":[" + (40 + i) + ",0,0]}"));
+            JsonNode low = ok(s.post("/inference", "{\"model\":\"lowcoh\",\"input\":[" + (5 + i) + ",0,0]}"));
             assertThat(low.get("low_coherence").asBoolean()).isTrue();
             assertThat(low.get("quantum_coherence").asDouble()).isLessThan(0.6);
         }

@@ -59,8 +59,10 @@ final class TestModels {
         LEAKY,
         /** Sleeps 300 ms per step (to fill the inference pool). */
         SLOW,
-        /** Throws an unexpected exception when feature 0 exceeds 100 (an internal error). */
-        EXPLODE
+        /** Throws an unexpected exception when feature 0 exceeds 5 (an internal error). */
+        EXPLODE,
+        /** Outputs NaN when feature 0 exceeds 5 and +Inf when it is below -5 (a numerically broken model). */
+        NON_FINITE
     }
 
     /** A recurrent quantum stand-in model (see {@link LeakyLayer}), the default behaviour. */
@@ -157,12 +159,15 @@ final class TestModels {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            } else if (behaviour == Behaviour.EXPLODE && x[0] > 100) {
+            } else if (behaviour == Behaviour.EXPLODE && x[0] > 5) {
                 throw new IllegalStateException("stand-in failure with a secret detail");
             }
             for (int i = 0; i < n; i++) {
                 state[off + i] = 0.5f * state[off + i] + 0.5f * dt * x[i];
                 y[i] = state[off + i];
+            }
+            if (behaviour == Behaviour.NON_FINITE && Math.abs(x[0]) > 5) {
+                y[1] = x[0] > 0 ? Float.NaN : Float.POSITIVE_INFINITY;
             }
             return 1f / (1f + Math.abs(state[off]));
         }

@@ -52,6 +52,7 @@ final class TestServer implements AutoCloseable {
         env.put("QLNN_POLL_INTERVAL_S", "0");
         env.put("QLNN_WORKERS", "2");
         env.put("QLNN_MODEL_REPOSITORY", repo.toString());
+        env.put("QLNN_AUDIT_LOG", "off");
         env.putAll(overrides);
         return Config.fromEnvironment(env);
     }
@@ -84,6 +85,25 @@ final class TestServer implements AutoCloseable {
 
     Response post(String path, JsonNode body) {
         return post(path, body.toString());
+    }
+
+    /** GET with extra headers, given as name, value, name, value... */
+    Response getWith(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    /** POST of a JSON body with extra headers, given as name, value, name, value... */
+    Response postWith(String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
     }
 
     Response send(HttpRequest req) {

@@ -20,8 +20,8 @@ public enum DType {
         return switch (name) {
             case "F32" -> F32;
             case "F64" -> F64;
-            default -> throw new EngineException(file + ": tensor '" + tensor + "': unsupported dtype '" + name
-                    + "' (expected F32 or F64)");
+            default -> throw new EngineException(file + ": tensor '" + Json.abbreviate(tensor) + "': unsupported dtype '"
+                    + Json.abbreviate(name) + "' (expected F32 or F64)");
         };
     }
 }

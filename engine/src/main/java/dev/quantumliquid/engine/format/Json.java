@@ -94,7 +94,7 @@ public final class Json {
 
     /** Shortens echoed untrusted values so an error stays one readable line. */
     public static String abbreviate(Object o) {
-        String s = String.valueOf(o).replaceAll("[\\r\\n\\t]", " ");
+        String s = String.valueOf(o).replaceAll("\\p{Cntrl}", " ");
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 }

@@ -94,8 +94,8 @@ public final class SafeTensors {
         for (Entry e : entries) {
             if (e.begin < expectedBegin) {
                 Entry prev = entries.get(entries.indexOf(e) - 1);
-                throw new EngineException(label + ": tensor '" + e.name + "' bytes [" + e.begin + ", " + e.end
-                        + ") overlap tensor '" + prev.name + "' bytes [" + prev.begin + ", " + prev.end + ")");
+                throw new EngineException(label + ": tensor '" + Json.abbreviate(e.name) + "' bytes [" + e.begin + ", " + e.end
+                        + ") overlap tensor '" + Json.abbreviate(prev.name) + "' bytes [" + prev.begin + ", " + prev.end + ")");
             }
             if (e.begin > expectedBegin) {
                 throw new EngineException(label + ": bytes [" + expectedBegin + ", " + e.begin
@@ -152,7 +152,7 @@ public final class SafeTensors {
     }
 
     private static Entry readEntry(String label, String name, JsonNode node, long dataLen) {
-        String where = label + ": tensor '" + name + "'";
+        String where = label + ": tensor '" + Json.abbreviate(name) + "'"; // a name may hold newlines: messages are one line
         if (!node.isObject()) {
             throw new EngineException(where + ": header entry must be an object with dtype, shape, data_offsets");
         }

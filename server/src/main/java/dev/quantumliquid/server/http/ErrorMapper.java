@@ -4,13 +4,17 @@ import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.ServerException.Kind;
 import dev.quantumliquid.server.metrics.ServerMetrics;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.HttpException;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +43,61 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
             case TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE_413;
             case UNSUPPORTED_MEDIA_TYPE -> Status.UNSUPPORTED_MEDIA_TYPE_415;
             case NOT_READY, OVERLOADED -> Status.SERVICE_UNAVAILABLE_503;
-            case INTERNAL -> Status.INTERNAL_SERVER_ERROR_500;
+            case INTERNAL, NON_FINITE_OUTPUT -> Status.INTERNAL_SERVER_ERROR_500;
+            case UNAUTHORIZED -> Status.UNAUTHORIZED_401;
+            case FORBIDDEN -> Status.FORBIDDEN_403;
+            case RATE_LIMITED -> Status.TOO_MANY_REQUESTS_429;
         };
+    }
+
+    /**
+     * Answers for requests Helidon refuses before routing (headers beyond QLNN_MAX_HEADER_BYTES, a
+     * malformed request line): the same {@code {"error": ...}} body, naming the limit when it is one.
+     */
+    public static DirectHandlers directHandlers(JsonIo json, int maxHeaderBytes) {
+        DirectHandler handler = new DirectHandler() {
+            @Override
+            public TransportResponse handle(TransportRequest req, EventType event, Status status, ServerResponseHeaders headers,
+                    Throwable thrown) {
+                return handle(req, event, status, headers, thrown == null ? null : thrown.getMessage());
+            }
+
+            @Override
+            public TransportResponse handle(TransportRequest req, EventType event, Status status, ServerResponseHeaders headers,
+                    String message) {
+                String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+                String text;
+                if (m.contains("header size")) {
+                    text = "headers: larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes;
+                } else if (status.code() == 414 || m.contains("uri too long")) { // Helidon's own words, when it gives them
+                    text = "request line: longer than " + Math.min(maxHeaderBytes, MAX_PROLOGUE) + " bytes";
+                } else if (event == EventType.BAD_REQUEST) {
+                    // Helidon gives no detail here (an oversized header block and a malformed one look alike)
+                    text = "headers: malformed, or larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes + " (" + status.code() + " "
+                            + status.reasonPhrase() + ")";
+                } else {
+                    text = "request refused before routing (" + status.code() + " " + status.reasonPhrase() + ")";
+                }
+                headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+                return TransportResponse.builder().status(status).headers(headers)
+                        .entity(json.bytes(json.object().put("error", text))).build();
+            }
+        };
+        DirectHandlers.Builder b = DirectHandlers.builder();
+        for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
+            if (t != DirectHandler.EventType.OTHER) {
+                b.addHandler(t, handler);
+            }
+        }
+        return b.build();
+    }
+
+    /** Longest request line (method, path, query, version) Helidon accepts. */
+    public static final int MAX_PROLOGUE = 8192;
+
+    /** What the log names a request by: the endpoint that matched, never the raw path (it may carry anything). */
+    private static String endpoint(RequestTags tags) {
+        return tags.endpoint();
     }
 
     @Override
@@ -54,6 +111,9 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                 kind = e.kind();
                 status = status(kind);
                 message = e.getMessage();
+                if (!e.rejectedReason().isEmpty()) {
+                    metrics.rejected(e.rejectedReason());
+                }
             }
             case EngineException e -> {
                 kind = Kind.BAD_REQUEST;
@@ -76,19 +136,27 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                 kind = Kind.INTERNAL;
                 status = Status.INTERNAL_SERVER_ERROR_500;
                 message = "internal error (request id " + tags.requestId() + ")";
-                LOG.error("internal error answering {} {} (request id {})", req.prologue().method().text(),
-                        req.path().path(), tags.requestId(), t);
+                LOG.error("internal error answering {} {} (request id {}, body sha256 {})", req.prologue().method().text(),
+                        endpoint(tags), tags.requestId(), tags.inputSha256(), t);
             }
         }
-        if (status.code() < 500) {
-            LOG.debug("{} {} -> {}: {}", req.prologue().method().text(), req.path().path(), status.code(), message);
+        // The message may quote the body (a value, a name); the log carries only the body's digest.
+        if (kind == Kind.NON_FINITE_OUTPUT) {
+            LOG.warn("{} {} -> {} {} (request id {}, body sha256 {})", req.prologue().method().text(), endpoint(tags),
+                    status.code(), kind.label(), tags.requestId(), tags.inputSha256());
+        } else if (status.code() < 500) {
+            LOG.debug("{} {} -> {} {} (request id {}, body sha256 {})", req.prologue().method().text(), endpoint(tags),
+                    status.code(), kind.label(), tags.requestId(), tags.inputSha256());
         }
         metrics.error(tags.model(), kind.label());
         if (res.isSent()) {
             return;
         }
-        if (status.code() == 503) {
+        if (status.code() == 503 || status.code() == 429) {
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        if (status.code() == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"quantum-liquid\"");
         }
         json.send(res, status, json.object().put("error", message));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,24 +19,46 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Reading and writing JSON bodies: a request body must be JSON (else 415), at most
  * QLNN_MAX_BODY_BYTES (else 413, checked before and while reading), well-formed without duplicate
- * keys (else 400).
+ * keys, within QLNN_MAX_JSON_DEPTH and QLNN_MAX_JSON_TOKENS (Jackson's stream constraints, checked
+ * while parsing, so a hostile body costs no more than its limits) (else 400). The body's SHA-256 is
+ * kept in the request tags for the log; the body itself never is.
  */
 public final class JsonIo {
+    /** Longest string value or field name (state tokens are the longest legitimate strings). */
+    static final int MAX_STRING_CHARS = 1 << 20;
+    static final int MAX_NUMBER_CHARS = 64;
+
     private final ObjectMapper mapper;
     private final long maxBodyBytes;
+    private final int maxDepth;
+    private final long maxTokens;
 
-    public JsonIo(long maxBodyBytes) {
+    public JsonIo(long maxBodyBytes, int maxDepth, long maxTokens) {
         this.maxBodyBytes = maxBodyBytes;
+        this.maxDepth = maxDepth;
+        this.maxTokens = maxTokens;
         this.mapper = new ObjectMapper(JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).maxTokenCount(maxTokens)
+                        .maxStringLength(MAX_STRING_CHARS).maxNameLength(256).maxNumberLength(MAX_NUMBER_CHARS)
+                        .maxDocumentLength(maxBodyBytes).build())
+                .build())
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** With the default depth and token limits (tests, tools). */
+    public JsonIo(long maxBodyBytes) {
+        this(maxBodyBytes, 16, 4_000_000);
     }
 
     public ObjectNode object() {
@@ -63,6 +86,7 @@ public final class JsonIo {
             throw tooLarge(declared.getAsLong() + " bytes");
         }
         byte[] body = readLimited(req);
+        RequestTags.of(req).inputSha256(HexFormat.of().formatHex(sha256(body)));
         if (body.length == 0) {
             if (emptyAllowed) {
                 return Optional.empty();
@@ -72,6 +96,8 @@ public final class JsonIo {
         JsonNode n;
         try {
             n = mapper.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ServerException.badRequest("body: " + constraint(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             String m = e.getOriginalMessage();
             throw ServerException.badRequest("body: not valid JSON (" + (m.length() > 160 ? m.substring(0, 160) + "..." : m)
@@ -83,6 +109,35 @@ public final class JsonIo {
             throw ServerException.badRequest("body: must be a JSON object");
         }
         return Optional.of((ObjectNode) n);
+    }
+
+    /** Which limit a body broke, named as the setting that sets it. */
+    private String constraint(String jackson) {
+        String m = jackson == null ? "" : jackson.toLowerCase(Locale.ROOT);
+        if (m.contains("nesting depth")) {
+            return "JSON nested deeper than QLNN_MAX_JSON_DEPTH=" + maxDepth;
+        }
+        if (m.contains("token count")) {
+            return "more JSON tokens than QLNN_MAX_JSON_TOKENS=" + maxTokens;
+        }
+        if (m.contains("number value length")) {
+            return "a number longer than " + MAX_NUMBER_CHARS + " characters";
+        }
+        if (m.contains("name length")) {
+            return "a field name longer than 256 characters";
+        }
+        if (m.contains("string value length")) {
+            return "a string longer than " + MAX_STRING_CHARS + " characters";
+        }
+        return "JSON beyond a parser limit";
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     private byte[] readLimited(ServerRequest req) {
@@ -114,13 +169,16 @@ public final class JsonIo {
         send(res, Status.OK_200, body);
     }
 
-    public void send(ServerResponse res, Status status, JsonNode body) {
-        byte[] bytes;
+    public byte[] bytes(JsonNode body) {
         try {
-            bytes = mapper.writeValueAsBytes(body);
+            return mapper.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a JSON tree", e);
         }
+    }
+
+    public void send(ServerResponse res, Status status, JsonNode body) {
+        byte[] bytes = bytes(body);
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(bytes);

@@ -12,6 +12,8 @@ public final class RequestTags {
     private String endpoint = "unmatched";
     private String model = "";
     private String version = "";
+    private String keyId = "-";
+    private String inputSha256 = "";
 
     RequestTags(String requestId) {
         this.requestId = requestId;
@@ -31,6 +33,26 @@ public final class RequestTags {
         this.model = name;
         this.version = Long.toString(v);
         return this;
+    }
+
+    /** The id of the API key that authenticated the request ("-" without one). */
+    public RequestTags keyId(String id) {
+        this.keyId = id;
+        return this;
+    }
+
+    /** The SHA-256 of the request body, the only trace of an input the log may carry. */
+    public RequestTags inputSha256(String hex) {
+        this.inputSha256 = hex;
+        return this;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String inputSha256() {
+        return inputSha256;
     }
 
     public String requestId() {

@@ -14,6 +14,7 @@ import dev.quantumliquid.server.state.StateTokens;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs inference requests, whatever protocol they came in: picks the model version, restores the
@@ -38,9 +39,11 @@ public final class Inference {
     private final SessionStore sessions;
     private final CoherenceTracker coherence;
     private final ServerMetrics metrics;
+    private final BooleanSupplier draining;
 
     public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
-            CoherenceTracker coherence, ServerMetrics metrics) {
+            CoherenceTracker coherence, ServerMetrics metrics, BooleanSupplier draining) {
+        this.draining = draining;
         this.config = config;
         this.repository = repository;
         this.pool = pool;
@@ -106,6 +109,10 @@ public final class Inference {
                 yield compute(served, r, s, true, t0).result();
             }
             case StateSource.Sequence q -> {
+                if (q.start() && draining.getAsBoolean()) {
+                    throw ServerException.rejected(ServerException.Kind.NOT_READY, "draining",
+                            "sequence_id: no new sequence while the server drains (shutting down); start it on another replica");
+                }
                 SessionStore.Sequence s = q.start() ? sessions.start(q.id(), zero) : sessions.get(q.id());
                 s.lock().lock();
                 try {
@@ -145,6 +152,7 @@ public final class Inference {
             long c0 = System.nanoTime();
             v = pool.run(() -> predict(m, r, initial, continued));
             metrics.inference(served.name(), (System.nanoTime() - c0) / 1e9);
+            requireFinite(served, v);
             cache.put(key, v);
         }
         if (cache.enabled()) {
@@ -176,6 +184,42 @@ public final class Inference {
         return new Computed(new InferenceResult(served.name(), served.version(), v.output(),
                 m.hasCoherence() ? Optional.of(v.coherence()) : Optional.empty(), mean, low, token, total, hit,
                 (System.nanoTime() - t0) / 1e6), v.finalState());
+    }
+
+    /**
+     * No NaN or Inf reaches a client or the next request's state: such a result is an error
+     * (counted as non_finite_output), never replaced by a number and never cached.
+     */
+    private static void requireFinite(ServedModel served, ResultCache.Value v) {
+        String what = null;
+        for (float[][] seq : v.output()) {
+            for (float[] step : seq) {
+                if (!allFinite(step)) {
+                    what = "output";
+                }
+            }
+        }
+        for (float[] row : v.coherence()) {
+            if (what == null && !allFinite(row)) {
+                what = "coherence";
+            }
+        }
+        if (what == null && !allFinite(v.finalState())) {
+            what = "state";
+        }
+        if (what != null) {
+            throw new ServerException(ServerException.Kind.NON_FINITE_OUTPUT, "model '" + served.name() + "' version "
+                    + served.version() + " computed a non-finite " + what + " (NaN or Inf) for this input; nothing is returned");
+        }
+    }
+
+    private static boolean allFinite(float[] a) {
+        for (float f : a) {
+            if (!Float.isFinite(f)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The engine's batch path on one pool thread, starting from the given state for a continued sequence. */
@@ -243,6 +287,11 @@ public final class Inference {
                         throw ServerException.badRequest("input: sequence " + b + " step " + k + " feature " + f
                                 + " is not a finite float32");
                     }
+                    if (Math.abs(s[f]) > config.inputAbsMax()) {
+                        throw ServerException.badRequest("input: sequence " + b + " step " + k + " feature " + f
+                                + " is outside [-" + fmt(config.inputAbsMax()) + ", " + fmt(config.inputAbsMax())
+                                + "] (QLNN_INPUT_ABS_MAX)");
+                    }
                 }
             }
         }
@@ -264,6 +313,10 @@ public final class Inference {
                 }
             }
         }
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static float[] flatten(float[][][] x) {

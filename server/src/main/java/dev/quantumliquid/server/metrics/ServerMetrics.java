@@ -32,6 +32,7 @@ public final class ServerMetrics implements LoadListener {
     private final Counter lowCoherence;
     private final Counter cacheHits;
     private final Counter cacheMisses;
+    private final Counter rejected;
 
     public ServerMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -40,7 +41,7 @@ public final class ServerMetrics implements LoadListener {
                 .labelNames("model", "version", "endpoint", "code").register(registry);
         errors = Counter.builder().name("quantum_liquid_errors_total")
                 .help("Errors by model and kind (bad_request, not_found, too_large, unsupported_media_type, not_ready, "
-                        + "overloaded, internal, load_failed, energy_budget)")
+                        + "overloaded, internal, load_failed, energy_budget, unauthorized, forbidden, rate_limited, non_finite_output)")
                 .labelNames("model", "kind").register(registry);
         inferenceDuration = Histogram.builder().name("quantum_liquid_inference_duration_seconds")
                 .help("Time computing a request on the inference pool (cache misses), by model")
@@ -58,6 +59,14 @@ public final class ServerMetrics implements LoadListener {
                 .help("Inference requests answered from the result cache, by model").labelNames("model").register(registry);
         cacheMisses = Counter.builder().name("quantum_liquid_cache_misses_total")
                 .help("Inference requests computed (not in the result cache), by model").labelNames("model").register(registry);
+        rejected = Counter.builder().name("quantum_liquid_rejected_total")
+                .help("Requests turned away to protect the server, by reason (inflight, queue_timeout, rate_limit, "
+                        + "sessions, draining)")
+                .labelNames("reason").register(registry);
+    }
+
+    public void rejected(String reason) {
+        rejected.labelValues(reason).inc();
     }
 
     /** Scrape-time gauges over the server's live parts. */
@@ -120,7 +129,7 @@ public final class ServerMetrics implements LoadListener {
     }
 
     @Override
-    public void refused(String model, String kind) {
+    public void refused(String model, long version, String kind, String reason) {
         error(model, kind);
     }
 

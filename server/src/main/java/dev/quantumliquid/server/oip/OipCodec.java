@@ -138,7 +138,11 @@ final class OipCodec {
                         + abbreviate(d.toString()));
             }
             shape[i] = d.asInt();
-            count = Math.multiplyExact(count, shape[i]);
+            count *= shape[i]; // at most 2^31 * 2^31: no overflow, checked below before the next factor
+            if (count > Integer.MAX_VALUE) {
+                throw ServerException.badRequest(name + ".shape: " + Arrays.toString(Arrays.copyOf(shape, i + 1))
+                        + " describes more than 2^31 values");
+            }
         }
         JsonNode data = t.get("data");
         if (data == null || !data.isArray()) {

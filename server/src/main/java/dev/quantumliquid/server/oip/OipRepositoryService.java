@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.audit.Audit;
 import dev.quantumliquid.server.http.JsonIo;
 import dev.quantumliquid.server.http.RequestTags;
 import dev.quantumliquid.server.repository.ModelRepository;
@@ -13,16 +14,19 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /** OIP v2 model repository extension: index, load, unload. */
 public final class OipRepositoryService implements HttpService {
     private final JsonIo json;
     private final ModelRepository repository;
+    private final Audit audit;
 
-    public OipRepositoryService(JsonIo json, ModelRepository repository) {
+    public OipRepositoryService(JsonIo json, ModelRepository repository, Audit audit) {
         this.json = json;
         this.repository = repository;
+        this.audit = audit;
     }
 
     @Override
@@ -66,17 +70,37 @@ public final class OipRepositoryService implements HttpService {
 
     private void load(ServerRequest req, ServerResponse res) {
         RequestTags.of(req).endpoint("repository_load");
-        String model = Names.requireName("model", req.path().pathParameters().get("model"));
-        json.readOptionalObject(req);
-        repository.load(model);
+        audited(req, "load", () -> {
+            String model = Names.requireName("model", req.path().pathParameters().get("model"));
+            json.readOptionalObject(req);
+            repository.load(model);
+        });
         json.send(res, json.object());
     }
 
     private void unload(ServerRequest req, ServerResponse res) {
         RequestTags.of(req).endpoint("repository_unload");
-        String model = Names.requireName("model", req.path().pathParameters().get("model"));
-        json.readOptionalObject(req);
-        repository.unload(model);
+        audited(req, "unload", () -> {
+            String model = Names.requireName("model", req.path().pathParameters().get("model"));
+            json.readOptionalObject(req);
+            repository.unload(model);
+        });
         json.send(res, json.object());
+    }
+
+    /** Runs a management action and writes it, who asked and how it ended to the audit trail. */
+    private void audited(ServerRequest req, String action, Runnable work) {
+        String raw = req.path().pathParameters().first("model").orElse("");
+        String model = Names.isValidName(raw) ? raw : "(invalid name)";
+        String client = req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "-";
+        String keyId = RequestTags.of(req).keyId();
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            audit.management(action, model, client, keyId, "refused: " + e.getMessage());
+            throw e;
+        }
+        audit.management(action, model, client, keyId, "ok");
     }
 }

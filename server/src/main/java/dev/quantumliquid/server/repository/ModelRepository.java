@@ -99,6 +99,7 @@ public final class ModelRepository implements AutoCloseable {
                 if (!onDisk.contains(name)) {
                     models.remove(name);
                     LOG.info("model '{}' removed from the repository; no longer served", name);
+                    listener.dropped(name, 0, "removed");
                 }
             }
         } finally {
@@ -178,6 +179,7 @@ public final class ModelRepository implements AutoCloseable {
             }
             models.put(name, new Slot(Map.of(), true));
             LOG.info("model '{}' unloaded through the repository API", name);
+            listener.dropped(name, 0, "unloaded");
         } finally {
             mutate.unlock();
         }
@@ -304,6 +306,7 @@ public final class ModelRepository implements AutoCloseable {
         for (Long gone : before.versions().keySet()) {
             if (!onDisk.containsKey(gone)) {
                 LOG.info("model '{}' version {} removed from the repository; no longer served", name, gone);
+                listener.dropped(name, gone, "removed");
             }
         }
         models.put(name, new Slot(Collections.unmodifiableMap(next), false));
@@ -325,7 +328,7 @@ public final class ModelRepository implements AutoCloseable {
                 String why = String.format(Locale.ROOT, "estimated power %.3f uW exceeds ENERGY_BUDGET_UW %.3f uW",
                         p.get().microwatts(), energyBudget);
                 if (energyPolicy == EnergyPolicy.ENFORCE) {
-                    listener.refused(name, "energy_budget");
+                    listener.refused(name, version, "energy_budget", why);
                     LOG.warn("model '{}' version {} not served: {}", name, version, why);
                     return keepPrevious(name, version, fp, previous, why + " (QLNN_ENERGY_POLICY=enforce)");
                 }
@@ -334,6 +337,7 @@ public final class ModelRepository implements AutoCloseable {
             }
             warm(model);
             ServedModel served = new ServedModel(name, version, model, p);
+            listener.loaded(name, version);
             LOG.info("model '{}' version {} ready in {} ms (inputs {}, outputs {}, state {}, coherence {}, power {})",
                     name, version, (System.nanoTime() - t0) / 1_000_000, model.inputSize(), model.outputSize(),
                     model.stateSize(), model.hasCoherence(),
@@ -341,7 +345,7 @@ public final class ModelRepository implements AutoCloseable {
             return new Entry(new VersionStatus(name, version, State.READY, reason, Optional.of(served)), fp);
         } catch (RuntimeException e) {
             String why = oneLine(e);
-            listener.refused(name, "load_failed");
+            listener.refused(name, version, "load_failed", why);
             LOG.warn("model '{}' version {} failed to load: {}", name, version, why);
             return keepPrevious(name, version, fp, previous, why);
         }

@@ -81,7 +81,7 @@ public final class SessionStore {
             if (old == null) {
                 open.cleanUp();
                 if (open.estimatedSize() >= max) {
-                    throw new ServerException(Kind.OVERLOADED, "sequence_id: " + max
+                    throw ServerException.rejected(Kind.OVERLOADED, "sessions", "sequence_id: " + max
                             + " sequences are open (QLNN_MAX_SESSIONS); end one with sequence_end or retry later");
                 }
             } else {

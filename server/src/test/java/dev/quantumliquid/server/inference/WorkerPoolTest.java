@@ -40,6 +40,47 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aFullPoolRefusesInMicrosecondsAndAQueuedTaskIsWithdrawnAfterMaxQueue() throws Exception {
+        try (WorkerPool pool = new WorkerPool(1, 2, java.time.Duration.ofMillis(50));
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(() -> {
+                started.countDown();
+                release.await();
+                return 1;
+            }), callers);
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            assertThatThrownBy(() -> pool.run(() -> ran.getAndSet(true))).isInstanceOfSatisfying(ServerException.class,
+                    e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout")).hasMessageContaining("QLNN_MAX_QUEUE_MS");
+            assertThat(pool.inflight()).as("the withdrawn task gave its permit back").isEqualTo(1);
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> pool.run(() -> 2), callers);
+            while (pool.inflight() < 2) {
+                Thread.sleep(1);
+            }
+            long fastest = Long.MAX_VALUE;
+            for (int i = 0; i < 200; i++) {
+                long t0 = System.nanoTime();
+                try {
+                    pool.run(() -> 3);
+                } catch (ServerException e) {
+                    assertThat(e.rejectedReason()).isEqualTo("inflight");
+                }
+                fastest = Math.min(fastest, System.nanoTime() - t0);
+            }
+            assertThat(fastest).as("a refusal is one semaphore try").isLessThan(200_000L);
+            Thread.sleep(100); // b has now waited past its 50 ms
+            release.countDown();
+            assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThatThrownBy(() -> b.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ServerException.class);
+            Thread.sleep(100);
+            assertThat(ran).as("a withdrawn task never runs").isFalse();
+            assertThat(pool.inflight()).isZero();
+        }
+    }
+
+    @Test
     void aTaskFailureReachesTheCallerUnwrapped() {
         try (WorkerPool pool = new WorkerPool(1, 1)) {
             assertThatThrownBy(() -> pool.run(() -> {

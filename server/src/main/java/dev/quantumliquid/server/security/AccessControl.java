@@ -1,0 +1,179 @@
+package dev.quantumliquid.server.security;
+
+import dev.quantumliquid.server.Config;
+import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.audit.Audit;
+import dev.quantumliquid.server.http.RequestTags;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Who may call what, registered ahead of every resource so it sees a request before any handler:
+ * health and readiness are open; {@code /metrics} needs QLNN_METRICS_AUTH's role; management routes
+ * ({@code /v2/repository/...}) need a client address in QLNN_ADMIN_ALLOW_CIDRS and, with keys, an
+ * admin key; every other route (inference, metadata, unknown paths) needs an infer or admin key when
+ * QLNN_API_KEYS_FILE is set. Keys come as {@code Authorization: Bearer} or {@code X-API-Key}. 401
+ * without a valid key, 403 for the wrong role or address, 429 above QLNN_RATE_LIMIT_RPS; each
+ * refusal is audited with the client address and key id, never the key.
+ */
+public final class AccessControl implements HttpService {
+    static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
+    /** Routes that stay open whatever the settings (probes must work without secrets). */
+    static final List<String> OPEN = List.of("/health", "/ready", "/v2/health/live", "/v2/health/ready");
+
+    private final AtomicReference<Optional<ApiKeys>> keys;
+    private final List<Cidr> adminAllow;
+    private final Optional<Role> metricsRole;
+    private final RateLimiter limiter;
+    private final Audit audit;
+
+    public AccessControl(Config config, Optional<ApiKeys> keys, Audit audit) {
+        this.keys = new AtomicReference<>(keys);
+        this.adminAllow = config.adminAllowCidrs();
+        this.metricsRole = config.metricsAuth();
+        this.limiter = new RateLimiter(config.rateLimitRps());
+        this.audit = audit;
+    }
+
+    /** Replaces the keys (the file was rotated); a request in progress finishes with the keys it was checked against. */
+    public void keys(ApiKeys k) {
+        keys.set(Optional.of(k));
+    }
+
+    public boolean keysRequired() {
+        return keys.get().isPresent();
+    }
+
+    /**
+     * Put in a request's context by the first guard that matched it, so later guards let it pass;
+     * the routes are matched by Helidon exactly as the resources' routes are, never by hand.
+     */
+    private record Decided() {
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String path : OPEN) {
+            rules.any(path, (req, res) -> decided(req, res));
+        }
+        rules.any("/metrics", (req, res) -> {
+            metricsRole.ifPresent(role -> authenticate(req, role));
+            decided(req, res);
+        });
+        rules.any("/v2/repository", this::management).any("/v2/repository/*", this::management);
+        rules.any((req, res) -> {
+            if (req.context().get(Decided.class).isEmpty()) {
+                Optional<ApiKeys.Entry> who = keysRequired() ? Optional.of(authenticate(req, Role.INFER)) : Optional.empty();
+                limit(req, who);
+            }
+            res.next();
+        });
+    }
+
+    private static void decided(ServerRequest req, ServerResponse res) {
+        req.context().register(new Decided());
+        res.next();
+    }
+
+    private void management(ServerRequest req, ServerResponse res) {
+        InetAddress client = client(req);
+        if (adminAllow.stream().noneMatch(c -> c.contains(client))) {
+            String keyId = keysRequired() ? presentedKey(req).flatMap(k -> keys.get().orElseThrow().authenticate(k))
+                    .map(ApiKeys.Entry::id).orElse("-") : "-";
+            throw deny(req, keyId, Kind.FORBIDDEN, "client address not in QLNN_ADMIN_ALLOW_CIDRS",
+                    "management routes are not answered from " + client.getHostAddress() + " (QLNN_ADMIN_ALLOW_CIDRS)");
+        }
+        Optional<ApiKeys.Entry> who = keysRequired() ? Optional.of(authenticate(req, Role.ADMIN)) : Optional.empty();
+        limit(req, who);
+        decided(req, res);
+    }
+
+    /** The key's entry if it exists and grants {@code needed}; else 401 or 403. */
+    private ApiKeys.Entry authenticate(ServerRequest req, Role needed) {
+        Optional<String> presented = presentedKey(req);
+        if (presented.isEmpty()) {
+            throw deny(req, "-", Kind.UNAUTHORIZED, "no key",
+                    "an API key is required (Authorization: Bearer <key> or X-API-Key: <key>)");
+        }
+        Optional<ApiKeys.Entry> e = keys.get().orElseThrow().authenticate(presented.get());
+        if (e.isEmpty()) {
+            throw deny(req, "-", Kind.UNAUTHORIZED, "unknown key (sha256 prefix " + digestPrefix(presented.get()) + ")",
+                    "the API key is not valid");
+        }
+        RequestTags.of(req).keyId(e.get().id());
+        if (!e.get().role().grants(needed)) {
+            throw deny(req, e.get().id(), Kind.FORBIDDEN, "role " + e.get().role().label() + " lacks " + needed.label(),
+                    "this route needs the " + needed.label() + " role; key '" + e.get().id() + "' has "
+                            + e.get().role().label());
+        }
+        return e.get();
+    }
+
+    private void limit(ServerRequest req, Optional<ApiKeys.Entry> who) {
+        if (!limiter.enabled()) {
+            return;
+        }
+        String caller = who.map(e -> "key:" + e.id()).orElseGet(() -> "ip:" + client(req).getHostAddress());
+        if (!limiter.tryAcquire(caller)) {
+            String keyId = who.map(ApiKeys.Entry::id).orElse("-");
+            audit.denied(client(req).getHostAddress(), keyId, req.prologue().method().text(), path(req), 429, "rate limit");
+            throw ServerException.rejected(Kind.RATE_LIMITED, "rate_limit", "rate limit exceeded: more than "
+                    + "QLNN_RATE_LIMIT_RPS requests per second for " + (who.isPresent() ? "key '" + keyId + "'" : "this client"));
+        }
+    }
+
+    private ServerException deny(ServerRequest req, String keyId, Kind kind, String why, String message) {
+        audit.denied(client(req).getHostAddress(), keyId, req.prologue().method().text(), path(req),
+                kind == Kind.UNAUTHORIZED ? 401 : 403, why);
+        return new ServerException(kind, message);
+    }
+
+    private static String path(ServerRequest req) {
+        String p = req.path().path();
+        return p.length() > 200 ? p.substring(0, 200) + "..." : p;
+    }
+
+    /** The key from {@code Authorization: Bearer} or else {@code X-API-Key}. */
+    static Optional<String> presentedKey(ServerRequest req) {
+        Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (auth.isPresent()) {
+            String a = auth.get().strip();
+            if (a.length() > 7 && a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+                return Optional.of(a.substring(7).strip());
+            }
+            return Optional.empty();
+        }
+        return req.headers().first(X_API_KEY).map(String::strip).filter(k -> !k.isEmpty());
+    }
+
+    static InetAddress client(ServerRequest req) {
+        SocketAddress a = req.remotePeer().address();
+        if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+            return i.getAddress();
+        }
+        try {
+            return InetAddress.getByAddress(new byte[4]); // not an IP socket: 0.0.0.0, in no allowlist but 0.0.0.0/0
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A few hex digits of the presented key's SHA-256: correlates attempts in the audit trail, reveals nothing. */
+    private static String digestPrefix(String key) {
+        return HexFormat.of().formatHex(ApiKeys.sha256(key.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+    }
+}
