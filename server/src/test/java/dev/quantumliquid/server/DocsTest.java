@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** docs/SERVER.md documents every setting with its default. */
+/** The README documents every setting with its default. */
 class DocsTest {
     @Test
     void everySettingIsInTheSettingsTableWithItsDefault() throws IOException {
-        String doc = Files.readString(Path.of("../docs/SERVER.md"));
+        String doc = Files.readString(Path.of("../README.md"));
         for (Config.Setting s : Config.SETTINGS) {
             assertThat(doc).as(s.variable()).contains("| `" + s.variable() + "` | " + s.defaultValue() + " |");
         }
