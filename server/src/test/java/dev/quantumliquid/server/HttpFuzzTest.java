@@ -1,5 +1,6 @@
 package dev.quantumliquid.server;
 
+import dev.quantumliquid.engine.Fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

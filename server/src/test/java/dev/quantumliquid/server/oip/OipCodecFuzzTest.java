@@ -1,5 +1,6 @@
 package dev.quantumliquid.server.oip;
 
+import dev.quantumliquid.engine.Fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.server.Fuzz;
 import dev.quantumliquid.server.ServerException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.quantumliquid.server.state;
 
+import dev.quantumliquid.engine.Fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.quantumliquid.server.Fuzz;
 import dev.quantumliquid.server.ServerException;
 import java.util.Base64;
 import java.util.Map;
