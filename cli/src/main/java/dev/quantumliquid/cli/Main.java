@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "qlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Serves, imports, runs, inspects and benchmarks quantum-liquid neural network models.",
         subcommands = {ServeCommand.class, KeygenCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
-                DatasetCommand.class,
+                DatasetCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Success. */
