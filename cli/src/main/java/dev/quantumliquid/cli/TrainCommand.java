@@ -1,0 +1,102 @@
+package dev.quantumliquid.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quantumliquid.train.TrainException;
+import dev.quantumliquid.train.TrainJob;
+import dev.quantumliquid.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code qlnn train}: trains a quantum-liquid model from a CSV into a model version folder. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains a model (optional pqc front end, LTC or CfC, dense head) on CSV windows and writes a model version folder with report.json.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
+    @Option(names = "--features", required = true, split = ",", paramLabel = "COLS") List<String> features;
+    @Option(names = "--targets", required = true, split = ",", paramLabel = "COLS") List<String> targets;
+    @Option(names = "--dt-column", paramLabel = "COL") String dtColumn;
+    @Option(names = "--window", required = true, paramLabel = "T") int window;
+    @Option(names = "--horizon", defaultValue = "1", paramLabel = "H") int horizon;
+    @Option(names = "--arch", required = true, paramLabel = "cfc|ltc") String arch;
+    @Option(names = "--units", required = true, paramLabel = "N") int units;
+    @Option(names = "--wiring", defaultValue = "full", paramLabel = "full|random|ncp|autoncp") String wiring;
+    @Option(names = "--sparsity", paramLabel = "S", description = "Default LIQUID_SPARSITY or 0.4 (used by non-full wirings).") Double sparsity;
+    @Option(names = "--qubits", defaultValue = "0", paramLabel = "Q") int qubits;
+    @Option(names = "--qlayers", defaultValue = "1", paramLabel = "L") int qlayers;
+    @Option(names = "--dephasing", defaultValue = "0.0", paramLabel = "P") double dephasing;
+    @Option(names = "--sample-rate-hz", defaultValue = "1.0", paramLabel = "HZ") double sampleRate;
+    @Option(names = "--energy-budget-uw", paramLabel = "UW", description = "Default ENERGY_BUDGET_UW or 50.0.") Double budget;
+    @Option(names = "--epochs", required = true, paramLabel = "E") int epochs;
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B") int batch;
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR") double lr;
+    @Option(names = "--weight-decay", defaultValue = "0.0", paramLabel = "WD", description = "AdamW decoupled weight decay.") double weightDecay;
+    @Option(names = "--clip-norm", defaultValue = "1.0", paramLabel = "C") double clip;
+    @Option(names = "--validation", defaultValue = "0.2", paramLabel = "FRACTION") double validation;
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS", description = "Early stopping (0: off).") int patience;
+    @Option(names = "--threads", paramLabel = "N", description = "Default: all cores.") Integer threads;
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
+    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+
+    private final Map<String, String> env;
+
+    TrainCommand() {
+        this(System.getenv());
+    }
+
+    TrainCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        double b = budget != null ? budget : parse(env.get("ENERGY_BUDGET_UW"), 50.0, "ENERGY_BUDGET_UW");
+        double sp = sparsity != null ? sparsity : parse(env.get("LIQUID_SPARSITY"), 0.4, "LIQUID_SPARSITY");
+        int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        var cfg = new Trainer.Config(epochs, batch, lr, weightDecay, clip, seed, th, validation, patience, 0);
+        var opts = new TrainJob.Options(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sp, qubits,
+                qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out);
+        boolean jsonLines = System.console() == null;
+        ObjectMapper m = new ObjectMapper();
+        TrainJob.Result r = TrainJob.run(opts, line -> {
+            o.println(jsonLines ? m.createObjectNode().put("event", "energy").put("message", line).toString() : line);
+            o.flush();
+        }, ep -> {
+            if (jsonLines) {
+                o.println(m.createObjectNode().put("event", "epoch").put("epoch", ep.epoch()).put("train_loss", ep.trainLoss())
+                        .put("validation_loss", ep.validationLoss()).put("samples_per_s", ep.samplesPerSecond()).toString());
+            } else {
+                o.printf(Locale.ROOT, "epoch %d/%d  loss %.5f  val %.5f  %.1f samples/s%s%n", ep.epoch(), epochs, ep.trainLoss(),
+                        ep.validationLoss(), ep.samplesPerSecond(), ep.best() ? "  *" : "");
+            }
+            o.flush();
+        });
+        String done = String.format(Locale.ROOT, "wrote %s (validation NRMSE %.4f, %.3f uW)", r.out(), r.validationNrmse(), r.microwatts());
+        o.println(jsonLines ? m.createObjectNode().put("event", "done").put("out", r.out().toString())
+                .put("validation_nrmse", r.validationNrmse()).put("microwatts", r.microwatts()).toString() : done);
+        o.flush();
+        return Main.EXIT_OK;
+    }
+
+    private static double parse(String v, double dflt, String name) {
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new TrainException(name + " must be a number, got '" + v + "'");
+        }
+    }
+}

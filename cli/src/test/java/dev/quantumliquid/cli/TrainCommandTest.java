@@ -1,0 +1,33 @@
+package dev.quantumliquid.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    @Test
+    void trainsMackeyGlassIntoALoadableVersionWithJsonLines(@TempDir Path dir) {
+        Path csv = dir.resolve("mg.csv");
+        assertThat(Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60").code()).isZero();
+        Path out = dir.resolve("repo/mg/1");
+        Cli.Run r = Cli.run("train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6",
+                "--horizon", "1", "--arch", "cfc", "--units", "3", "--epochs", "2", "--batch", "8", "--lr", "0.01",
+                "--seed", "3", "--threads", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"epoch\""));
+        assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"done\""));
+        assertThat(Cli.run("inspect", "--model", out.toString()).code()).isZero();
+    }
+
+    @Test
+    void refusesMissingColumnWithExitTwo(@TempDir Path dir) {
+        Path csv = dir.resolve("mg.csv");
+        Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60");
+        Cli.Run r = Cli.run("train", "--data", csv.toString(), "--features", "nope", "--targets", "x", "--window", "6",
+                "--arch", "cfc", "--units", "3", "--epochs", "1", "--out", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("no column 'nope'");
+    }
+}

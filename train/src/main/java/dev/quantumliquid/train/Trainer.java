@@ -1,0 +1,188 @@
+package dev.quantumliquid.train;
+
+import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.optim.Adam;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Mini-batch training by backpropagation through time: shuffled batches of windows (seeded), the
+ * per-sample gradients computed in parallel and summed in sample order (so the weights depend on the
+ * seed only, not on the thread count or timing), global-norm clipping, Adam/AdamW with cosine decay,
+ * a chronological validation split and early stopping that keeps the best epoch's weights.
+ */
+public final class Trainer {
+    /** Optimisation settings. */
+    public record Config(int epochs, int batch, double lr, double weightDecay, double clipNorm, long seed, int threads,
+            double validationFraction, int patience, int lossFrom) {
+    }
+
+    /** One finished epoch. */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double samplesPerSecond, boolean best) {
+    }
+
+    private final TrainableModel model;
+    private final Config c;
+    private final double[] weights; // [outputs] loss weight per output (1/variance: normalised MSE)
+
+    public Trainer(TrainableModel model, Config c, double[] outputWeights) {
+        if (c.epochs() < 1 || c.batch() < 1 || !(c.lr() > 0) || c.threads() < 1) {
+            throw new TrainException("epochs, batch and threads must be >= 1 and lr > 0");
+        }
+        this.model = model;
+        this.c = c;
+        this.weights = outputWeights.clone();
+    }
+
+    /** Index of the first validation window (windows before it train). */
+    public static int split(int windows, double fraction) {
+        int val = Math.max(1, (int) Math.round(windows * fraction));
+        return Math.max(1, windows - val);
+    }
+
+    /** Trains in place; returns the epochs run. The model ends with the best validation epoch's weights. */
+    public List<Epoch> train(Windows data, Consumer<Epoch> progress) {
+        int cut = split(data.size(), c.validationFraction());
+        int[] order = new int[cut];
+        for (int i = 0; i < cut; i++) {
+            order[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(c.seed());
+        Adam adam = new Adam(model.parameterCount(), model.trainableMask(), c.weightDecay());
+        long perEpoch = (cut + c.batch() - 1) / c.batch();
+        long total = perEpoch * c.epochs();
+        long step = 0;
+        double[] best = model.parameters();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int since = 0;
+        List<Epoch> epochs = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(c.threads(), r -> {
+            Thread th = new Thread(r, "qlnn-train");
+            th.setDaemon(true);
+            return th;
+        });
+        ThreadLocal<Tape> tapes = ThreadLocal.withInitial(Tape::new);
+        try {
+            for (int e = 1; e <= c.epochs(); e++) {
+                long t0 = System.nanoTime();
+                for (int i = cut - 1; i > 0; i--) { // Fisher-Yates
+                    int j = rnd.nextInt(i + 1);
+                    int tmp = order[i];
+                    order[i] = order[j];
+                    order[j] = tmp;
+                }
+                double lossSum = 0;
+                for (int from = 0; from < cut; from += c.batch()) {
+                    int n = Math.min(c.batch(), cut - from);
+                    int[] idx = java.util.Arrays.copyOfRange(order, from, from + n);
+                    double[][] grads = new double[n][];
+                    double[] losses = new double[n];
+                    run(pool, n, k -> {
+                        double[] g = new double[model.parameterCount()];
+                        int w = idx[k];
+                        losses[k] = model.lossAndGradient(tapes.get(), data.x()[w], data.dt()[w], data.y()[w], weights, c.lossFrom(), g);
+                        grads[k] = g;
+                    });
+                    double norm = (double) n * (data.x()[0].length - c.lossFrom()) * weights.length;
+                    double[] g = new double[model.parameterCount()];
+                    for (int k = 0; k < n; k++) { // fixed order: deterministic whatever the threads
+                        lossSum += losses[k];
+                        for (int i = 0; i < g.length; i++) {
+                            g[i] += grads[k][i];
+                        }
+                    }
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] /= norm;
+                    }
+                    Adam.clipGlobalNorm(g, c.clipNorm());
+                    double[] p = model.parameters();
+                    adam.step(p, g, Adam.cosine(c.lr(), step++, total, 0.1));
+                    model.setParameters(p);
+                }
+                double train = lossSum / ((double) cut * (data.x()[0].length - c.lossFrom()) * weights.length);
+                double val = evaluate(pool, tapes, data, cut, data.size());
+                boolean improved = val < bestLoss;
+                if (improved) {
+                    bestLoss = val;
+                    best = model.parameters();
+                    since = 0;
+                } else {
+                    since++;
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                Epoch ep = new Epoch(e, train, val, cut / Math.max(secs, 1e-9), improved);
+                epochs.add(ep);
+                progress.accept(ep);
+                if (c.patience() > 0 && since >= c.patience()) {
+                    break;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        model.setParameters(best);
+        return epochs;
+    }
+
+    /** Mean weighted squared error over windows [from, to). */
+    private double evaluate(ExecutorService pool, ThreadLocal<Tape> tapes, Windows data, int from, int to) {
+        int n = to - from;
+        double[] losses = new double[n];
+        run(pool, n, k -> {
+            int w = from + k;
+            double[][] y = model.predict(tapes.get(), data.x()[w], data.dt()[w]);
+            double s = 0;
+            for (int t = c.lossFrom(); t < y.length; t++) {
+                for (int j = 0; j < y[t].length; j++) {
+                    double d = y[t][j] - data.y()[w][t][j];
+                    s += weights[j] * d * d;
+                }
+            }
+            losses[k] = s;
+        });
+        double s = 0;
+        for (double l : losses) {
+            s += l;
+        }
+        return s / ((double) n * (data.x()[0].length - c.lossFrom()) * weights.length);
+    }
+
+    private interface Task {
+        void run(int k);
+    }
+
+    private void run(ExecutorService pool, int n, Task task) {
+        int workers = Math.min(c.threads(), n);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int lo = (int) ((long) n * w / workers);
+            int hi = (int) ((long) n * (w + 1) / workers);
+            fs.add(pool.submit(() -> {
+                for (int k = lo; k < hi; k++) {
+                    task.run(k);
+                }
+            }));
+        }
+        try {
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainException("training interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new TrainException("training failed: " + e.getCause(), e.getCause());
+        }
+    }
+}
