@@ -203,6 +203,52 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void synapseCurrentsLanes(SynapseList s, float[] v, float[] num, float[] den, int lanes) {
+        checkLanes(lanes);
+        // Every synapse is one vector op over L samples with its constants broadcast: no gathers, and the
+        // sums per post neuron stay in registers because the list is grouped by post neuron.
+        for (int b = 0; b < lanes; b += L) {
+            for (int j = 0; j < s.posts; j++) {
+                FloatVector n = FloatVector.zero(S);
+                FloatVector d = FloatVector.zero(S);
+                for (int k = s.start[j], end = s.start[j + 1]; k < end; k++) {
+                    FloatVector x = FloatVector.fromArray(S, v, s.pre[k] * lanes + b);
+                    // sigmoid(sigma (x - mu)) = 1 / (1 + e^(sigma (mu - x)))
+                    FloatVector e = FloatVector.broadcast(S, s.mu[k]).sub(x).mul(s.sigma[k])
+                            .lanewise(VectorOperators.EXP).add(1f);
+                    FloatVector a = FloatVector.broadcast(S, s.weight[k]).div(e);
+                    d = d.add(a);
+                    // not fma: synapseCurrents rounds a*erev before summing, and a lane must match it
+                    n = n.add(a.mul(s.erev[k]));
+                }
+                n.intoArray(num, j * lanes + b);
+                d.intoArray(den, j * lanes + b);
+            }
+        }
+    }
+
+    @Override
+    public void matVecLanes(float[] w, float[] bias, float[] x, int rows, int cols, float[] y, int lanes) {
+        checkLanes(lanes);
+        for (int b = 0; b < lanes; b += L) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector acc = FloatVector.broadcast(S, bias[r]);
+                int row = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    acc = FloatVector.fromArray(S, x, c * lanes + b).fma(FloatVector.broadcast(S, w[row + c]), acc);
+                }
+                acc.intoArray(y, r * lanes + b);
+            }
+        }
+    }
+
+    private static void checkLanes(int lanes) {
+        if (lanes <= 0 || lanes % L != 0) {
+            throw new IllegalArgumentException("lanes " + lanes + " is not a positive multiple of " + L);
+        }
+    }
+
+    @Override
     public void ltcUpdate(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n) {
         int bound = S.loopBound(n);
         int j = 0;
@@ -215,6 +261,29 @@ final class VectorKernels implements Kernels {
         }
         for (; j < n; j++) {
             v[j] = (cmt[j] * v[j] + numBase[j] + num[j]) / (denBase[j] + den[j]);
+        }
+    }
+
+    @Override
+    public void ltcUpdateLanes(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n,
+            int lanes) {
+        checkLanes(lanes);
+        // ltcUpdate fuses cmt*v + numBase for the neurons in its full vectors and rounds twice in its
+        // scalar tail; the same split here keeps every lane equal to its sample streamed alone.
+        int fused = S.loopBound(n) * lanes;
+        int i = 0;
+        for (; i < fused; i += L) {
+            FloatVector cm = FloatVector.fromArray(S, cmt, i);
+            FloatVector nu = cm.fma(FloatVector.fromArray(S, v, i), FloatVector.fromArray(S, numBase, i))
+                    .add(FloatVector.fromArray(S, num, i));
+            FloatVector de = FloatVector.fromArray(S, denBase, i).add(FloatVector.fromArray(S, den, i));
+            nu.div(de).intoArray(v, i);
+        }
+        for (int end = n * lanes; i < end; i += L) {
+            FloatVector nu = FloatVector.fromArray(S, cmt, i).mul(FloatVector.fromArray(S, v, i))
+                    .add(FloatVector.fromArray(S, numBase, i)).add(FloatVector.fromArray(S, num, i));
+            FloatVector de = FloatVector.fromArray(S, denBase, i).add(FloatVector.fromArray(S, den, i));
+            nu.div(de).intoArray(v, i);
         }
     }
 
