@@ -9,6 +9,8 @@ package dev.quantumliquid.engine.kernel;
 public interface Kernels {
     Kernels SCALAR = new ScalarKernels();
     Kernels VECTOR = new VectorKernels();
+    /** Samples per lane group of the lane-major (across-sample) kernels: one float vector. */
+    int LANES = PackedMatrix.LANES;
 
     /** y[r] = bias[r] + sum_c w[r*cols + c] * x[xOff + c], for r in [0, rows). */
     void matVec(float[] w, float[] bias, float[] x, int xOff, int rows, int cols, float[] y, int yOff);
@@ -46,9 +48,28 @@ public interface Kernels {
     void synapseCurrents(SynapseList s, float[] v, float[] scratch, float[] num, float[] den);
 
     /**
+     * {@link #synapseCurrents} for {@code lanes} samples at once, lane-major (structure of arrays):
+     * v is [pres][lanes], num and den are [posts][lanes]. lanes must be a multiple of {@link #LANES}.
+     */
+    void synapseCurrentsLanes(SynapseList s, float[] v, float[] num, float[] den, int lanes);
+
+    /**
+     * A row-major [rows][cols] matrix times {@code lanes} samples at once: y[r][l] = bias[r] +
+     * sum_c w[r*cols + c] * x[c][l]; x is [cols][lanes], y is [rows][lanes]; lanes a multiple of {@link #LANES}.
+     */
+    void matVecLanes(float[] w, float[] bias, float[] x, int rows, int cols, float[] y, int lanes);
+
+    /**
      * One LTC voltage update, j in [0, n): v[j] = (cmt[j]*v[j] + numBase[j] + num[j]) / (denBase[j] + den[j]).
      */
     void ltcUpdate(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n);
+
+    /**
+     * {@link #ltcUpdate} for {@code lanes} samples at once, every array [n][lanes] lane-major. Each lane
+     * gets bit for bit what {@link #ltcUpdate} of the same implementation gives that sample alone.
+     */
+    void ltcUpdateLanes(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n,
+            int lanes);
 
     /** a[i] = outer * tanh(inner * a[i]) in place, i in [off, off+n) (tanh: 1, 1; lecun_tanh: 0.666, 1.7159). */
     void tanh(float[] a, int off, int n, float inner, float outer);

@@ -98,6 +98,41 @@ final class ScalarKernels implements Kernels {
         segmentSums(s, scratch, num, den);
     }
 
+    @Override
+    public void synapseCurrentsLanes(SynapseList s, float[] v, float[] num, float[] den, int lanes) {
+        for (int j = 0; j < s.posts; j++) {
+            int o = j * lanes;
+            for (int l = 0; l < lanes; l++) {
+                num[o + l] = 0f;
+                den[o + l] = 0f;
+            }
+            for (int k = s.start[j]; k < s.start[j + 1]; k++) {
+                int p = s.pre[k] * lanes;
+                for (int l = 0; l < lanes; l++) {
+                    float a = s.weight[k] * sigmoid(s.sigma[k] * (v[p + l] - s.mu[k]));
+                    den[o + l] += a;
+                    num[o + l] += a * s.erev[k];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void matVecLanes(float[] w, float[] bias, float[] x, int rows, int cols, float[] y, int lanes) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * lanes;
+            for (int l = 0; l < lanes; l++) {
+                y[o + l] = bias[r];
+            }
+            for (int c = 0; c < cols; c++) {
+                float wc = w[r * cols + c];
+                for (int l = 0; l < lanes; l++) {
+                    y[o + l] += wc * x[c * lanes + l];
+                }
+            }
+        }
+    }
+
     static void segmentSums(SynapseList s, float[] scratch, float[] num, float[] den) {
         int off = s.padded;
         for (int j = 0; j < s.posts; j++) {
@@ -117,6 +152,12 @@ final class ScalarKernels implements Kernels {
         for (int j = 0; j < n; j++) {
             v[j] = (cmt[j] * v[j] + numBase[j] + num[j]) / (denBase[j] + den[j]);
         }
+    }
+
+    @Override
+    public void ltcUpdateLanes(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n,
+            int lanes) {
+        ltcUpdate(v, cmt, numBase, denBase, num, den, n * lanes);
     }
 
     @Override

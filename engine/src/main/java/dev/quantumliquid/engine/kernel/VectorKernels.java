@@ -17,6 +17,18 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * e^z for the synapse kernels, written out instead of lanewise EXP (a call to an out-of-line stub per
+     * vector, which dominated them): Cephes expf, z = n ln2 + r with n rounded to nearest by the
+     * 1.5*2^23 trick (whose low bits then hold n for the exponent), a degree-7 polynomial in r, about
+     * 2 ulp. z is clamped to [EXP_LO, EXP_HI] first so 2^n stays a normal float; the sigmoid built on it
+     * then differs from the exact one by under 1e-37 there.
+     */
+    private static final float EXP_LO = -87f, EXP_HI = 88f;
+    private static final float LOG2E = 1.44269504088896341f, EXP_MAGIC = 12582912f;
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float EXP_P0 = 1.9875691500e-4f, EXP_P1 = 1.3981999507e-3f, EXP_P2 = 8.3334519073e-3f,
+            EXP_P3 = 4.1665795894e-2f, EXP_P4 = 1.6666665459e-1f, EXP_P5 = 5.0000001201e-1f;
 
     @Override
     public void matVec(float[] w, float[] bias, float[] x, int xOff, int rows, int cols, float[] y, int yOff) {
@@ -194,12 +206,79 @@ final class VectorKernels implements Kernels {
         int off = s.padded;
         for (int k = 0; k < s.padded; k += L) {
             FloatVector vp = FloatVector.fromArray(S, v, 0, s.pre, k);
-            FloatVector z = vp.sub(FloatVector.fromArray(S, s.mu, k)).mul(FloatVector.fromArray(S, s.sigma, k));
-            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+            // the same e^z as synapseCurrentsLanes, so a sample gives the same bits in either kernel
+            FloatVector z = FloatVector.fromArray(S, s.mu, k).sub(vp).mul(FloatVector.fromArray(S, s.sigma, k))
+                    .max(EXP_LO).min(EXP_HI);
+            FloatVector t = z.fma(LOG2E, EXP_MAGIC);
+            FloatVector q = t.sub(EXP_MAGIC);
+            FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), z).sub(q.mul(LN2_LO));
+            FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
+                    .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
+                    .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
+            FloatVector e = p.reinterpretAsInts()
+                    .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats().add(1f);
+            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(e);
             a.intoArray(scratch, k);
             a.mul(FloatVector.fromArray(S, s.erev, k)).intoArray(scratch, off + k);
         }
         ScalarKernels.segmentSums(s, scratch, num, den);
+    }
+
+    @Override
+    public void synapseCurrentsLanes(SynapseList s, float[] v, float[] num, float[] den, int lanes) {
+        checkLanes(lanes);
+        // Every synapse is one vector op over L samples with its constants broadcast: no gathers, and the
+        // sums per post neuron stay in registers because the list is grouped by post neuron.
+        for (int b = 0; b < lanes; b += L) {
+            for (int j = 0; j < s.posts; j++) {
+                FloatVector n = FloatVector.zero(S);
+                FloatVector d = FloatVector.zero(S);
+                for (int k = s.start[j], end = s.start[j + 1]; k < end; k++) {
+                    FloatVector x = FloatVector.fromArray(S, v, s.pre[k] * lanes + b);
+                    // sigmoid(sigma (x - mu)) = 1 / (1 + e^(sigma (mu - x)))
+                    FloatVector z = FloatVector.broadcast(S, s.mu[k]).sub(x).mul(s.sigma[k])
+                            .max(EXP_LO).min(EXP_HI);
+                    // e^z, written out (see EXP_HI)
+                    FloatVector t = z.fma(LOG2E, EXP_MAGIC);
+                    FloatVector q = t.sub(EXP_MAGIC);
+                    FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), z).sub(q.mul(LN2_LO));
+                    FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
+                            .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
+                            .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
+                    FloatVector e = p.reinterpretAsInts()
+                            .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                            .reinterpretAsFloats().add(1f);
+                    FloatVector a = FloatVector.broadcast(S, s.weight[k]).div(e);
+                    d = d.add(a);
+                    // not fma: synapseCurrents rounds a*erev before summing, and a lane must match it
+                    n = n.add(a.mul(s.erev[k]));
+                }
+                n.intoArray(num, j * lanes + b);
+                d.intoArray(den, j * lanes + b);
+            }
+        }
+    }
+
+    @Override
+    public void matVecLanes(float[] w, float[] bias, float[] x, int rows, int cols, float[] y, int lanes) {
+        checkLanes(lanes);
+        for (int b = 0; b < lanes; b += L) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector acc = FloatVector.broadcast(S, bias[r]);
+                int row = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    acc = FloatVector.fromArray(S, x, c * lanes + b).fma(FloatVector.broadcast(S, w[row + c]), acc);
+                }
+                acc.intoArray(y, r * lanes + b);
+            }
+        }
+    }
+
+    private static void checkLanes(int lanes) {
+        if (lanes <= 0 || lanes % L != 0) {
+            throw new IllegalArgumentException("lanes " + lanes + " is not a positive multiple of " + L);
+        }
     }
 
     @Override
@@ -215,6 +294,29 @@ final class VectorKernels implements Kernels {
         }
         for (; j < n; j++) {
             v[j] = (cmt[j] * v[j] + numBase[j] + num[j]) / (denBase[j] + den[j]);
+        }
+    }
+
+    @Override
+    public void ltcUpdateLanes(float[] v, float[] cmt, float[] numBase, float[] denBase, float[] num, float[] den, int n,
+            int lanes) {
+        checkLanes(lanes);
+        // ltcUpdate fuses cmt*v + numBase for the neurons in its full vectors and rounds twice in its
+        // scalar tail; the same split here keeps every lane equal to its sample streamed alone.
+        int fused = S.loopBound(n) * lanes;
+        int i = 0;
+        for (; i < fused; i += L) {
+            FloatVector cm = FloatVector.fromArray(S, cmt, i);
+            FloatVector nu = cm.fma(FloatVector.fromArray(S, v, i), FloatVector.fromArray(S, numBase, i))
+                    .add(FloatVector.fromArray(S, num, i));
+            FloatVector de = FloatVector.fromArray(S, denBase, i).add(FloatVector.fromArray(S, den, i));
+            nu.div(de).intoArray(v, i);
+        }
+        for (int end = n * lanes; i < end; i += L) {
+            FloatVector nu = FloatVector.fromArray(S, cmt, i).mul(FloatVector.fromArray(S, v, i))
+                    .add(FloatVector.fromArray(S, numBase, i)).add(FloatVector.fromArray(S, num, i));
+            FloatVector de = FloatVector.fromArray(S, denBase, i).add(FloatVector.fromArray(S, den, i));
+            nu.div(de).intoArray(v, i);
         }
     }
 

@@ -224,6 +224,88 @@ final class LtcLayer extends NcpsLayer implements Prunable {
         return Float.NaN;
     }
 
+    /** Per-worker buffers of lane mode, each [rows][lanes] lane-major. */
+    private static final class LaneWs implements Workspace {
+        final int lanes;
+        final float[] xin;               // [s][lanes] mapped input
+        final float[] v;                 // [n][lanes]
+        final float[] ns, ds;            // [n][lanes] sensory sums
+        final float[] num, den;          // [n][lanes] recurrent sums of one unfold
+        final float[] cmt, numBase, denBase; // [n][lanes]
+
+        LaneWs(LtcLayer l, int lanes) {
+            int n = l.units * lanes;
+            this.lanes = lanes;
+            xin = new float[l.s * lanes];
+            v = new float[n];
+            ns = new float[n];
+            ds = new float[n];
+            num = new float[n];
+            den = new float[n];
+            cmt = new float[n];
+            numBase = new float[n];
+            denBase = new float[n];
+        }
+    }
+
+    /** Mixed memory has no lane kernel (yet); such layers run sample by sample. */
+    @Override
+    public boolean supportsLanes() {
+        return lstm == null;
+    }
+
+    @Override
+    public Workspace newLaneWorkspace(int lanes) {
+        if (!supportsLanes()) {
+            throw new UnsupportedOperationException(name + ": mixed-memory LTC has no lane mode");
+        }
+        return new LaneWs(this, lanes);
+    }
+
+    @Override
+    public void stepLanes(float[] x, float[] y, float[] state, int off, float[] dt, int lanes, Workspace workspace) {
+        LaneWs ws = (LaneWs) workspace;
+        if (ws.lanes != lanes) {
+            throw new IllegalArgumentException(name + ": lane workspace for " + ws.lanes + " lanes, asked for " + lanes);
+        }
+        int n = units;
+        float[] v = ws.v;
+        System.arraycopy(state, off, v, 0, n * lanes);
+        float[] xin = ws.xin;
+        for (int i = 0; i < s; i++) {
+            float a = inWf.length == 0 ? 1f : inWf[i];
+            float c = inBf.length == 0 ? 0f : inBf[i];
+            for (int l = i * lanes, end = l + lanes; l < end; l++) {
+                // the same float expression as step(): x, x*w or x*w + b
+                xin[l] = inWf.length == 0 ? x[l] : inBf.length == 0 ? x[l] * a : x[l] * a + c;
+            }
+        }
+        k.synapseCurrentsLanes(sensory, xin, ws.ns, ws.ds, lanes);
+        for (int j = 0; j < n; j++) {
+            float fc = fCm[j];
+            float gv = gVleak[j];
+            float ge = gEps[j];
+            for (int l = 0, e = j * lanes; l < lanes; l++, e++) {
+                float c = fc * (unfolds / dt[l]);
+                ws.cmt[e] = c;
+                ws.numBase[e] = gv + ws.ns[e];
+                ws.denBase[e] = c + ge + ws.ds[e];
+            }
+        }
+        for (int u = 0; u < unfolds; u++) {
+            k.synapseCurrentsLanes(recurrent, v, ws.num, ws.den, lanes);
+            k.ltcUpdateLanes(v, ws.cmt, ws.numBase, ws.denBase, ws.num, ws.den, n, lanes);
+        }
+        System.arraycopy(v, 0, state, off, n * lanes);
+        for (int j = 0; j < m; j++) {
+            float a = outWf.length == 0 ? 1f : outWf[j];
+            float c = outBf.length == 0 ? 0f : outBf[j];
+            for (int l = j * lanes, end = l + lanes; l < end; l++) {
+                y[l] = outWf.length == 0 ? v[l] : outBf.length == 0 ? v[l] * a : v[l] * a + c;
+            }
+        }
+    }
+
     @Override
     public double stepReference(double[] x, double[] y, double[] state, int off, double dt) {
         int n = units;

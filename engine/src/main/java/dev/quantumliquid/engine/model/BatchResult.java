@@ -41,6 +41,14 @@ public final class BatchResult {
         }
     }
 
+    /** Sample b's step t from lane {@code lane} of a lane-major y [outputs][lanes]. */
+    void setStepLane(int b, int t, float[] y, int lane, int lanes) {
+        double[] o = output[b][t];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = y[i * lanes + lane];
+        }
+    }
+
     void setStep(int b, int t, double[] y, double coh) {
         System.arraycopy(y, 0, output[b][t], 0, output[b][t].length);
         if (coherence != null) {

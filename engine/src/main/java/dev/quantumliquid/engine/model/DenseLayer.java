@@ -83,6 +83,26 @@ public final class DenseLayer implements Layer {
     }
 
     @Override
+    public boolean supportsLanes() {
+        return true;
+    }
+
+    @Override
+    public Workspace newLaneWorkspace(int lanes) {
+        return Workspace.NONE;
+    }
+
+    @Override
+    public void stepLanes(float[] x, float[] y, float[] state, int stateOffset, float[] dt, int lanes, Workspace ws) {
+        k.matVecLanes(w, b, x, out, in, y, lanes);
+        if (act != Activation.NONE) {
+            for (int i = 0, n = out * lanes; i < n; i++) {
+                y[i] = act.apply(y[i]);
+            }
+        }
+    }
+
+    @Override
     public double stepReference(double[] x, double[] y, double[] state, int stateOffset, double dt) {
         for (int r = 0; r < out; r++) {
             double s = bd[r];

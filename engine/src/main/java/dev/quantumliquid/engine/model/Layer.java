@@ -43,6 +43,29 @@ public interface Layer {
      */
     float step(float[] x, float[] y, float[] state, int stateOffset, float dt, Workspace ws);
 
+    /**
+     * True when {@link #stepLanes} is implemented, so a batch can run many samples per call. Lane mode
+     * gives no coherence, so a layer that reports one answers false.
+     */
+    default boolean supportsLanes() {
+        return false;
+    }
+
+    /** Scratch memory for {@link #stepLanes} with {@code lanes} samples; allocated once per batch worker. */
+    default Workspace newLaneWorkspace(int lanes) {
+        throw new UnsupportedOperationException(type() + " layer '" + name() + "' has no lane mode");
+    }
+
+    /**
+     * float32 step of {@code lanes} samples at once (lanes a multiple of {@code Kernels.LANES}), all
+     * buffers lane-major: x [inputSize][lanes], y [outputSize][lanes], the layer's state
+     * state[stateOffset ..] as [stateSize][lanes] (stateOffset already counts lanes), dt [lanes]. Same
+     * arithmetic per sample as {@link #step}. Must not allocate.
+     */
+    default void stepLanes(float[] x, float[] y, float[] state, int stateOffset, float[] dt, int lanes, Workspace ws) {
+        throw new UnsupportedOperationException(type() + " layer '" + name() + "' has no lane mode");
+    }
+
     /** float64 reference path with the same semantics (the spec, written plainly; may allocate). */
     double stepReference(double[] x, double[] y, double[] state, int stateOffset, double dt);
 

@@ -71,6 +71,27 @@ public final class ScaleLayer implements Layer {
     }
 
     @Override
+    public boolean supportsLanes() {
+        return true;
+    }
+
+    @Override
+    public Workspace newLaneWorkspace(int lanes) {
+        return Workspace.NONE;
+    }
+
+    @Override
+    public void stepLanes(float[] x, float[] y, float[] state, int stateOffset, float[] dt, int lanes, Workspace ws) {
+        for (int i = 0; i < n; i++) {
+            float a = scale[i];
+            float c = shift[i];
+            for (int l = i * lanes, end = l + lanes; l < end; l++) {
+                y[l] = x[l] * a + c;
+            }
+        }
+    }
+
+    @Override
     public double stepReference(double[] x, double[] y, double[] state, int stateOffset, double dt) {
         for (int i = 0; i < n; i++) {
             y[i] = x[i] * scaleD[i] + shiftD[i];

@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
@@ -153,6 +154,96 @@ class KernelTwinsTest {
                 assertThat((double) d[j]).as("%s den %d", k, j).isCloseTo(den[j], within(1e-5));
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 9, 84, 140})
+    void laneKernelsGiveEachLaneItsSingleSampleResult(int count) {
+        int pres = 28; // recurrent: v feeds both the currents and the update
+        int posts = 28;
+        int lanes = 2 * L;
+        int[] post = new int[count];
+        int[] pre = new int[count];
+        for (int s = 0; s < count; s++) {
+            post[s] = s * posts / Math.max(count, 1);
+            pre[s] = rnd.nextInt(pres);
+        }
+        SynapseList list = SynapseList.of(posts, post, pre, rand(count, 8f), rand(count, 1f), rand(count, 1f),
+                rand(count, 1f));
+        float[] v = rand(pres * lanes, 30f); // [pres][lanes]
+        float[] cmt = rand(posts * lanes, 1f);
+        float[] nb = rand(posts * lanes, 1f);
+        float[] db = rand(posts * lanes, 1f);
+        for (int j = 0; j < db.length; j++) {
+            db[j] = 3f + Math.abs(db[j]);
+        }
+        float[][] got = new float[2][];
+        Kernels[] twins = {S, V};
+        for (int t = 0; t < 2; t++) {
+            Kernels k = twins[t];
+            float[] num = new float[posts * lanes];
+            float[] den = new float[posts * lanes];
+            k.synapseCurrentsLanes(list, v, num, den, lanes);
+            float[] vl = v.clone();
+            k.ltcUpdateLanes(vl, cmt, nb, db, num, den, posts, lanes);
+            for (int l = 0; l < lanes; l++) {
+                // the same lane through the single-sample kernels of the same twin: bit for bit
+                float[] v1 = new float[pres];
+                float[] n1 = new float[posts];
+                float[] d1 = new float[posts];
+                float[] c1 = new float[posts];
+                float[] nb1 = new float[posts];
+                float[] db1 = new float[posts];
+                for (int i = 0; i < pres; i++) {
+                    v1[i] = v[i * lanes + l];
+                }
+                k.synapseCurrents(list, v1, new float[list.scratchSize()], n1, d1);
+                for (int j = 0; j < posts; j++) {
+                    assertThat(num[j * lanes + l]).as("%s num %d lane %d", k, j, l).isEqualTo(n1[j]);
+                    assertThat(den[j * lanes + l]).as("%s den %d lane %d", k, j, l).isEqualTo(d1[j]);
+                    c1[j] = cmt[j * lanes + l];
+                    nb1[j] = nb[j * lanes + l];
+                    db1[j] = db[j * lanes + l];
+                }
+                float[] u1 = new float[posts];
+                System.arraycopy(v1, 0, u1, 0, posts);
+                k.ltcUpdate(u1, c1, nb1, db1, n1, d1, posts);
+                for (int j = 0; j < posts; j++) {
+                    assertThat(vl[j * lanes + l]).as("%s v %d lane %d", k, j, l).isEqualTo(u1[j]);
+                }
+            }
+            got[t] = vl;
+        }
+        close(got[1], got[0], 1e-5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8, 17})
+    void laneMatVecMatchesRowMajorPerLane(int rows) {
+        int lanes = L;
+        for (int cols : new int[] {1, 5, 28}) {
+            float[] w = rand(rows * cols, 1f);
+            float[] b = rand(rows, 1f);
+            float[] x = rand(cols * lanes, 1f);
+            float[] ys = new float[rows * lanes];
+            float[] yv = new float[rows * lanes];
+            S.matVecLanes(w, b, x, rows, cols, ys, lanes);
+            V.matVecLanes(w, b, x, rows, cols, yv, lanes);
+            close(yv, ys, 1e-5);
+            for (int l = 0; l < lanes; l++) {
+                float[] x1 = new float[cols];
+                for (int c = 0; c < cols; c++) {
+                    x1[c] = x[c * lanes + l];
+                }
+                float[] y1 = new float[rows];
+                S.matVec(w, b, x1, 0, rows, cols, y1, 0);
+                for (int r = 0; r < rows; r++) {
+                    assertThat((double) ys[r * lanes + l]).isCloseTo(y1[r], within(1e-5));
+                }
+            }
+        }
+        assertThatThrownBy(() -> V.matVecLanes(new float[1], new float[1], new float[L + 1], 1, 1, new float[L + 1], L + 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
