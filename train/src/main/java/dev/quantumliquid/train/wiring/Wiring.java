@@ -3,6 +3,7 @@ package dev.quantumliquid.train.wiring;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.train.TrainException;
 
 /**
  * A generated ncps wiring, as a model.json spec's {@code units} object holds it: constructor type and
@@ -121,7 +122,7 @@ public final class Wiring {
 
     static void requireInputDim(int inputDim) {
         if (inputDim < 1) {
-            throw new dev.quantumliquid.train.TrainException("wiring input dimension must be >= 1, got " + inputDim);
+            throw new TrainException("wiring input dimension must be >= 1, got " + inputDim);
         }
     }
 }
