@@ -31,7 +31,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, paramLabel = "cfc|ltc") String arch;
     @Option(names = "--units", required = true, paramLabel = "N") int units;
     @Option(names = "--wiring", defaultValue = "full", paramLabel = "full|random|ncp|autoncp") String wiring;
-    @Option(names = "--sparsity", paramLabel = "S", description = "Default LIQUID_SPARSITY or 0.4 (used by non-full wirings).") Double sparsity;
+    @Option(names = "--sparsity", paramLabel = "S", description = "Default LIQUID_SPARSITY or 0.4 (sparsity_level of random and autoncp wirings; autoncp needs 0.1..1.0).") Double sparsity;
+    @Option(names = "--wiring-seed", paramLabel = "SEED", description = "Default: ncps's seed for the wiring (full/random 1111, ncp/autoncp 22222), so the adjacency is ncps's.") Long wiringSeed;
+    @Option(names = "--ncp", split = ",", paramLabel = "I,C,M,SF,IF,RC,MF", description = "NCP(inter, command, motor, sensory_fanout, inter_fanout, recurrent_command_synapses, motor_fanin) for --wiring ncp.") List<Integer> ncp;
     @Option(names = "--qubits", defaultValue = "0", paramLabel = "Q") int qubits;
     @Option(names = "--qlayers", defaultValue = "1", paramLabel = "L") int qlayers;
     @Option(names = "--dephasing", defaultValue = "0.0", paramLabel = "P") double dephasing;
@@ -65,8 +67,9 @@ final class TrainCommand implements Callable<Integer> {
         double sp = sparsity != null ? sparsity : parse(env.get("LIQUID_SPARSITY"), 0.4, "LIQUID_SPARSITY");
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         var cfg = new Trainer.Config(epochs, batch, lr, weightDecay, clip, seed, th, validation, patience, 0);
-        var opts = new TrainJob.Options(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sp, qubits,
-                qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out);
+        long ws = wiringSeed != null ? wiringSeed : TrainJob.defaultWiringSeed(wiring);
+        var opts = new TrainJob.Options(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sp, ws,
+                ncp != null ? ncp : List.of(), qubits, qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out);
         boolean jsonLines = System.console() == null;
         ObjectMapper m = new ObjectMapper();
         TrainJob.Result r = TrainJob.run(opts, line -> {

@@ -22,6 +22,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void trainsAnAutoNcpWiredLtc(@TempDir Path dir) {
+        Path csv = dir.resolve("mg.csv");
+        assertThat(Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60").code()).isZero();
+        Path out = dir.resolve("repo/mg/1");
+        Cli.Run r = Cli.run("train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6",
+                "--arch", "ltc", "--units", "8", "--wiring", "autoncp", "--sparsity", "0.5", "--epochs", "1", "--batch", "8",
+                "--threads", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Cli.run("inspect", "--model", out.toString()).code()).isZero();
+        Cli.Run bad = Cli.run("train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6",
+                "--arch", "ltc", "--units", "8", "--wiring", "ncp", "--epochs", "1", "--out", dir.resolve("o").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--ncp");
+    }
+
+    @Test
     void refusesMissingColumnWithExitTwo(@TempDir Path dir) {
         Path csv = dir.resolve("mg.csv");
         Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60");

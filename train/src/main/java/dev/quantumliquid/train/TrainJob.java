@@ -21,6 +21,11 @@ import dev.quantumliquid.train.arch.TrainableLayer;
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.wiring.AutoNcpWiring;
+import dev.quantumliquid.train.wiring.FullyConnectedWiring;
+import dev.quantumliquid.train.wiring.NcpWiring;
+import dev.quantumliquid.train.wiring.RandomWiring;
+import dev.quantumliquid.train.wiring.Wiring;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,8 +44,22 @@ import java.util.function.Consumer;
 public final class TrainJob {
     /** Everything the command line sets. */
     public record Options(Path data, List<String> features, List<String> targets, String dtColumn, int window, int horizon,
-            String arch, int units, String wiring, double sparsity, int qubits, int qlayers, double dephasing,
-            double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out) {
+            String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits, int qlayers,
+            double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out) {
+        public Options {
+            ncp = List.copyOf(ncp);
+        }
+    }
+
+    /** ncps's default seed of a --wiring kind (FullyConnected/Random 1111, NCP/AutoNCP 22222). */
+    public static long defaultWiringSeed(String wiring) {
+        return switch (wiring) {
+            case "full" -> FullyConnectedWiring.DEFAULT_SEED;
+            case "random" -> RandomWiring.DEFAULT_SEED;
+            case "ncp" -> NcpWiring.DEFAULT_SEED;
+            case "autoncp" -> AutoNcpWiring.DEFAULT_SEED;
+            default -> throw new TrainException("--wiring must be full, random, ncp or autoncp, got '" + wiring + "'");
+        };
     }
 
     /** What the run produced. */
@@ -52,9 +71,13 @@ public final class TrainJob {
 
     /** Builds the untrained model and its estimated power; refuses one over the budget. */
     public static TrainableModel build(Options o, Windows w, int cut) {
-        if (!o.wiring().equals("full")) {
-            throw new TrainException("--wiring " + o.wiring() + " is not supported yet: only 'full' (ncps-exact Random/NCP/AutoNCP"
-                    + " wiring generation, MT19937/PCG64, is not implemented)");
+        defaultWiringSeed(o.wiring());
+        if (o.arch().equals("cfc") && !o.wiring().equals("full")) {
+            throw new TrainException("--wiring " + o.wiring() + " with --arch cfc is not supported yet (wired CfC training);"
+                    + " use --arch ltc or --wiring full");
+        }
+        if (!o.ncp().isEmpty() && !o.wiring().equals("ncp")) {
+            throw new TrainException("--ncp is only used with --wiring ncp");
         }
         if (o.units() < 1) {
             throw new TrainException("--units must be >= 1, got " + o.units());
@@ -81,24 +104,47 @@ public final class TrainJob {
             case "cfc" -> layers.add(CfcTwin.create("rnn", new CfcTwin.Config(width, o.units(), "default", Activation.LECUN_TANH,
                     Math.max(8, o.units()), 1, 0.0, false, 0), r));
             case "ltc" -> {
-                int n = o.units();
-                double[] adj = new double[n * n];
-                double[] sadj = new double[width * n];
-                for (double[] a : new double[][] {adj, sadj}) {
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] = r.nextInt(3) == 0 ? -1 : 1; // ncps FullyConnected polarity: choice([-1, 1, 1])
-                    }
-                }
-                layers.add(LtcTwin.create("rnn", new LtcTwin.Config(width, n, n, "affine", "affine", 6, 1e-8, true, false),
-                        null, adj, sadj, r));
+                Wiring wr = wiring(o, width, tOut);
+                // ncps writes an integer units for its default FullyConnected; any other wiring ships its adjacency.
+                boolean plain = o.wiring().equals("full") && o.wiringSeed() == FullyConnectedWiring.DEFAULT_SEED;
+                layers.add(LtcTwin.create("rnn", new LtcTwin.Config(width, wr.units(), wr.outputDim(), "affine", "affine", 6,
+                        1e-8, true, false), plain ? null : wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r));
             }
             default -> throw new TrainException("--arch must be cfc or ltc, got '" + o.arch() + "'");
         }
-        layers.add(DenseTwin.create("head", o.units(), tOut, Activation.NONE, r));
+        layers.add(DenseTwin.create("head", layers.get(layers.size() - 1).outputSize(), tOut, Activation.NONE, r));
         layers.add(new ScaleTwin("output_scale", ts[1].clone(), ts[0].clone()));
         String name = o.out().getParent() == null ? "model" : o.out().toAbsolutePath().getParent().getFileName().toString();
         return new TrainableModel(new TrainableModel.Info(name, "trained by qlnn train (" + o.arch() + ")", f, o.targets(),
                 o.sampleRateHz(), "cortex-m4f"), layers);
+    }
+
+    /**
+     * The liquid layer's ncps wiring over {@code inputDim} inputs, generated as ncps 1.0.1 does for the
+     * same seed: full = FullyConnected(units), random = Random(units, sparsity_level), ncp = NCP(--ncp),
+     * autoncp = AutoNCP(units, output_size = number of targets, sparsity_level).
+     */
+    static Wiring wiring(Options o, int inputDim, int targets) {
+        long seed = o.wiringSeed();
+        return switch (o.wiring()) {
+            case "full" -> FullyConnectedWiring.build(o.units(), o.units(), true, inputDim, seed);
+            case "random" -> RandomWiring.build(o.units(), o.units(), o.sparsity(), inputDim, seed);
+            case "autoncp" -> AutoNcpWiring.build(o.units(), targets, o.sparsity(), inputDim, seed);
+            case "ncp" -> {
+                List<Integer> v = o.ncp();
+                if (v.size() != 7) {
+                    throw new TrainException("--wiring ncp needs --ncp INTER,COMMAND,MOTOR,SENSORY_FANOUT,INTER_FANOUT,"
+                            + "RECURRENT_COMMAND_SYNAPSES,MOTOR_FANIN (7 integers), got " + v.size());
+                }
+                NcpWiring.Params p = new NcpWiring.Params(v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5), v.get(6));
+                if (p.units() != o.units()) {
+                    throw new TrainException("--units is " + o.units() + " but --ncp has " + p.units()
+                            + " neurons (inter + command + motor)");
+                }
+                yield NcpWiring.build(p, inputDim, seed);
+            }
+            default -> throw new TrainException("--wiring must be full, random, ncp or autoncp, got '" + o.wiring() + "'");
+        };
     }
 
     /** [0] mean, [1] standard deviation (1 when constant) per column over the first cut windows' steps. */
@@ -209,6 +255,7 @@ public final class TrainJob {
         cfg.put("data", o.data().toString()).put("features", String.join(",", o.features()))
                 .put("targets", String.join(",", o.targets())).put("dt_column", o.dtColumn()).put("window", o.window())
                 .put("horizon", o.horizon()).put("arch", o.arch()).put("units", o.units()).put("wiring", o.wiring())
+                .put("wiring_seed", o.wiringSeed()).put("sparsity", o.sparsity())
                 .put("qubits", o.qubits()).put("qlayers", o.qlayers()).put("dephasing", o.dephasing())
                 .put("sample_rate_hz", o.sampleRateHz()).put("energy_budget_uw", o.energyBudgetUw())
                 .put("epochs", o.train().epochs()).put("batch", o.train().batch()).put("lr", o.train().lr())

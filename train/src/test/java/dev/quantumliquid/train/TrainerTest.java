@@ -3,10 +3,16 @@ package dev.quantumliquid.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.MackeyGlass;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.wiring.AutoNcpWiring;
+import dev.quantumliquid.train.wiring.NcpWiring;
+import dev.quantumliquid.train.wiring.RandomWiring;
+import dev.quantumliquid.train.wiring.Wiring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
     private static TrainJob.Options opts(Path csv, Path out, String arch, int threads, long seed, int qubits, String wiring, double budget) {
-        return new TrainJob.Options(csv, List.of("x"), List.of("x"), null, 6, 1, arch, 3, wiring, 0.4, qubits, qubits > 0 ? 1 : 0,
-                0.0, 1.0, budget, new Trainer.Config(3, 8, 0.02, 0.0, 1.0, seed, threads, 0.25, 0, 0), out);
+        return opts(csv, out, arch, 3, threads, seed, qubits, wiring, List.of(), budget);
+    }
+
+    private static TrainJob.Options opts(Path csv, Path out, String arch, int units, int threads, long seed, int qubits,
+            String wiring, List<Integer> ncp, double budget) {
+        return new TrainJob.Options(csv, List.of("x"), List.of("x"), null, 6, 1, arch, units, wiring, 0.4,
+                TrainJob.defaultWiringSeed(wiring), ncp, qubits, qubits > 0 ? 1 : 0, 0.0, 1.0, budget,
+                new Trainer.Config(3, 8, 0.02, 0.0, 1.0, seed, threads, 0.25, 0, 0), out);
     }
 
     private static double[] train(Path csv, Path out, String arch, int threads, long seed) {
@@ -63,7 +75,33 @@ class TrainerTest {
         MackeyGlass.write(csv, 40);
         assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "cfc", 1, 1, 0, "full", 1e-6), s -> { }, e -> { }))
                 .isInstanceOf(TrainException.class).hasMessageContaining("over the budget");
-        assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "cfc", 1, 1, 0, "ncp", 50), s -> { }, e -> { }))
-                .isInstanceOf(TrainException.class).hasMessageContaining("--wiring ncp is not supported yet");
+        assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "cfc", 1, 1, 0, "autoncp", 50), s -> { }, e -> { }))
+                .isInstanceOf(TrainException.class).hasMessageContaining("wired CfC training");
+        assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "ltc", 6, 1, 1, 0, "ncp", List.of(2, 2, 1, 1, 1, 1, 1), 50),
+                s -> { }, e -> { })).isInstanceOf(TrainException.class).hasMessageContaining("--ncp has 5 neurons");
+        assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "ltc", 3, 1, 1, 0, "autoncp", List.of(), 50),
+                s -> { }, e -> { })).isInstanceOf(TrainException.class).hasMessageContaining("less than units - 2");
+    }
+
+    /** Wired LTCs train, and their model.json ships the ncps-exact wiring the generator made for the same seed. */
+    @Test
+    void wiredLtcShipsTheGeneratedWiring(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("mg.csv");
+        MackeyGlass.write(csv, 60);
+        List<TrainJob.Options> runs = List.of(
+                opts(csv, dir.resolve("repo/a/1"), "ltc", 8, 1, 1, 0, "autoncp", List.of(), 50),
+                opts(csv, dir.resolve("repo/n/1"), "ltc", 7, 1, 1, 0, "ncp", List.of(3, 2, 2, 2, 1, 1, 1), 50),
+                opts(csv, dir.resolve("repo/r/1"), "ltc", 5, 1, 1, 0, "random", List.of(), 50));
+        List<Wiring> expected = List.of(AutoNcpWiring.build(8, 1, 0.4, 1, 22222),
+                NcpWiring.build(new NcpWiring.Params(3, 2, 2, 2, 1, 1, 1), 1, 22222), RandomWiring.build(5, 5, 0.4, 1, 1111));
+        ObjectMapper m = new ObjectMapper();
+        for (int i = 0; i < runs.size(); i++) {
+            TrainJob.Options o = runs.get(i);
+            TrainJob.Result r = TrainJob.run(o, s -> { }, e -> { });
+            assertThat(r.validationNrmse()).isFinite();
+            JsonNode units = m.readTree(o.out().resolve("model.json").toFile()).get("layers").get(1).get("spec").get("units");
+            assertThat(units).as(o.wiring()).isEqualTo(m.readTree(expected.get(i).toJson().toString()));
+            assertThat(dev.quantumliquid.engine.model.ModelFiles.load(o.out())).isNotNull();
+        }
     }
 }
