@@ -44,18 +44,20 @@ final class ScalarKernels implements Kernels {
     public void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h,
             int hOff) {
         int lanes = PackedMatrix.LANES;
+        boolean unit = m.heads == 3; // the gate's pre-activation is the third head (dt = 1 folded in)
         for (int u = 0; u < m.blocks; u++) {
             for (int l = 0; l < lanes; l++) {
-                h[hOff + u * lanes + l] = gate(head(m, u, 0, l, z, zOff), head(m, u, 1, l, z, zOff),
-                        head(m, u, 2, l, z, zOff), head(m, u, 3, l, z, zOff), dt, noGate);
+                float ta = head(m, u, 2, l, z, zOff);
+                float pre = unit ? ta : ta * dt + head(m, u, 3, l, z, zOff);
+                h[hOff + u * lanes + l] = gate(head(m, u, 0, l, z, zOff), head(m, u, 1, l, z, zOff), pre, noGate);
             }
         }
         if (m.tail != null) {
             matVec(m.tail, z, zOff, scratch, 0);
             int r = m.rest;
             for (int j = 0; j < r; j++) {
-                h[hOff + m.blocks * lanes + j] = gate(scratch[j], scratch[r + j], scratch[2 * r + j], scratch[3 * r + j],
-                        dt, noGate);
+                float pre = unit ? scratch[2 * r + j] : scratch[2 * r + j] * dt + scratch[3 * r + j];
+                h[hOff + m.blocks * lanes + j] = gate(scratch[j], scratch[r + j], pre, noGate);
             }
         }
     }
@@ -63,17 +65,18 @@ final class ScalarKernels implements Kernels {
     /** Pre-activation of head k for unit l of full block u. */
     private static float head(PackedHeads m, int u, int k, int l, float[] z, int zOff) {
         int lanes = PackedMatrix.LANES;
-        float s = m.bias[(u * PackedHeads.HEADS + k) * lanes + l];
+        float s = m.bias[(u * m.heads + k) * lanes + l];
         for (int c = 0; c < m.cols; c++) {
-            s += m.data[((u * m.cols + c) * PackedHeads.HEADS + k) * lanes + l] * z[zOff + c];
+            s += m.data[((u * m.cols + c) * m.heads + k) * lanes + l] * z[zOff + c];
         }
         return s;
     }
 
-    private static float gate(float ff1, float ff2, float ta, float tb, float dt, boolean noGate) {
+    /** ff1, ff2 pre-activations and the gate's pre-activation ta * dt + tb. */
+    private static float gate(float ff1, float ff2, float pre, boolean noGate) {
         float f1 = (float) Math.tanh(ff1);
         float f2 = (float) Math.tanh(ff2);
-        float g = sigmoid(ta * dt + tb);
+        float g = sigmoid(pre);
         return noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
     }
 
@@ -184,7 +187,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void cfcGate(float[] heads, int n, float dt, boolean noGate, float[] h, int hOff) {
         for (int i = 0; i < n; i++) {
-            h[hOff + i] = gate(heads[i], heads[n + i], heads[2 * n + i], heads[3 * n + i], dt, noGate);
+            h[hOff + i] = gate(heads[i], heads[n + i], heads[2 * n + i] * dt + heads[3 * n + i], noGate);
         }
     }
 

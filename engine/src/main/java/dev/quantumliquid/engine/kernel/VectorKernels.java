@@ -136,6 +136,10 @@ final class VectorKernels implements Kernels {
     @Override
     public void cfcHeads(PackedHeads m, float[] z, int zOff, float dt, boolean noGate, float[] scratch, float[] h,
             int hOff) {
+        if (m.heads == 3) {
+            cfcHeadsUnitSpan(m, z, zOff, noGate, scratch, h, hOff);
+            return;
+        }
         int cols = m.cols;
         float[] d = m.data;
         FloatVector one = FloatVector.broadcast(S, 1f);
@@ -145,7 +149,7 @@ final class VectorKernels implements Kernels {
         // One tile per block of L units: its four accumulators are ff1, ff2, time_a and time_b of those
         // units, so the gate runs while the next tile's weights stream in.
         for (int u = 0; u < m.blocks; u++) {
-            int b = u * PackedHeads.HEADS * L;
+            int b = u * m.heads * L;
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
             FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
             FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
@@ -175,6 +179,45 @@ final class VectorKernels implements Kernels {
             FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
             FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
             FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
+            System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
+        }
+    }
+
+    /** {@link #cfcHeads} for three heads: the gate's pre-activation is the third one (time span 1 folded in). */
+    private static void cfcHeadsUnitSpan(PackedHeads m, float[] z, int zOff, boolean noGate, float[] scratch,
+            float[] h, int hOff) {
+        int cols = m.cols;
+        float[] d = m.data;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        int p = 0;
+        for (int u = 0; u < m.blocks; u++) {
+            int b = u * 3 * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            for (int c = 0; c < cols; c++, p += 3 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+            }
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
+        }
+        if (m.tail != null) {
+            int r = m.rest;
+            int out = m.tail.paddedRows() + L;
+            packed(m.tail, z, zOff, scratch, 0, false, 1f, 1f);
+            FloatVector a0 = FloatVector.fromArray(S, scratch, 0);
+            FloatVector a1 = FloatVector.fromArray(S, scratch, r);
+            FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
         }

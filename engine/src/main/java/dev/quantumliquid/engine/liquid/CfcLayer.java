@@ -28,6 +28,7 @@ final class CfcLayer extends NcpsLayer {
     private final double[] fcB;   // [proj]
     private final PackedMatrix[] bb;    // backbone layers
     private final PackedHeads gated;    // default / no_gate: the four heads with the gate fused (null in pure mode)
+    private final PackedHeads gatedUnit; // the same for dt = 1: ff1, ff2 and ta + tb summed at load (null in pure mode)
     private final PackedMatrix ff1;     // pure: ff1 (null otherwise)
     private final PackedMatrix fc;      // projection, or null
     private final float[] tauF, ampF;   // pure mode [h]
@@ -92,6 +93,8 @@ final class CfcLayer extends NcpsLayer {
         }
         boolean pure = spec.mode() == NcpsSpec.Mode.PURE;
         this.gated = pure ? null : PackedHeads.of(hw, hb, h, z);
+        // dt = 1 is ncps's default time span (and a fixed-rate sensor's): one gate product instead of two
+        this.gatedUnit = pure ? null : PackedHeads.unitTimeSpan(hw, hb, h, z);
         this.ff1 = pure ? PackedMatrix.of(hw[0], hb[0], h, z) : null;
         this.tau = pure ? t.d(P + "w_tau") : new double[0];
         for (int i = 0; i < tau.length; i++) {
@@ -120,7 +123,8 @@ final class CfcLayer extends NcpsLayer {
             int bu = l.bb.length == 0 ? 0 : l.bb[0].paddedRows();
             a = new float[bu];
             b = new float[bu];
-            heads = new float[l.gated == null ? l.ff1.paddedRows() : l.gated.scratchSize()];
+            heads = new float[l.gated == null ? l.ff1.paddedRows()
+                    : Math.max(l.gated.scratchSize(), l.gatedUnit.scratchSize())];
             proj = new float[l.fc == null ? 0 : l.fc.paddedRows()];
         }
     }
@@ -148,7 +152,8 @@ final class CfcLayer extends NcpsLayer {
             k.matVec(ff1, cur, 0, ws.heads, 0);
             k.cfcPure(ws.heads, tauF, ampF, h, dt, state, off);
         } else {
-            k.cfcHeads(gated, cur, 0, dt, spec.mode() == NcpsSpec.Mode.NO_GATE, ws.heads, state, off);
+            k.cfcHeads(dt == 1f ? gatedUnit : gated, cur, 0, dt, spec.mode() == NcpsSpec.Mode.NO_GATE, ws.heads, state,
+                    off);
         }
         if (fc != null) {
             k.matVec(fc, state, off, ws.proj, 0);

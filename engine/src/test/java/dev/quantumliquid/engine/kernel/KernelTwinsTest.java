@@ -91,6 +91,34 @@ class KernelTwinsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 8, 9, 16, 50, 63})
+    void unitTimeSpanHeadsEqualTheFourHeadsAtDtOne(int units) {
+        int cols = 37;
+        float[][] w = new float[4][];
+        float[][] b = new float[4][];
+        for (int k = 0; k < 4; k++) {
+            w[k] = rand(units * cols, 0.3f);
+            b[k] = rand(units, 0.5f);
+        }
+        PackedHeads four = PackedHeads.of(w, b, units, cols);
+        PackedHeads three = PackedHeads.unitTimeSpan(w, b, units, cols);
+        float[] z = rand(cols + 1, 1f);
+        for (boolean noGate : new boolean[] {false, true}) {
+            float[] want = new float[units + 2];
+            S.cfcHeads(four, z, 1, 1f, noGate, new float[four.scratchSize()], want, 1);
+            float[] hs = new float[units + 2];
+            float[] hv = new float[units + 2];
+            S.cfcHeads(three, z, 1, 1f, noGate, new float[three.scratchSize()], hs, 1);
+            V.cfcHeads(three, z, 1, 1f, noGate, new float[three.scratchSize()], hv, 1);
+            // (Wa + Wb) z rounds differently from Wa z + Wb z: float32 rounding only
+            close(hs, want, 2e-6);
+            close(hv, want, 2e-6);
+            assertThat(hv[0]).isZero(); // nothing written outside [1, units]
+            assertThat(hv[units + 1]).isZero();
+        }
+    }
+
     @Test
     void sparseMatVecKeepsOnlyMaskedEntries() {
         int rows = 9;
