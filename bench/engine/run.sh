@@ -31,3 +31,13 @@ PY
     unset ref_us ref_rate
   done
 done
+# The bundled quantum-liquid model (6-qubit circuit + NCP-wired mixed-memory LTC + head): no baseline,
+# no other library computes it.
+for mode in stream batch; do
+  args=(--model "$root/models/quantum-liquid-demo/1" --mode "$mode" --warmup-s 5 --seconds "$secs" --json)
+  [ "$mode" = batch ] && args+=(--batch 256 --steps 100 --threads 2)
+  "$root/qlnn" bench "${args[@]}" | tail -n 1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("| quantum-liquid-demo | %s | {:,.0f} | %.2f | - | - | - |".format(d["steps_per_second"]) % (d["mode"], d["us_per_step"]))'
+done
