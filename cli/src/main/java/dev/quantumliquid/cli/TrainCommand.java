@@ -49,6 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Default: all cores.") Integer threads;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
     @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--resume", description = "Continue from <out>/checkpoint (written after every epoch); the result is bit-identical to an uninterrupted run. Refused if the data, architecture, seed or optimisation settings differ.") boolean resume;
 
     private final Map<String, String> env;
 
@@ -69,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         var cfg = new Trainer.Config(epochs, batch, lr, weightDecay, clip, seed, th, validation, patience, 0);
         long ws = wiringSeed != null ? wiringSeed : TrainJob.defaultWiringSeed(wiring);
         var opts = new TrainJob.Options(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sp, ws,
-                ncp != null ? ncp : List.of(), qubits, qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out);
+                ncp != null ? ncp : List.of(), qubits, qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out, resume);
         boolean jsonLines = System.console() == null;
         ObjectMapper m = new ObjectMapper();
         TrainJob.Result r = TrainJob.run(opts, line -> {

@@ -45,9 +45,57 @@ public final class TrainJob {
     /** Everything the command line sets. */
     public record Options(Path data, List<String> features, List<String> targets, String dtColumn, int window, int horizon,
             String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits, int qlayers,
-            double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out) {
+            double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out, boolean resume) {
         public Options {
             ncp = List.copyOf(ncp);
+        }
+
+        /** The same run without --resume. */
+        public Options(Path data, List<String> features, List<String> targets, String dtColumn, int window, int horizon,
+                String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits, int qlayers,
+                double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out) {
+            this(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sparsity, wiringSeed, ncp, qubits, qlayers,
+                    dephasing, sampleRateHz, energyBudgetUw, train, out, false);
+        }
+    }
+
+    /**
+     * What a checkpoint must agree on to be resumed: the data digest, the architecture (windows,
+     * layers, wiring) and the seed, plus the optimisation settings that change the weights. The thread
+     * count, epoch count and patience may differ.
+     */
+    static java.util.Map<String, String> fingerprint(Options o, String dataSha256) {
+        java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put("data sha256", dataSha256);
+        f.put("features", String.join(",", o.features()));
+        f.put("targets", String.join(",", o.targets()));
+        f.put("dt column", String.valueOf(o.dtColumn()));
+        f.put("window", String.valueOf(o.window()));
+        f.put("horizon", String.valueOf(o.horizon()));
+        f.put("arch", o.arch());
+        f.put("units", String.valueOf(o.units()));
+        f.put("wiring", o.wiring());
+        f.put("sparsity", String.valueOf(o.sparsity()));
+        f.put("wiring seed", String.valueOf(o.wiringSeed()));
+        f.put("ncp", o.ncp().toString());
+        f.put("qubits", String.valueOf(o.qubits()));
+        f.put("qlayers", String.valueOf(o.qlayers()));
+        f.put("dephasing", String.valueOf(o.dephasing()));
+        f.put("seed", String.valueOf(o.train().seed()));
+        f.put("batch", String.valueOf(o.train().batch()));
+        f.put("lr", String.valueOf(o.train().lr()));
+        f.put("weight decay", String.valueOf(o.train().weightDecay()));
+        f.put("clip norm", String.valueOf(o.train().clipNorm()));
+        f.put("validation fraction", String.valueOf(o.train().validationFraction()));
+        f.put("loss from", String.valueOf(o.train().lossFrom()));
+        return f;
+    }
+
+    static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 
@@ -195,7 +243,8 @@ public final class TrainJob {
         for (int j = 0; j < lossW.length; j++) {
             lossW[j] = 1.0 / (ts[1][j] * ts[1][j]);
         }
-        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), lossW).train(w, progress);
+        Checkpoint.Spec ckpt = new Checkpoint.Spec(o.out().resolve("checkpoint"), fingerprint(o, sha256(table.raw())), o.resume());
+        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), lossW).train(w, progress, ckpt);
         // Write: float32 weights, a calibration sample of training windows.
         List<Tensor> weights = new ArrayList<>();
         for (Tensor t : model.weights()) {
@@ -263,11 +312,7 @@ public final class TrainJob {
                 .put("threads", o.train().threads()).put("validation_fraction", o.train().validationFraction())
                 .put("patience", o.train().patience()).put("loss", "normalised MSE over all window steps");
         r.put("seed", o.train().seed());
-        try {
-            r.put("data_sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(table.raw())));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        r.put("data_sha256", sha256(table.raw()));
         r.put("parameters", params);
         ArrayNode ep = r.putArray("epochs");
         for (Trainer.Epoch x : epochs) {

@@ -50,6 +50,15 @@ public final class Trainer {
 
     /** Trains in place; returns the epochs run. The model ends with the best validation epoch's weights. */
     public List<Epoch> train(Windows data, Consumer<Epoch> progress) {
+        return train(data, progress, null);
+    }
+
+    /**
+     * Trains in place, writing a checkpoint after every epoch when {@code ckpt} is given and, when it
+     * says resume, continuing from the checkpoint there: the result is bit-identical to a run that was
+     * never interrupted (same seed; any thread count).
+     */
+    public List<Epoch> train(Windows data, Consumer<Epoch> progress, Checkpoint.Spec ckpt) {
         int cut = split(data.size(), c.validationFraction());
         int[] order = new int[cut];
         for (int i = 0; i < cut; i++) {
@@ -64,6 +73,28 @@ public final class Trainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int since = 0;
         List<Epoch> epochs = new ArrayList<>();
+        int first = 1;
+        if (ckpt != null && ckpt.resume()) {
+            Checkpoint.State st = Checkpoint.read(ckpt.dir(), ckpt.fingerprint());
+            if (st.parameters().length != model.parameterCount()) {
+                throw new TrainException("--resume: the checkpoint has " + st.parameters().length + " parameters, the model "
+                        + model.parameterCount());
+            }
+            model.setParameters(st.parameters());
+            adam.restore(st.adamM(), st.adamV(), st.adamSteps());
+            step = st.step();
+            best = st.best();
+            bestLoss = st.bestLoss();
+            since = st.since();
+            epochs.addAll(st.epochs());
+            for (int e = 1; e <= st.epoch(); e++) {
+                shuffle(order, rnd); // the shuffle RNG's state after the finished epochs
+            }
+            first = st.epoch() + 1;
+            if (c.patience() > 0 && since >= c.patience()) {
+                first = Integer.MAX_VALUE; // it had stopped early
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(c.threads(), r -> {
             Thread th = new Thread(r, "qlnn-train");
             th.setDaemon(true);
@@ -71,14 +102,9 @@ public final class Trainer {
         });
         ThreadLocal<Tape> tapes = ThreadLocal.withInitial(Tape::new);
         try {
-            for (int e = 1; e <= c.epochs(); e++) {
+            for (int e = first; e <= c.epochs(); e++) {
                 long t0 = System.nanoTime();
-                for (int i = cut - 1; i > 0; i--) { // Fisher-Yates
-                    int j = rnd.nextInt(i + 1);
-                    int tmp = order[i];
-                    order[i] = order[j];
-                    order[j] = tmp;
-                }
+                shuffle(order, rnd);
                 double lossSum = 0;
                 for (int from = 0; from < cut; from += c.batch()) {
                     int n = Math.min(c.batch(), cut - from);
@@ -120,6 +146,11 @@ public final class Trainer {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Epoch ep = new Epoch(e, train, val, cut / Math.max(secs, 1e-9), improved);
                 epochs.add(ep);
+                if (ckpt != null) {
+                    double[][] mv = adam.moments();
+                    Checkpoint.write(ckpt.dir(), ckpt.fingerprint(), new Checkpoint.State(e, step, model.parameters(), mv[0], mv[1],
+                            adam.steps(), best, bestLoss, since, epochs));
+                }
                 progress.accept(ep);
                 if (c.patience() > 0 && since >= c.patience()) {
                     break;
@@ -130,6 +161,15 @@ public final class Trainer {
         }
         model.setParameters(best);
         return epochs;
+    }
+
+    private static void shuffle(int[] order, SplittableRandom rnd) {
+        for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
+            int j = rnd.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
     }
 
     /** Mean weighted squared error over windows [from, to). */

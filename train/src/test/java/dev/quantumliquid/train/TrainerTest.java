@@ -104,4 +104,52 @@ class TrainerTest {
             assertThat(dev.quantumliquid.engine.model.ModelFiles.load(o.out())).isNotNull();
         }
     }
+
+    private static TrainJob.Options four(Path csv, Path out, long seed, int threads, boolean resume) {
+        return new TrainJob.Options(csv, List.of("x"), List.of("x"), null, 6, 1, "cfc", 3, "full", 0.4, 1111, List.of(), 0, 0, 0.0,
+                1.0, 50, new Trainer.Config(4, 8, 0.02, 0.0, 1.0, seed, threads, 0.25, 0, 0), out, resume);
+    }
+
+    /** Interrupted after epoch 2 and resumed: the same weights, Adam state and losses as 4 epochs straight, to the bit. */
+    @Test
+    void resumedRunIsBitIdenticalToAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("mg.csv");
+        MackeyGlass.write(csv, 60);
+        Path a = dir.resolve("repo/a/1");
+        Path b = dir.resolve("repo/b/1");
+        TrainJob.Result straight = TrainJob.run(four(csv, a, 7, 1, false), s -> { }, e -> { });
+        class Killed extends RuntimeException {
+        }
+        assertThatThrownBy(() -> TrainJob.run(four(csv, b, 7, 2, false), s -> { }, e -> {
+            if (e.epoch() == 2) {
+                throw new Killed();
+            }
+        })).isInstanceOf(Killed.class);
+        assertThat(b.resolve("model.json")).doesNotExist();
+        var fp = TrainJob.fingerprint(four(csv, b, 7, 1, false), TrainJob.sha256(Files.readAllBytes(csv)));
+        assertThat(Checkpoint.read(b.resolve("checkpoint"), fp).epoch()).isEqualTo(2);
+        List<Integer> seen = new java.util.ArrayList<>();
+        TrainJob.Result resumed = TrainJob.run(four(csv, b, 7, 1, true), s -> { }, e -> seen.add(e.epoch()));
+        assertThat(seen).containsExactly(3, 4);
+        Checkpoint.State x = Checkpoint.read(a.resolve("checkpoint"), fp);
+        Checkpoint.State y = Checkpoint.read(b.resolve("checkpoint"), fp);
+        assertThat(y.epoch()).isEqualTo(4);
+        assertThat(y.parameters()).containsExactly(x.parameters());
+        assertThat(y.best()).containsExactly(x.best());
+        assertThat(y.adamM()).containsExactly(x.adamM());
+        assertThat(y.adamV()).containsExactly(x.adamV());
+        assertThat(y.adamSteps()).isEqualTo(x.adamSteps());
+        assertThat(resumed.epochs()).extracting(Trainer.Epoch::validationLoss)
+                .containsExactlyElementsOf(straight.epochs().stream().map(Trainer.Epoch::validationLoss).toList());
+        assertThat(Files.readAllBytes(b.resolve("weights.safetensors"))).isEqualTo(Files.readAllBytes(a.resolve("weights.safetensors")));
+        assertThat(resumed.validationNrmse()).isEqualTo(straight.validationNrmse());
+
+        assertThatThrownBy(() -> TrainJob.run(four(csv, b, 8, 1, true), s -> { }, e -> { }))
+                .isInstanceOf(TrainException.class).hasMessage("--resume: the checkpoint was made with seed 7, this run has 8");
+        MackeyGlass.write(csv, 61);
+        assertThatThrownBy(() -> TrainJob.run(four(csv, b, 7, 1, true), s -> { }, e -> { }))
+                .isInstanceOf(TrainException.class).hasMessageStartingWith("--resume: the checkpoint was made with data sha256 ");
+        assertThatThrownBy(() -> TrainJob.run(four(csv, dir.resolve("repo/c/1"), 7, 1, true), s -> { }, e -> { }))
+                .isInstanceOf(TrainException.class).hasMessageContaining("no checkpoint at");
+    }
 }

@@ -46,6 +46,26 @@ public final class Adam {
         }
     }
 
+    /** Steps taken so far. */
+    public long steps() {
+        return t;
+    }
+
+    /** Copies of the first and second moments (for a checkpoint). */
+    public double[][] moments() {
+        return new double[][] {m.clone(), v.clone()};
+    }
+
+    /** Restores the state a checkpoint saved: moments and step count. */
+    public void restore(double[] m1, double[] m2, long steps) {
+        if (m1.length != m.length || m2.length != v.length) {
+            throw new IllegalArgumentException("moments of " + m1.length + " values for " + m.length + " parameters");
+        }
+        System.arraycopy(m1, 0, m, 0, m.length);
+        System.arraycopy(m2, 0, v, 0, v.length);
+        t = steps;
+    }
+
     /** Scales g so its global L2 norm is at most maxNorm; returns the norm before clipping. */
     public static double clipGlobalNorm(double[] g, double maxNorm) {
         double s = 0;
