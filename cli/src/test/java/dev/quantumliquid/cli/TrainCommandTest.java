@@ -19,6 +19,12 @@ class TrainCommandTest {
         assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"epoch\""));
         assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"done\""));
         assertThat(Cli.run("inspect", "--model", out.toString()).code()).isZero();
+        assertThat(out.resolve("checkpoint/state.bin")).exists();
+        Cli.Run other = Cli.run("train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6",
+                "--horizon", "1", "--arch", "cfc", "--units", "3", "--epochs", "2", "--batch", "8", "--lr", "0.01",
+                "--seed", "4", "--threads", "1", "--out", out.toString(), "--resume");
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("checkpoint was made with seed 3, this run has 4");
     }
 
     @Test
