@@ -265,6 +265,7 @@ public final class TrainJob {
         Model written = ModelFiles.load(o.out());
         double nrmse = nrmse(written, w, cut, lossW.length, ts[1]);
         writeReport(o, table, energy, epochs, nrmse, model.parameterCount());
+        LossPlot.write(o.out().resolve("loss.png"), epochs);
         return new Result(energy.microwatts(), epochs, nrmse, o.out());
     }
 

@@ -63,6 +63,7 @@ class TrainerTest {
         assertThat(out.resolve("model.json")).exists();
         assertThat(out.resolve("weights.safetensors")).exists();
         assertThat(out.resolve("calibration.safetensors")).exists();
+        assertThat(javax.imageio.ImageIO.read(out.resolve("loss.png").toFile()).getWidth()).isEqualTo(LossPlot.WIDTH);
         String report = Files.readString(out.resolve("report.json"));
         assertThat(report).contains("\"data_sha256\"").contains("\"validation_nrmse_last_step\"").contains("\"microwatts\"");
         assertThat(r.validationNrmse()).isFinite().isPositive();
