@@ -73,6 +73,7 @@ final class TrainCommand implements Callable<Integer> {
                 ncp != null ? ncp : List.of(), qubits, qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out, resume);
         boolean jsonLines = System.console() == null;
         ObjectMapper m = new ObjectMapper();
+        ProgressLine live = new ProgressLine(o);
         TrainJob.Result r = TrainJob.run(opts, line -> {
             o.println(jsonLines ? m.createObjectNode().put("event", "energy").put("message", line).toString() : line);
             o.flush();
@@ -80,11 +81,15 @@ final class TrainCommand implements Callable<Integer> {
             if (jsonLines) {
                 o.println(m.createObjectNode().put("event", "epoch").put("epoch", ep.epoch()).put("train_loss", ep.trainLoss())
                         .put("validation_loss", ep.validationLoss()).put("samples_per_s", ep.samplesPerSecond()).toString());
+                o.flush();
             } else {
-                o.printf(Locale.ROOT, "epoch %d/%d  loss %.5f  val %.5f  %.1f samples/s%s%n", ep.epoch(), epochs, ep.trainLoss(),
-                        ep.validationLoss(), ep.samplesPerSecond(), ep.best() ? "  *" : "");
+                live.epoch(String.format(Locale.ROOT, "epoch %d/%d  loss %.5f  val %.5f  %.1f samples/s%s", ep.epoch(), epochs,
+                        ep.trainLoss(), ep.validationLoss(), ep.samplesPerSecond(), ep.best() ? "  *" : ""));
             }
-            o.flush();
+        }, batchDone -> {
+            if (!jsonLines) {
+                live.batch(batchDone);
+            }
         });
         String done = String.format(Locale.ROOT, "wrote %s (validation NRMSE %.4f, %.3f uW)", r.out(), r.validationNrmse(), r.microwatts());
         o.println(jsonLines ? m.createObjectNode().put("event", "done").put("out", r.out().toString())

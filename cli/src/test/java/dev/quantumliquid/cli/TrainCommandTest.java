@@ -52,4 +52,20 @@ class TrainCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("no column 'nope'");
     }
+
+    @Test
+    void liveProgressLineFormatAndRewrite() {
+        var b = new dev.quantumliquid.train.Trainer.Batch(3, 20, 12, 40, 0.01234, 0.0150, 1234.4, 42.2);
+        assertThat(ProgressLine.format(b)).isEqualTo("epoch 3/20 batch 12/40 loss 0.0123 val 0.0150 1234 samples/s ETA 00:42");
+        assertThat(ProgressLine.format(new dev.quantumliquid.train.Trainer.Batch(1, 2, 1, 4, 0.5, Double.NaN, 10, 3725)))
+                .isEqualTo("epoch 1/2 batch 1/4 loss 0.5000 val - 10 samples/s ETA 1:02:05");
+        assertThat(ProgressLine.eta(Double.NaN)).isEqualTo("--:--");
+        java.io.StringWriter sw = new java.io.StringWriter();
+        ProgressLine p = new ProgressLine(new java.io.PrintWriter(sw));
+        p.batch(b);
+        p.epoch("done");
+        String s = sw.toString();
+        assertThat(s).startsWith("\repoch 3/20 batch 12/40").endsWith("\n").contains("\rdone ");
+        assertThat(s.substring(s.indexOf("\rdone")).length()).isEqualTo(ProgressLine.format(b).length() + 2);
+    }
 }

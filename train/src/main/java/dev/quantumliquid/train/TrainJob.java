@@ -225,6 +225,11 @@ public final class TrainJob {
     }
 
     public static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress) {
+        return run(o, log, progress, b -> { });
+    }
+
+    /** As {@link #run(Options, Consumer, Consumer)}, also reporting each batch (the live progress line). */
+    public static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress, Consumer<Trainer.Batch> batches) {
         CsvTable table = CsvTable.read(o.data());
         Windows w = Windows.of(table, o.features(), o.targets(), o.dtColumn(), o.window(), o.horizon());
         int cut = Trainer.split(w.size(), o.train().validationFraction());
@@ -244,7 +249,7 @@ public final class TrainJob {
             lossW[j] = 1.0 / (ts[1][j] * ts[1][j]);
         }
         Checkpoint.Spec ckpt = new Checkpoint.Spec(o.out().resolve("checkpoint"), fingerprint(o, sha256(table.raw())), o.resume());
-        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), lossW).train(w, progress, ckpt);
+        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), lossW).train(w, progress, batches, ckpt);
         // Write: float32 weights, a calibration sample of training windows.
         List<Tensor> weights = new ArrayList<>();
         for (Tensor t : model.weights()) {

@@ -29,6 +29,15 @@ public final class Trainer {
     public record Epoch(int epoch, double trainLoss, double validationLoss, double samplesPerSecond, boolean best) {
     }
 
+    /**
+     * Progress within an epoch, after each batch: the mean training loss so far this epoch, the last
+     * finished epoch's validation loss (NaN before the first), throughput this epoch and the estimated
+     * seconds left in the run (from this session's pace).
+     */
+    public record Batch(int epoch, int epochs, int batch, int batches, double trainLoss, double validationLoss,
+            double samplesPerSecond, double etaSeconds) {
+    }
+
     private final TrainableModel model;
     private final Config c;
     private final double[] weights; // [outputs] loss weight per output (1/variance: normalised MSE)
@@ -59,6 +68,11 @@ public final class Trainer {
      * never interrupted (same seed; any thread count).
      */
     public List<Epoch> train(Windows data, Consumer<Epoch> progress, Checkpoint.Spec ckpt) {
+        return train(data, progress, b -> { }, ckpt);
+    }
+
+    /** As {@link #train(Windows, Consumer, Checkpoint.Spec)}, also reporting each batch. */
+    public List<Epoch> train(Windows data, Consumer<Epoch> progress, Consumer<Batch> batches, Checkpoint.Spec ckpt) {
         int cut = split(data.size(), c.validationFraction());
         int[] order = new int[cut];
         for (int i = 0; i < cut; i++) {
@@ -101,11 +115,16 @@ public final class Trainer {
             return th;
         });
         ThreadLocal<Tape> tapes = ThreadLocal.withInitial(Tape::new);
+        long sessionStart = System.nanoTime();
+        long sessionBatches = 0;
+        long remainingBatches = perEpoch * Math.max(0, c.epochs() - first + 1);
+        double lastVal = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).validationLoss();
         try {
             for (int e = first; e <= c.epochs(); e++) {
                 long t0 = System.nanoTime();
                 shuffle(order, rnd);
                 double lossSum = 0;
+                int batchNo = 0;
                 for (int from = 0; from < cut; from += c.batch()) {
                     int n = Math.min(c.batch(), cut - from);
                     int[] idx = java.util.Arrays.copyOfRange(order, from, from + n);
@@ -132,9 +151,19 @@ public final class Trainer {
                     double[] p = model.parameters();
                     adam.step(p, g, Adam.cosine(c.lr(), step++, total, 0.1));
                     model.setParameters(p);
+                    batchNo++;
+                    sessionBatches++;
+                    remainingBatches--;
+                    long now = System.nanoTime();
+                    int seen = from + n;
+                    double perBatch = (now - sessionStart) / 1e9 / sessionBatches;
+                    batches.accept(new Batch(e, c.epochs(), batchNo, (int) perEpoch,
+                            lossSum / ((double) seen * (data.x()[0].length - c.lossFrom()) * weights.length), lastVal,
+                            seen / Math.max((now - t0) / 1e9, 1e-9), perBatch * remainingBatches));
                 }
                 double train = lossSum / ((double) cut * (data.x()[0].length - c.lossFrom()) * weights.length);
                 double val = evaluate(pool, tapes, data, cut, data.size());
+                lastVal = val;
                 boolean improved = val < bestLoss;
                 if (improved) {
                     bestLoss = val;
