@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Default: all cores.") Integer threads;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
     @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
-    @Option(names = "--resume", description = "Continue from <out>/checkpoint (written after every epoch); the result is bit-identical to an uninterrupted run. Refused if the data, architecture, seed or optimisation settings differ.") boolean resume;
+    @Option(names = "--resume", description = "Continue from <out>/checkpoint (written after every epoch); with the same --epochs the result is bit-identical to an uninterrupted run. Refused if the data, architecture, seed or optimisation settings differ.") boolean resume;
 
     private final Map<String, String> env;
 
