@@ -19,6 +19,7 @@ import dev.quantumliquid.train.arch.PqcTwin;
 import dev.quantumliquid.train.arch.ScaleTwin;
 import dev.quantumliquid.train.arch.TrainableLayer;
 import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.arch.WiredCfcTwin;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
@@ -120,10 +121,6 @@ public final class TrainJob {
     /** Builds the untrained model and its estimated power; refuses one over the budget. */
     public static TrainableModel build(Options o, Windows w, int cut) {
         defaultWiringSeed(o.wiring());
-        if (o.arch().equals("cfc") && !o.wiring().equals("full")) {
-            throw new TrainException("--wiring " + o.wiring() + " with --arch cfc is not supported yet (wired CfC training);"
-                    + " use --arch ltc or --wiring full");
-        }
         if (!o.ncp().isEmpty() && !o.wiring().equals("ncp")) {
             throw new TrainException("--ncp is only used with --wiring ncp");
         }
@@ -149,7 +146,9 @@ public final class TrainJob {
             width = o.qubits();
         }
         switch (o.arch()) {
-            case "cfc" -> layers.add(CfcTwin.create("rnn", new CfcTwin.Config(width, o.units(), "default", Activation.LECUN_TANH,
+            case "cfc" -> layers.add(!o.wiring().equals("full")
+                    ? WiredCfcTwin.create("rnn", width, "default", wiring(o, width, tOut), r)
+                    : CfcTwin.create("rnn", new CfcTwin.Config(width, o.units(), "default", Activation.LECUN_TANH,
                     Math.max(8, o.units()), 1, 0.0, false, 0), r));
             case "ltc" -> {
                 Wiring wr = wiring(o, width, tOut);

@@ -76,15 +76,13 @@ class TrainerTest {
         MackeyGlass.write(csv, 40);
         assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "cfc", 1, 1, 0, "full", 1e-6), s -> { }, e -> { }))
                 .isInstanceOf(TrainException.class).hasMessageContaining("over the budget");
-        assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "cfc", 1, 1, 0, "autoncp", 50), s -> { }, e -> { }))
-                .isInstanceOf(TrainException.class).hasMessageContaining("wired CfC training");
         assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "ltc", 6, 1, 1, 0, "ncp", List.of(2, 2, 1, 1, 1, 1, 1), 50),
                 s -> { }, e -> { })).isInstanceOf(TrainException.class).hasMessageContaining("--ncp has 5 neurons");
         assertThatThrownBy(() -> TrainJob.run(opts(csv, dir.resolve("o"), "ltc", 3, 1, 1, 0, "autoncp", List.of(), 50),
                 s -> { }, e -> { })).isInstanceOf(TrainException.class).hasMessageContaining("less than units - 2");
     }
 
-    /** Wired LTCs train, and their model.json ships the ncps-exact wiring the generator made for the same seed. */
+    /** Wired LTCs and CfCs train, and their model.json ships the ncps-exact wiring the generator made for the same seed. */
     @Test
     void wiredLtcShipsTheGeneratedWiring(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("mg.csv");
@@ -92,9 +90,12 @@ class TrainerTest {
         List<TrainJob.Options> runs = List.of(
                 opts(csv, dir.resolve("repo/a/1"), "ltc", 8, 1, 1, 0, "autoncp", List.of(), 50),
                 opts(csv, dir.resolve("repo/n/1"), "ltc", 7, 1, 1, 0, "ncp", List.of(3, 2, 2, 2, 1, 1, 1), 50),
-                opts(csv, dir.resolve("repo/r/1"), "ltc", 5, 1, 1, 0, "random", List.of(), 50));
+                opts(csv, dir.resolve("repo/r/1"), "ltc", 5, 1, 1, 0, "random", List.of(), 50),
+                opts(csv, dir.resolve("repo/ca/1"), "cfc", 8, 1, 1, 0, "autoncp", List.of(), 50),
+                opts(csv, dir.resolve("repo/cn/1"), "cfc", 7, 1, 1, 0, "ncp", List.of(3, 2, 2, 2, 1, 1, 1), 50));
         List<Wiring> expected = List.of(AutoNcpWiring.build(8, 1, 0.4, 1, 22222),
-                NcpWiring.build(new NcpWiring.Params(3, 2, 2, 2, 1, 1, 1), 1, 22222), RandomWiring.build(5, 5, 0.4, 1, 1111));
+                NcpWiring.build(new NcpWiring.Params(3, 2, 2, 2, 1, 1, 1), 1, 22222), RandomWiring.build(5, 5, 0.4, 1, 1111),
+                AutoNcpWiring.build(8, 1, 0.4, 1, 22222), NcpWiring.build(new NcpWiring.Params(3, 2, 2, 2, 1, 1, 1), 1, 22222));
         ObjectMapper m = new ObjectMapper();
         for (int i = 0; i < runs.size(); i++) {
             TrainJob.Options o = runs.get(i);

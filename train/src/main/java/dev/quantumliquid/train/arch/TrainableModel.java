@@ -89,7 +89,7 @@ public final class TrainableModel {
             return LtcTwin.of(name, c, u.isNumber() ? null : (ObjectNode) u, t);
         }
         if (!u.isNumber()) {
-            throw new TrainException(name + ": wired CfC is not trainable yet (unwired CfC and LTC are)");
+            throw new TrainException(name + ": loading a wired CfC back into a trainable twin is not supported yet (qlnn train --arch cfc --wiring trains one from scratch)");
         }
         int bl = s.path("backbone_layers").asInt(1);
         var c = new CfcTwin.Config(in, u.asInt(), s.path("mode").asText("default"),

@@ -56,6 +56,13 @@ class GradientCheckTest {
         c.add(new Case("pqc 3 qubits dephasing 0.1", 2, r -> List.of(PqcTwin.create("q", 2, 3, 2, 0.1, r))));
         c.add(new Case("pqc 2 qubits dephasing 0.3 + ltc", 2, r -> List.of(PqcTwin.create("q", 2, 2, 1, 0.3, r),
                 ltc(r, 2, 3, 3, "affine", "affine", 3, 1e-8, true, false, false))));
+        c.add(new Case("wired cfc autoncp + dense head", 2, r -> List.of(WiredCfcTwin.create("rnn", 2, "default",
+                dev.quantumliquid.train.wiring.AutoNcpWiring.build(7, 2, 0.5, 2, 22222), r),
+                DenseTwin.create("head", 2, 1, Activation.NONE, r))));
+        c.add(new Case("wired cfc ncp no_gate", 2, r -> List.of(WiredCfcTwin.create("rnn", 2, "no_gate",
+                dev.quantumliquid.train.wiring.NcpWiring.build(new dev.quantumliquid.train.wiring.NcpWiring.Params(3, 2, 2, 2, 1, 1, 1), 2, 22222), r))));
+        c.add(new Case("wired cfc random", 2, r -> List.of(WiredCfcTwin.create("rnn", 2, "default",
+                dev.quantumliquid.train.wiring.RandomWiring.build(4, 4, 0.5, 2, 1111), r))));
         List<Arguments> out = new ArrayList<>();
         for (Case k : c) {
             for (long seed : new long[] {1, 2, 3}) {
