@@ -2,6 +2,7 @@ package dev.quantumliquid.server.guide;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.http.JsonIo;
@@ -18,6 +19,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The deployment guide's {@code POST /inference}: {@code {"input": [...]}} is one step,
@@ -40,32 +42,15 @@ public final class GuideInferenceService implements HttpService {
         rules.post("/inference", this::infer);
     }
 
+    /** A parsed body: the request, and whether it gave one step ('input') rather than a sequence ('inputs'). */
+    record Parsed(InferenceRequest request, boolean single) {
+    }
+
     private void infer(ServerRequest req, ServerResponse res) {
         RequestTags tags = RequestTags.of(req).endpoint("inference");
-        ObjectNode body = json.readObject(req);
-        boolean single = body.has("input");
-        if (single == body.has("inputs")) {
-            throw ServerException.badRequest("body: give either 'input' (one step) or 'inputs' (a sequence of steps)");
-        }
-        float[][] steps = single ? new float[][] {vector(body.get("input"), "input")} : matrix(body.get("inputs"), "inputs");
-        float[][] dt = new float[0][];
-        JsonNode ts = body.get("timespans");
-        if (ts != null && !ts.isNull()) {
-            float[] row = ts.isNumber() ? vector(json.object().arrayNode().add(ts), "timespans") : vector(ts, "timespans");
-            dt = new float[][] {row};
-        }
-        String model = model(body);
-        OptionalLong version = OptionalLong.empty();
-        JsonNode v = body.get("version");
-        if (v != null && !v.isNull()) {
-            version = OptionalLong.of(Names.requireVersion(model, v.isIntegralNumber() ? v.asText() : text(v, "version")));
-        }
-        StateSource state = StateSource.fresh();
-        JsonNode st = body.get("state");
-        if (st != null && !st.isNull()) {
-            state = new StateSource.Token(text(st, "state"));
-        }
-        Inference.Prepared p = inference.prepare(new InferenceRequest(model, version, new float[][][] {steps}, dt, state));
+        Parsed parsed = parse(json.readObject(req), repository::readyModels);
+        boolean single = parsed.single();
+        Inference.Prepared p = inference.prepare(parsed.request());
         tags.model(p.served().name(), p.served().version());
         InferenceResult r = inference.run(p);
 
@@ -90,13 +75,41 @@ public final class GuideInferenceService implements HttpService {
         json.send(res, out);
     }
 
+    /** The body's fields (400 for anything malformed); {@code ready} lists the models served, for a body naming none. */
+    static Parsed parse(ObjectNode body, Supplier<List<String>> ready) {
+        boolean single = body.has("input");
+        if (single == body.has("inputs")) {
+            throw ServerException.badRequest("body: give either 'input' (one step) or 'inputs' (a sequence of steps)");
+        }
+        float[][] steps = single ? new float[][] {vector(body.get("input"), "input")} : matrix(body.get("inputs"), "inputs");
+        float[][] dt = new float[0][];
+        JsonNode ts = body.get("timespans");
+        if (ts != null && !ts.isNull()) {
+            float[] row = ts.isNumber() ? vector(JsonNodeFactory.instance.arrayNode().add(ts), "timespans")
+                    : vector(ts, "timespans");
+            dt = new float[][] {row};
+        }
+        String model = model(body, ready);
+        OptionalLong version = OptionalLong.empty();
+        JsonNode v = body.get("version");
+        if (v != null && !v.isNull()) {
+            version = OptionalLong.of(Names.requireVersion(model, v.isIntegralNumber() ? v.asText() : text(v, "version")));
+        }
+        StateSource state = StateSource.fresh();
+        JsonNode st = body.get("state");
+        if (st != null && !st.isNull()) {
+            state = new StateSource.Token(text(st, "state"));
+        }
+        return new Parsed(new InferenceRequest(model, version, new float[][][] {steps}, dt, state), single);
+    }
+
     /** The named model, else the only one served; 400 when it is ambiguous. */
-    private String model(ObjectNode body) {
+    private static String model(ObjectNode body, Supplier<List<String>> served) {
         JsonNode m = body.get("model");
         if (m != null && !m.isNull()) {
             return Names.requireName("model", text(m, "model"));
         }
-        List<String> ready = repository.readyModels();
+        List<String> ready = served.get();
         if (ready.size() == 1) {
             return ready.get(0);
         }
