@@ -7,7 +7,12 @@ import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +31,24 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * The fixtures folder: a directory in this module's build, or a folder inside the engine's test jar
+     * when another module's tests read them after `verify` packaged it.
+     */
     public static Path root() {
         try {
-            return Path.of(Fixtures.class.getResource("/fixtures/README.md").toURI()).getParent();
-        } catch (URISyntaxException e) {
+            URI uri = Fixtures.class.getResource("/fixtures/README.md").toURI();
+            if ("jar".equals(uri.getScheme())) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    fs = FileSystems.getFileSystem(uri);
+                }
+                return fs.getPath("/fixtures");
+            }
+            return Path.of(uri).getParent();
+        } catch (URISyntaxException | IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -49,7 +68,7 @@ public final class Fixtures {
 
     static Case load(Path dir) {
         try {
-            JsonNode spec = new ObjectMapper().readTree(dir.resolve("spec.json").toFile());
+            JsonNode spec = new ObjectMapper().readTree(Files.readAllBytes(dir.resolve("spec.json")));
             return new Case(dir.getFileName().toString(), dir, spec, SafeTensors.read(dir.resolve("weights.safetensors")),
                     SafeTensors.read(dir.resolve("io.safetensors")));
         } catch (IOException e) {
