@@ -117,11 +117,6 @@ public final class CfcTwin implements TrainableLayer {
     }
 
     @Override
-    public boolean trainable() {
-        return true;
-    }
-
-    @Override
     public ObjectNode json() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
         j.put("type", "ncps").put("name", name);

@@ -68,11 +68,6 @@ public final class DenseTwin implements TrainableLayer {
     }
 
     @Override
-    public boolean trainable() {
-        return true;
-    }
-
-    @Override
     public ObjectNode json() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
         j.put("type", "dense").put("name", name).put("in", in).put("out", out).put("activation", Activations.name(act));

@@ -116,11 +116,6 @@ public final class LtcTwin implements TrainableLayer {
     }
 
     @Override
-    public boolean trainable() {
-        return true;
-    }
-
-    @Override
     public ObjectNode json() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
         j.put("type", "ncps").put("name", name);

@@ -89,11 +89,6 @@ public final class PqcTwin implements TrainableLayer {
     }
 
     @Override
-    public boolean trainable() {
-        return true;
-    }
-
-    @Override
     public ObjectNode json() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
         j.put("type", "pqc").put("name", name).put("input_size", in).put("n_qubits", q).put("layers", layers)

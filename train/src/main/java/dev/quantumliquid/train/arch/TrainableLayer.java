@@ -24,7 +24,9 @@ public interface TrainableLayer {
     double[] params();
 
     /** False for layers whose parameters stay as set (scale layers from data statistics). */
-    boolean trainable();
+    default boolean trainable() {
+        return true;
+    }
 
     /** This layer's entry of model.json's "layers". */
     ObjectNode json();

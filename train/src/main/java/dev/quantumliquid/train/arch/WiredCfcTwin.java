@@ -113,11 +113,6 @@ public final class WiredCfcTwin implements TrainableLayer {
     }
 
     @Override
-    public boolean trainable() {
-        return true;
-    }
-
-    @Override
     public ObjectNode json() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
         j.put("type", "ncps").put("name", name);
