@@ -2,7 +2,7 @@ package dev.quantumliquid.train;
 
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.fast.ModelBatch;
 import dev.quantumliquid.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +37,12 @@ public final class Trainer {
     public record Batch(int epoch, int epochs, int batch, int batches, double trainLoss, double validationLoss,
             double samplesPerSecond, double etaSeconds) {
     }
+
+    /**
+     * Windows per gradient chunk: a batch is cut into chunks of this size whatever the thread count,
+     * and the chunks' gradients are summed in order, so the weights depend on the seed only.
+     */
+    static final int CHUNK = 16;
 
     private final TrainableModel model;
     private final Config c;
@@ -114,7 +120,13 @@ public final class Trainer {
             th.setDaemon(true);
             return th;
         });
-        ThreadLocal<Tape> tapes = ThreadLocal.withInitial(Tape::new);
+        ModelBatch batcher = new ModelBatch(model);
+        int steps = data.x()[0].length;
+        ThreadLocal<ModelBatch.Context> contexts = ThreadLocal.withInitial(() -> batcher.context(CHUNK, steps));
+        int maxChunks = (c.batch() + CHUNK - 1) / CHUNK;
+        double[][] grads = new double[maxChunks][model.parameterCount()];
+        double[] losses = new double[Math.max(maxChunks, (data.size() - cut + CHUNK - 1) / CHUNK)];
+        double[] g = new double[model.parameterCount()];
         long sessionStart = System.nanoTime();
         long sessionBatches = 0;
         long remainingBatches = perEpoch * Math.max(0, c.epochs() - first + 1);
@@ -127,21 +139,21 @@ public final class Trainer {
                 int batchNo = 0;
                 for (int from = 0; from < cut; from += c.batch()) {
                     int n = Math.min(c.batch(), cut - from);
-                    int[] idx = java.util.Arrays.copyOfRange(order, from, from + n);
-                    double[][] grads = new double[n][];
-                    double[] losses = new double[n];
-                    run(pool, n, k -> {
-                        double[] g = new double[model.parameterCount()];
-                        int w = idx[k];
-                        losses[k] = model.lossAndGradient(tapes.get(), data.x()[w], data.dt()[w], data.y()[w], weights, c.lossFrom(), g);
-                        grads[k] = g;
+                    int start = from;
+                    int chunks = (n + CHUNK - 1) / CHUNK;
+                    run(pool, chunks, k -> {
+                        int lo = start + k * CHUNK;
+                        int len = Math.min(CHUNK, start + n - lo);
+                        java.util.Arrays.fill(grads[k], 0.0);
+                        losses[k] = batcher.lossAndGradient(contexts.get(), data, order, lo, len, weights, c.lossFrom(), grads[k]);
                     });
                     double norm = (double) n * (data.x()[0].length - c.lossFrom()) * weights.length;
-                    double[] g = new double[model.parameterCount()];
-                    for (int k = 0; k < n; k++) { // fixed order: deterministic whatever the threads
+                    java.util.Arrays.fill(g, 0.0);
+                    for (int k = 0; k < chunks; k++) { // fixed chunks, fixed order: deterministic whatever the threads
                         lossSum += losses[k];
+                        double[] gk = grads[k];
                         for (int i = 0; i < g.length; i++) {
-                            g[i] += grads[k][i];
+                            g[i] += gk[i];
                         }
                     }
                     for (int i = 0; i < g.length; i++) {
@@ -162,7 +174,7 @@ public final class Trainer {
                             seen / Math.max((now - t0) / 1e9, 1e-9), perBatch * remainingBatches));
                 }
                 double train = lossSum / ((double) cut * (data.x()[0].length - c.lossFrom()) * weights.length);
-                double val = evaluate(pool, tapes, data, cut, data.size());
+                double val = evaluate(pool, batcher, contexts, losses, data, cut, data.size());
                 lastVal = val;
                 boolean improved = val < bestLoss;
                 if (improved) {
@@ -202,24 +214,21 @@ public final class Trainer {
     }
 
     /** Mean weighted squared error over windows [from, to). */
-    private double evaluate(ExecutorService pool, ThreadLocal<Tape> tapes, Windows data, int from, int to) {
+    private double evaluate(ExecutorService pool, ModelBatch batcher, ThreadLocal<ModelBatch.Context> contexts, double[] losses,
+            Windows data, int from, int to) {
         int n = to - from;
-        double[] losses = new double[n];
-        run(pool, n, k -> {
-            int w = from + k;
-            double[][] y = model.predict(tapes.get(), data.x()[w], data.dt()[w]);
-            double s = 0;
-            for (int t = c.lossFrom(); t < y.length; t++) {
-                for (int j = 0; j < y[t].length; j++) {
-                    double d = y[t][j] - data.y()[w][t][j];
-                    s += weights[j] * d * d;
-                }
-            }
-            losses[k] = s;
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = from + i;
+        }
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        run(pool, chunks, k -> {
+            int lo = k * CHUNK;
+            losses[k] = batcher.loss(contexts.get(), data, idx, lo, Math.min(CHUNK, n - lo), weights, c.lossFrom());
         });
         double s = 0;
-        for (double l : losses) {
-            s += l;
+        for (int k = 0; k < chunks; k++) {
+            s += losses[k];
         }
         return s / ((double) n * (data.x()[0].length - c.lossFrom()) * weights.length);
     }

@@ -2,6 +2,8 @@ package dev.quantumliquid.train.arch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.train.fast.BatchKernel;
+import dev.quantumliquid.train.fast.TapeKernel;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.List;
 
@@ -26,6 +28,14 @@ public interface TrainableLayer {
     /** False for layers whose parameters stay as set (scale layers from data statistics). */
     default boolean trainable() {
         return true;
+    }
+
+    /**
+     * The batched forward/backward kernel training uses (see {@link BatchKernel}); by default the
+     * tape, one sequence at a time ({@link TapeKernel}). Layers with a hand-written kernel override it.
+     */
+    default BatchKernel kernel() {
+        return new TapeKernel(this);
     }
 
     /** This layer's entry of model.json's "layers". */

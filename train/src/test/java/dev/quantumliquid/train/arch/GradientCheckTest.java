@@ -19,17 +19,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every layer kind and option: (1) the twin's forward equals the engine's float64 reference on the
  * same weights within 1e-12; (2) its reverse-mode gradient equals central finite differences.
  */
-class GradientCheckTest {
+public class GradientCheckTest {
     private static final int STEPS = 4;
 
-    record Case(String label, int inputs, Function<SplittableRandom, List<TrainableLayer>> layers) {
+    public record Case(String label, int inputs, Function<SplittableRandom, List<TrainableLayer>> layers) {
         @Override
         public String toString() {
             return label;
         }
     }
 
-    static Stream<Arguments> cases() {
+    public static Stream<Arguments> cases() {
         List<Case> c = new ArrayList<>();
         c.add(new Case("dense tanh + dense none", 3, r -> List.of(DenseTwin.create("a", 3, 4, Activation.TANH, r),
                 DenseTwin.create("b", 4, 2, Activation.NONE, r))));
@@ -89,7 +89,7 @@ class GradientCheckTest {
         return LtcTwin.create("ltc", new LtcTwin.Config(in, n, motors, im, om, unfolds, eps, implicit, mixed), null, adj, sadj, r);
     }
 
-    static TrainableModel model(Case c, SplittableRandom r) {
+    public static TrainableModel model(Case c, SplittableRandom r) {
         List<TrainableLayer> ls = c.layers().apply(r);
         int out = ls.get(ls.size() - 1).outputSize();
         List<String> names = new ArrayList<>();
