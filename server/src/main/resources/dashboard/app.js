@@ -1,6 +1,8 @@
 // quantum-liquid live dashboard: polls /dashboard/api/summary, draws the charts as inline SVG and
 // sends sequences to POST /inference. No dependencies; all text goes in through textContent or
-// setAttribute, never as markup.
+// setAttribute, never as markup. When the server requires API keys, the page asks for one (or takes it
+// from the URL fragment #key=..., which browsers never send to a server) and keeps it in this tab's
+// sessionStorage only, sending it as Authorization: Bearer.
 'use strict';
 (function () {
   const POLL_MS = 5000;
@@ -13,6 +15,37 @@
   let autotestStarted = false;
   let sampleShown = '';
   let threshold = null;
+  const KEY_STORE = 'qlnn-api-key';
+
+  function apiKey() {
+    try {
+      return sessionStorage.getItem(KEY_STORE) || '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function rememberKey(k) {
+    try {
+      if (k) sessionStorage.setItem(KEY_STORE, k);
+      else sessionStorage.removeItem(KEY_STORE);
+    } catch (e) { /* storage disabled: the key lasts until the page is left */ }
+  }
+
+  function withKey(headers) {
+    const k = apiKey();
+    if (k) headers.Authorization = 'Bearer ' + k;
+    return headers;
+  }
+
+  // A key in the fragment (#key=...) is stored for this tab and removed from the address bar at once.
+  (function keyFromFragment() {
+    const m = /(?:^#|&)key=([^&]+)/.exec(window.location.hash);
+    if (m) {
+      rememberKey(decodeURIComponent(m[1]));
+      history.replaceState(null, '', window.location.pathname + window.location.search);
+    }
+  })();
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -50,8 +83,14 @@
   async function poll() {
     clearTimeout(timer);
     try {
-      const r = await fetch('/dashboard/api/summary', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      const r = await fetch('/dashboard/api/summary', { cache: 'no-store', headers: withKey({ Accept: 'application/json' }) });
+      if (r.status === 401 || r.status === 403) {
+        const body = await r.json().catch(() => ({}));
+        askForKey('HTTP ' + r.status + ': ' + (body.error || r.statusText));
+        return;
+      }
       if (!r.ok) throw new Error('summary: HTTP ' + r.status);
+      $('key-form').hidden = true;
       render(await r.json());
       if (AUTOTEST && !autotestStarted && models.some((m) => m.ready)) {
         autotestStarted = true;
@@ -62,6 +101,19 @@
     } finally {
       timer = setTimeout(poll, POLL_MS);
     }
+  }
+
+  function askForKey(why) {
+    setStatus((apiKey() ? 'the API key was refused' : 'this server needs an API key with the infer role') + ' (' + why + ')', true);
+    $('key-form').hidden = false;
+    done('needs key');
+  }
+
+  function useKey(ev) {
+    ev.preventDefault();
+    rememberKey($('api-key').value.trim());
+    $('api-key').value = '';
+    poll();
   }
 
   function render(s) {
@@ -302,7 +354,7 @@
     try {
       const r = await fetch('/inference', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: withKey({ 'Content-Type': 'application/json', Accept: 'application/json' }),
         body: JSON.stringify({ model: $('model').value, inputs: inputs }),
       });
       const body = await r.json().catch(() => ({}));
@@ -328,6 +380,7 @@
 
   document.addEventListener('DOMContentLoaded', () => {
     $('try').addEventListener('submit', submit);
+    $('key-form').addEventListener('submit', useKey);
     $('model').addEventListener('change', fillSample);
     poll();
   });

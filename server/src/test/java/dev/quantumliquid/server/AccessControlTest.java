@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +48,21 @@ class AccessControlTest {
     private static void assertError(Response r, int status, String fragment) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.json().get("error").asText()).contains(fragment);
+    }
+
+    @Test
+    void dashboardPageIsOpenButItsDataAndInferenceNeedAKey() {
+        try (TestServer s = start(Map.of())) {
+            for (String asset : List.of("/", "/dashboard/app.js", "/dashboard/app.css", "/dashboard/favicon.svg")) {
+                assertThat(s.get(asset).status()).as(asset).isEqualTo(200);
+            }
+            assertError(s.get("/dashboard/api/summary"), 401, "API key is required");
+            Response summary = s.getWith("/dashboard/api/summary", "Authorization", "Bearer " + infer.key());
+            assertThat(summary.status()).as(summary.body()).isEqualTo(200);
+            assertThat(summary.json().get("models")).isNotEmpty();
+            assertError(s.post("/", "{}"), 401, "API key is required"); // only GET of the static files is open
+            assertError(s.post("/inference", "{\"input\":[1,2,3]}"), 401, "API key is required");
+        }
     }
 
     @Test

@@ -159,6 +159,29 @@ class DashboardBrowserTest {
         }
     }
 
+    @Test
+    void withApiKeysThePageAsksForAKeyAndWorksWithOne() throws Exception {
+        requireChromium();
+        TestModels.writeLeaky(repo, "leaky", 1);
+        var infer = dev.quantumliquid.server.security.ApiKeys.generate("browser", dev.quantumliquid.server.security.Role.INFER,
+                new java.security.SecureRandom());
+        Path keys = Files.writeString(profile.resolve("keys"), infer.line() + "\n");
+        try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_API_KEYS_FILE", keys.toString())),
+                PowerEstimator.unknown())) {
+            String base = "http://127.0.0.1:" + s.server.port() + "/?autotest=1";
+
+            String refused = chromium(base, "--dump-dom");
+            assertThat(refused).as(refused).contains("data-autotest=\"needs key\"");
+            assertThat(refused).as(refused).containsPattern("<form id=\"key-form\"(?![^>]*hidden)[^>]*>");
+            assertThat(refused).contains("needs an API key").doesNotContain("<dd id=\"result-model\">leaky");
+
+            String dom = chromium(base + "#key=" + infer.key(), "--dump-dom");
+            assertThat(dom).as(dom).contains("data-autotest=\"done\"");
+            assertThat(dom).contains("<dd id=\"result-model\">leaky version 1</dd>");
+            assertThat(dom).as("the key never lands in the page").doesNotContain(infer.key());
+        }
+    }
+
     private static int count(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         int n = 0;

@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Who may call what, registered ahead of every resource so it sees a request before any handler:
- * health and readiness are open; {@code /metrics} needs QLNN_METRICS_AUTH's role; management routes
- * ({@code /v2/repository/...}) need a client address in QLNN_ADMIN_ALLOW_CIDRS and, with keys, an
- * admin key; every other route (inference, metadata, unknown paths) needs an infer or admin key when
+ * health, readiness and the dashboard's static files are open; {@code /metrics} needs
+ * QLNN_METRICS_AUTH's role; management routes ({@code /v2/repository/...}) need a client address in
+ * QLNN_ADMIN_ALLOW_CIDRS and, with keys, an admin key; every other route (inference, metadata, the
+ * dashboard's data, unknown paths) needs an infer or admin key when
  * QLNN_API_KEYS_FILE is set. Keys come as {@code Authorization: Bearer} or {@code X-API-Key}. 401
  * without a valid key, 403 for the wrong role or address, 429 above QLNN_RATE_LIMIT_RPS; each
  * refusal is audited with the client address and key id, never the key.
@@ -34,6 +35,12 @@ public final class AccessControl implements HttpService {
     static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
     /** Routes that stay open whatever the settings (probes must work without secrets). */
     static final List<String> OPEN = List.of("/health", "/ready", "/v2/health/live", "/v2/health/ready");
+    /**
+     * The dashboard's static files, open to GET: they hold no data and no secret, and a browser cannot
+     * send a key before the page that asks for one has loaded. The dashboard's data
+     * ({@code /dashboard/api/summary}) and the inference it sends need a key like any other route.
+     */
+    static final List<String> DASHBOARD_ASSETS = List.of("/", "/dashboard/app.js", "/dashboard/app.css", "/dashboard/favicon.svg");
 
     private final AtomicReference<Optional<ApiKeys>> keys;
     private final List<Cidr> adminAllow;
@@ -69,6 +76,9 @@ public final class AccessControl implements HttpService {
     public void routing(HttpRules rules) {
         for (String path : OPEN) {
             rules.any(path, (req, res) -> decided(req, res));
+        }
+        for (String path : DASHBOARD_ASSETS) {
+            rules.get(path, (req, res) -> decided(req, res));
         }
         rules.any("/metrics", (req, res) -> {
             metricsRole.ifPresent(role -> authenticate(req, role));
