@@ -23,15 +23,18 @@ final class Metrics {
             + " as the next input for 9 more steps (true time spans); RMSE of the 10th prediction against the true value 10 rows"
             + " after the window divided by the standard deviation of those true values, averaged over targets (needs targets ="
             + " features and horizon 1)";
+    static final String COHERENCE = "coherence_mean, coherence_min: the circuit's coherence (as the server reports it per step)"
+            + " over every step of the validation windows";
 
     private Metrics() {
     }
 
     /** Forecast figures; tenStepNrmse is NaN (with the reason in note) when the model cannot roll out. */
     record Forecast(double oneStepNrmse, double[] oneStepRmse, int windows, double tenStepNrmse, double[] tenStepRmse,
-            int rolloutWindows, String note, List<String> targets) {
+            int rolloutWindows, String note, List<String> targets, Coherence coherence) {
         ObjectNode json() {
             ObjectNode j = JsonNodeFactory.instance.objectNode();
+            coherence.into(j);
             j.put("one_step_nrmse", oneStepNrmse);
             ObjectNode r1 = j.putObject("one_step_rmse");
             for (int t = 0; t < targets.size(); t++) {
@@ -52,14 +55,19 @@ final class Metrics {
             ArrayNode d = j.putArray("definitions");
             d.add(ONE_STEP);
             d.add(TEN_STEP);
+            if (!Double.isNaN(coherence.mean())) {
+                d.add(COHERENCE);
+            }
             return j;
         }
     }
 
     /** Classification figures over the validation windows (the class of each is its last row's label). */
-    record Classification(double accuracy, double crossEntropy, double majorityAccuracy, int windows, int[][] confusion) {
+    record Classification(double accuracy, double crossEntropy, double majorityAccuracy, int windows, int[][] confusion,
+            Coherence coherence) {
         ObjectNode json(List<String> classes) {
             ObjectNode j = JsonNodeFactory.instance.objectNode();
+            coherence.into(j);
             j.put("accuracy", accuracy).put("cross_entropy", crossEntropy).put("majority_class_accuracy", majorityAccuracy)
                     .put("validation_windows", windows);
             ArrayNode cs = j.putArray("classes");
@@ -76,6 +84,38 @@ final class Metrics {
         }
     }
 
+    /**
+     * The circuit's coherence over every step of the validation windows (what the server reports per
+     * step and compares with QUANTUM_COHERENCE_THRESHOLD); absent for a model without pqc layer.
+     */
+    static final class Coherence {
+        private double sum;
+        private double min = Double.POSITIVE_INFINITY;
+        private long n;
+
+        void add(double c) {
+            if (!Double.isNaN(c)) {
+                sum += c;
+                min = Math.min(min, c);
+                n++;
+            }
+        }
+
+        double mean() {
+            return n == 0 ? Double.NaN : sum / n;
+        }
+
+        double min() {
+            return n == 0 ? Double.NaN : min;
+        }
+
+        void into(ObjectNode j) {
+            if (n > 0) {
+                j.put("coherence_mean", mean()).put("coherence_min", min());
+            }
+        }
+    }
+
     static Forecast forecast(Model m, Windows w, int cut, List<String> features, List<String> targets, int horizon) {
         int outs = targets.size();
         int steps = w.x()[0].length;
@@ -87,6 +127,7 @@ final class Metrics {
         float[] in = new float[m.inputSize()];
         double[][] p1 = new double[size - cut][];
         double[][] p10 = new double[Math.max(0, rolloutTo - cut)][];
+        Coherence coh = new Coherence();
         for (int i = cut; i < size; i++) {
             s.reset();
             for (int k = 0; k < steps; k++) {
@@ -94,7 +135,7 @@ final class Metrics {
                 for (int f = 0; f < in.length; f++) {
                     in[f] = (float) x[f];
                 }
-                s.step(in, (float) w.dt()[i][k], y);
+                coh.add(s.step(in, (float) w.dt()[i][k], y));
             }
             p1[i - cut] = toDouble(y, outs);
             if (rollout && i < rolloutTo) {
@@ -113,11 +154,11 @@ final class Metrics {
         double n1 = nrmse(p1, truth1, rmse1);
         if (!rollout) {
             return new Forecast(n1, rmse1, size - cut, Double.NaN, null, 0,
-                    "not computed: the closed loop needs targets equal to features (same columns, same order) and horizon 1", targets);
+                    "not computed: the closed loop needs targets equal to features (same columns, same order) and horizon 1", targets, coh);
         }
         if (rolloutTo - cut < 2) {
             return new Forecast(n1, rmse1, size - cut, Double.NaN, null, 0,
-                    "not computed: fewer than 2 validation windows have a row " + AHEAD + " steps after them", targets);
+                    "not computed: fewer than 2 validation windows have a row " + AHEAD + " steps after them", targets, coh);
         }
         double[][] truth10 = new double[rolloutTo - cut][];
         for (int i = cut; i < rolloutTo; i++) {
@@ -125,7 +166,7 @@ final class Metrics {
         }
         double[] rmse10 = new double[outs];
         double n10 = nrmse(p10, truth10, rmse10);
-        return new Forecast(n1, rmse1, size - cut, n10, rmse10, rolloutTo - cut, null, targets);
+        return new Forecast(n1, rmse1, size - cut, n10, rmse10, rolloutTo - cut, null, targets, coh);
     }
 
     private static double[] toDouble(float[] y, int n) {
@@ -176,7 +217,16 @@ final class Metrics {
                 dt[i][k] = (float) w.dt()[cut + i][k];
             }
         }
-        double[][][] logits = m.predict(BatchInput.of(x).timespans(dt), 1).output();
+        var result = m.predict(BatchInput.of(x).timespans(dt), 1);
+        double[][][] logits = result.output();
+        Coherence coh = new Coherence();
+        result.coherence().ifPresent(c -> {
+            for (double[] perStep : c) {
+                for (double v : perStep) {
+                    coh.add(v);
+                }
+            }
+        });
         int classes = m.outputSize();
         int[][] confusion = new int[classes][classes];
         int[] count = new int[classes];
@@ -203,6 +253,6 @@ final class Metrics {
             count[c]++;
         }
         int majority = java.util.Arrays.stream(count).max().orElse(0);
-        return new Classification((double) right / n, ce / n, (double) majority / n, n, confusion);
+        return new Classification((double) right / n, ce / n, (double) majority / n, n, confusion, coh);
     }
 }

@@ -86,6 +86,7 @@ class MetricsTest {
         assertThat(fc.tenStepNrmse()).isCloseTo(nrmse(p10, t10), within(1e-6));
         assertThat(fc.tenStepNrmse()).isNotCloseTo(fc.oneStepNrmse(), within(0.05));
         assertThat(fc.json().get("definitions").toString()).contains("one_step_nrmse").contains("ten_step_nrmse");
+        assertThat(fc.json().has("coherence_mean")).as("no circuit, no coherence").isFalse();
     }
 
     @Test

@@ -67,6 +67,9 @@ class TrainerTest {
         String report = Files.readString(out.resolve("report.json"));
         assertThat(report).contains("\"data_sha256\"").contains("\"one_step_nrmse\"").contains("\"ten_step_nrmse\"")
                 .contains("\"microwatts\"").contains("\"task\" : \"forecast\"");
+        JsonNode fin = new ObjectMapper().readTree(report).get("final");
+        assertThat(fin.get("coherence_mean").asDouble()).isBetween(0.0, 1.0); // 2 qubits: the circuit's coherence is reported
+        assertThat(fin.get("coherence_min").asDouble()).isBetween(0.0, fin.get("coherence_mean").asDouble());
         assertThat(r.validationNrmse()).isFinite().isPositive();
         assertThat(dev.quantumliquid.engine.model.ModelFiles.load(out).qubits()).isEqualTo(2);
     }
