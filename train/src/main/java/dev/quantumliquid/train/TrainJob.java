@@ -335,7 +335,7 @@ public final class TrainJob {
             headline = f.oneStepNrmse();
         }
         writeReport(o, table, energy, epochs, metrics, model.parameterCount(), outputNames);
-        LossPlot.write(o.out().resolve("loss.png"), epochs);
+        LossPlot.write(o.out().resolve("loss.png"), epochs, o.classification() ? "cross-entropy" : "normalised MSE");
         return new Result(energy.microwatts(), epochs, headline, metrics, o.out());
     }
 
