@@ -33,7 +33,7 @@ idle_rss=$(rss_kib "$pid")
 cat >"$tmp/infer.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"inputs":[{"name":"input","datatype":"FP32","shape":[5],"data":[0.1,0.2,0.3,0.4,0.5]}]}'
+wrk.body = '{"inputs":[{"name":"input","datatype":"FP32","shape":[1],"data":[0.9]}]}'
 LUA
 infer="http://127.0.0.1:$port/v2/models/quantum-liquid-demo/infer"
 live="http://127.0.0.1:$port/v2/health/live"

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qlnn train}: trains a quantum-liquid model from a CSV into a model version folder. */
@@ -22,14 +23,16 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
-    @Option(names = "--features", required = true, split = ",", paramLabel = "COLS") List<String> features;
-    @Option(names = "--targets", required = true, split = ",", paramLabel = "COLS") List<String> targets;
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML (.yaml/.yml) or JSON (.json) mapping of these options' long names without the dashes (window: 32, features: [x]); options on the command line win; relative paths are relative to the file.") Path config;
+    @Option(names = "--data", paramLabel = "CSV", description = "Required (here or in --config).") Path data;
+    @Option(names = "--features", split = ",", paramLabel = "COLS", description = "Required.") List<String> features;
+    @Option(names = "--targets", split = ",", paramLabel = "COLS", description = "Forecasting: the columns to predict H rows ahead.") List<String> targets;
+    @Option(names = "--label", paramLabel = "COL", description = "Sequence classification instead of --targets: the class of a window is this column's value on its last row; one logit per class (sorted distinct values), softmax cross-entropy, accuracy.") String label;
     @Option(names = "--dt-column", paramLabel = "COL") String dtColumn;
-    @Option(names = "--window", required = true, paramLabel = "T") int window;
-    @Option(names = "--horizon", defaultValue = "1", paramLabel = "H") int horizon;
-    @Option(names = "--arch", required = true, paramLabel = "cfc|ltc") String arch;
-    @Option(names = "--units", required = true, paramLabel = "N") int units;
+    @Option(names = "--window", paramLabel = "T", description = "Required.") Integer window;
+    @Option(names = "--horizon", paramLabel = "H", description = "Forecasting only; default 1.") Integer horizon;
+    @Option(names = "--arch", paramLabel = "cfc|ltc", description = "Required.") String arch;
+    @Option(names = "--units", paramLabel = "N", description = "Required.") Integer units;
     @Option(names = "--wiring", defaultValue = "full", paramLabel = "full|random|ncp|autoncp") String wiring;
     @Option(names = "--sparsity", paramLabel = "S", description = "Default LIQUID_SPARSITY or 0.4 (sparsity_level of random and autoncp wirings; autoncp needs 0.1..1.0).") Double sparsity;
     @Option(names = "--wiring-seed", paramLabel = "SEED", description = "Default: ncps's seed for the wiring (full/random 1111, ncp/autoncp 22222), so the adjacency is ncps's.") Long wiringSeed;
@@ -37,9 +40,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--qubits", defaultValue = "0", paramLabel = "Q") int qubits;
     @Option(names = "--qlayers", defaultValue = "1", paramLabel = "L") int qlayers;
     @Option(names = "--dephasing", defaultValue = "0.0", paramLabel = "P") double dephasing;
-    @Option(names = "--sample-rate-hz", defaultValue = "1.0", paramLabel = "HZ") double sampleRate;
+    @Option(names = "--sample-rate-hz", defaultValue = "1.0", paramLabel = "HZ", description = "The rate the model will run at (model.json sample_rate_hz); the energy estimate and budget are at this rate. Default ${DEFAULT-VALUE}.") double sampleRate;
     @Option(names = "--energy-budget-uw", paramLabel = "UW", description = "Default ENERGY_BUDGET_UW or 50.0.") Double budget;
-    @Option(names = "--epochs", required = true, paramLabel = "E") int epochs;
+    @Option(names = "--epochs", paramLabel = "E", description = "Required.") Integer epochs;
     @Option(names = "--batch", defaultValue = "32", paramLabel = "B") int batch;
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "LR") double lr;
     @Option(names = "--weight-decay", defaultValue = "0.0", paramLabel = "WD", description = "AdamW decoupled weight decay.") double weightDecay;
@@ -48,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS", description = "Early stopping (0: off).") int patience;
     @Option(names = "--threads", paramLabel = "N", description = "Default: all cores.") Integer threads;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S") long seed;
-    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--out", paramLabel = "DIR", description = "Required.") Path out;
     @Option(names = "--resume", description = "Continue from <out>/checkpoint (written after every epoch); with the same --epochs the result is bit-identical to an uninterrupted run. Refused if the data, architecture, seed or optimisation settings differ.") boolean resume;
 
     private final Map<String, String> env;
@@ -61,16 +64,53 @@ final class TrainCommand implements Callable<Integer> {
         this.env = env;
     }
 
-    @Override
-    public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+    /**
+     * The run these options describe, after applying --config (options on the command line win) and
+     * checking the required ones.
+     */
+    TrainJob.Options options() {
+        if (config != null) {
+            TrainConfigFile.apply(config, spec, spec.commandLine().getParseResult());
+        }
+        String from = config != null ? " (on the command line or in " + config + ")" : " (on the command line or in a --config file)";
+        require(data, "--data=CSV", from);
+        require(features, "--features=COLS", from);
+        require(window, "--window=T", from);
+        require(arch, "--arch=cfc|ltc", from);
+        require(units, "--units=N", from);
+        require(epochs, "--epochs=E", from);
+        require(out, "--out=DIR", from);
+        if (label != null && targets != null) {
+            throw new ParameterException(spec.commandLine(), "--targets (forecasting) and --label (classification) exclude each other" + from);
+        }
+        if (label == null && targets == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--targets=COLS' or '--label=COL'" + from);
+        }
+        if (label != null && horizon != null) {
+            throw new ParameterException(spec.commandLine(), "--horizon is for forecasting; with --label the class is the label of the"
+                    + " window's last row");
+        }
         double b = budget != null ? budget : parse(env.get("ENERGY_BUDGET_UW"), 50.0, "ENERGY_BUDGET_UW");
         double sp = sparsity != null ? sparsity : parse(env.get("LIQUID_SPARSITY"), 0.4, "LIQUID_SPARSITY");
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         var cfg = new Trainer.Config(epochs, batch, lr, weightDecay, clip, seed, th, validation, patience, 0);
         long ws = wiringSeed != null ? wiringSeed : TrainJob.defaultWiringSeed(wiring);
-        var opts = new TrainJob.Options(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sp, ws,
-                ncp != null ? ncp : List.of(), qubits, qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out, resume);
+        return new TrainJob.Options(data, features, targets != null ? targets : List.of(), label, dtColumn, window,
+                label != null ? 0 : horizon != null ? horizon : 1, arch, units, wiring, sp, ws, ncp != null ? ncp : List.of(), qubits,
+                qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out, resume);
+    }
+
+    private void require(Object value, String option, String from) {
+        if (value == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '" + option + "'" + from);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        TrainJob.Options opts = options();
+        int epochs = opts.train().epochs();
         boolean jsonLines = System.console() == null;
         ObjectMapper m = new ObjectMapper();
         ProgressLine live = new ProgressLine(o);
@@ -91,9 +131,21 @@ final class TrainCommand implements Callable<Integer> {
                 live.batch(batchDone);
             }
         });
-        String done = String.format(Locale.ROOT, "wrote %s (validation NRMSE %.4f, %.3f uW)", r.out(), r.validationNrmse(), r.microwatts());
-        o.println(jsonLines ? m.createObjectNode().put("event", "done").put("out", r.out().toString())
-                .put("validation_nrmse", r.validationNrmse()).put("microwatts", r.microwatts()).toString() : done);
+        var metrics = r.metrics();
+        String figures = opts.classification()
+                ? String.format(Locale.ROOT, "validation accuracy %.4f, majority class %.4f", metrics.path("accuracy").asDouble(),
+                        metrics.path("majority_class_accuracy").asDouble())
+                : String.format(Locale.ROOT, "validation NRMSE one step %.4f, %s", metrics.path("one_step_nrmse").asDouble(),
+                        metrics.path("ten_step_nrmse").isNumber()
+                                ? String.format(Locale.ROOT, "10 steps ahead %.4f", metrics.path("ten_step_nrmse").asDouble())
+                                : "10 steps ahead not computed");
+        String done = String.format(Locale.ROOT, "wrote %s (%s, %.3f uW)", r.out(), figures, r.microwatts());
+        var doneJson = m.createObjectNode().put("event", "done").put("out", r.out().toString());
+        com.fasterxml.jackson.databind.node.ObjectNode figuresJson = metrics.deepCopy();
+        figuresJson.remove("definitions");
+        doneJson.setAll(figuresJson);
+        doneJson.put("microwatts", r.microwatts());
+        o.println(jsonLines ? doneJson.toString() : done);
         o.flush();
         return Main.EXIT_OK;
     }

@@ -54,6 +54,42 @@ class TrainCommandTest {
     }
 
     @Test
+    void classifiesFromALabelColumnAndReportsAccuracy(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("sign.csv");
+        StringBuilder b = new StringBuilder("s,label\n");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2);
+        double[] s = new double[300];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = rnd.nextGaussian();
+            double sum = 0;
+            for (int k = Math.max(0, i - 5); k <= i; k++) {
+                sum += s[k];
+            }
+            b.append(String.format(java.util.Locale.ROOT, "%.5f,%d%n", s[i], sum > 0 ? 1 : 0));
+        }
+        java.nio.file.Files.writeString(csv, b);
+        Path out = dir.resolve("repo/sign/1");
+        Cli.Run r = Cli.run("train", "--data", csv.toString(), "--features", "s", "--label", "label", "--window", "6",
+                "--arch", "cfc", "--units", "4", "--epochs", "2", "--batch", "16", "--threads", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"done\"") && l.contains("\"accuracy\":"));
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("task").asText()).isEqualTo("classification");
+        assertThat(report.get("output_names").toString()).isEqualTo("[\"0\",\"1\"]");
+        Cli.Run both = Cli.run("train", "--data", csv.toString(), "--features", "s", "--label", "label", "--targets", "s",
+                "--window", "6", "--arch", "cfc", "--units", "4", "--epochs", "1", "--out", dir.resolve("o").toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("exclude each other");
+        Cli.Run horizon = Cli.run("train", "--data", csv.toString(), "--features", "s", "--label", "label", "--horizon", "2",
+                "--window", "6", "--arch", "cfc", "--units", "4", "--epochs", "1", "--out", dir.resolve("o").toString());
+        assertThat(horizon.err()).contains("--horizon is for forecasting");
+        Cli.Run missing = Cli.run("train", "--data", csv.toString(), "--features", "s", "--label", "nope",
+                "--window", "6", "--arch", "cfc", "--units", "4", "--epochs", "1", "--out", dir.resolve("o").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no column 'nope'");
+    }
+
+    @Test
     void liveProgressLineFormatAndRewrite() {
         var b = new dev.quantumliquid.train.Trainer.Batch(3, 20, 12, 40, 0.01234, 0.0150, 1234.4, 42.2);
         assertThat(ProgressLine.format(b)).isEqualTo("epoch 3/20 batch 12/40 loss 0.0123 val 0.0150 1234 samples/s ETA 00:42");

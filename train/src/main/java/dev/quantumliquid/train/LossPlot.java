@@ -34,9 +34,14 @@ public final class LossPlot {
     private LossPlot() {
     }
 
-    /** Draws the epochs' losses; writes the PNG to path by temp file and rename. */
+    /** Draws the epochs' losses (normalised MSE); writes the PNG to path by temp file and rename. */
     public static void write(Path path, List<Trainer.Epoch> epochs) {
-        BufferedImage img = draw(epochs);
+        write(path, epochs, "normalised MSE");
+    }
+
+    /** As {@link #write(Path, List)}, with the loss's name on the y axis. */
+    public static void write(Path path, List<Trainer.Epoch> epochs, String lossName) {
+        BufferedImage img = draw(epochs, lossName);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             ImageIO.write(img, "png", bytes);
@@ -51,6 +56,10 @@ public final class LossPlot {
     }
 
     static BufferedImage draw(List<Trainer.Epoch> epochs) {
+        return draw(epochs, "normalised MSE");
+    }
+
+    static BufferedImage draw(List<Trainer.Epoch> epochs, String lossName) {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true"); // no display needed (servers, CI)
         }
@@ -124,7 +133,7 @@ public final class LossPlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             FontMetrics lm = g.getFontMetrics();
             g.drawString("epoch", LEFT + (pw - lm.stringWidth("epoch")) / 2, HEIGHT - 15);
-            String ylab = log ? "normalised MSE (log scale)" : "normalised MSE";
+            String ylab = log ? lossName + " (log scale)" : lossName;
             AffineTransform saved = g.getTransform();
             g.rotate(-Math.PI / 2);
             g.drawString(ylab, -(TOP + (ph + lm.stringWidth(ylab)) / 2), 20);

@@ -22,6 +22,9 @@ import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.arch.WiredCfcTwin;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.fast.Loss;
+import dev.quantumliquid.train.fast.Mse;
+import dev.quantumliquid.train.fast.SoftmaxCrossEntropy;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.FullyConnectedWiring;
 import dev.quantumliquid.train.wiring.NcpWiring;
@@ -43,20 +46,30 @@ import java.util.function.Consumer;
  * training, and the model version folder plus report.json.
  */
 public final class TrainJob {
-    /** Everything the command line sets. */
-    public record Options(Path data, List<String> features, List<String> targets, String dtColumn, int window, int horizon,
-            String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits, int qlayers,
-            double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out, boolean resume) {
+    /**
+     * Everything the command line sets. Forecasting names {@code targets} (label null); sequence
+     * classification names a {@code label} column (targets empty) and ignores the horizon.
+     */
+    public record Options(Path data, List<String> features, List<String> targets, String label, String dtColumn, int window,
+            int horizon, String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits,
+            int qlayers, double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out,
+            boolean resume) {
         public Options {
+            features = List.copyOf(features);
+            targets = List.copyOf(targets);
             ncp = List.copyOf(ncp);
         }
 
-        /** The same run without --resume. */
+        /** A forecasting run without --resume. */
         public Options(Path data, List<String> features, List<String> targets, String dtColumn, int window, int horizon,
                 String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits, int qlayers,
                 double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out) {
-            this(data, features, targets, dtColumn, window, horizon, arch, units, wiring, sparsity, wiringSeed, ncp, qubits, qlayers,
-                    dephasing, sampleRateHz, energyBudgetUw, train, out, false);
+            this(data, features, targets, null, dtColumn, window, horizon, arch, units, wiring, sparsity, wiringSeed, ncp, qubits,
+                    qlayers, dephasing, sampleRateHz, energyBudgetUw, train, out, false);
+        }
+
+        public boolean classification() {
+            return label != null;
         }
     }
 
@@ -70,6 +83,9 @@ public final class TrainJob {
         f.put("data sha256", dataSha256);
         f.put("features", String.join(",", o.features()));
         f.put("targets", String.join(",", o.targets()));
+        if (o.classification()) {
+            f.put("label", o.label());
+        }
         f.put("dt column", String.valueOf(o.dtColumn()));
         f.put("window", String.valueOf(o.window()));
         f.put("horizon", String.valueOf(o.horizon()));
@@ -111,15 +127,31 @@ public final class TrainJob {
         };
     }
 
-    /** What the run produced. */
-    public record Result(double microwatts, List<Trainer.Epoch> epochs, double validationNrmse, Path out) {
+    /**
+     * What the run produced: the headline validation figure (forecast: one-step NRMSE; classification:
+     * accuracy) and every final metric as report.json states it.
+     */
+    public record Result(double microwatts, List<Trainer.Epoch> epochs, double headline, ObjectNode metrics, Path out) {
+        /** One-step NRMSE of a forecast run (NaN for classification). */
+        public double validationNrmse() {
+            return metrics.path("one_step_nrmse").asDouble(Double.NaN);
+        }
     }
 
     private TrainJob() {
     }
 
-    /** Builds the untrained model and its estimated power; refuses one over the budget. */
+    /** Builds the untrained forecasting model (the budget is checked by {@link #run}). */
     public static TrainableModel build(Options o, Windows w, int cut) {
+        return build(o, w, cut, o.targets());
+    }
+
+    /**
+     * Builds the untrained model: input scale, optional pqc, the liquid layer, a dense head with one
+     * output per name, and for forecasting an output scale from the training split's target statistics
+     * (classification ends in the head: one logit per class).
+     */
+    static TrainableModel build(Options o, Windows w, int cut, List<String> outputNames) {
         defaultWiringSeed(o.wiring());
         if (!o.ncp().isEmpty() && !o.wiring().equals("ncp")) {
             throw new TrainException("--ncp is only used with --wiring ncp");
@@ -129,9 +161,8 @@ public final class TrainJob {
         }
         SplittableRandom r = new SplittableRandom(o.train().seed());
         int f = o.features().size();
-        int tOut = o.targets().size();
+        int tOut = outputNames.size();
         double[][] fs = stats(w.x(), cut, f);
-        double[][] ts = stats(w.y(), cut, tOut);
         List<TrainableLayer> layers = new ArrayList<>();
         double[] inScale = new double[f];
         double[] inShift = new double[f];
@@ -160,9 +191,13 @@ public final class TrainJob {
             default -> throw new TrainException("--arch must be cfc or ltc, got '" + o.arch() + "'");
         }
         layers.add(DenseTwin.create("head", layers.get(layers.size() - 1).outputSize(), tOut, Activation.NONE, r));
-        layers.add(new ScaleTwin("output_scale", ts[1].clone(), ts[0].clone()));
+        if (!o.classification()) {
+            double[][] ts = stats(w.y(), cut, tOut);
+            layers.add(new ScaleTwin("output_scale", ts[1].clone(), ts[0].clone()));
+        }
         String name = o.out().getParent() == null ? "model" : o.out().toAbsolutePath().getParent().getFileName().toString();
-        return new TrainableModel(new TrainableModel.Info(name, "trained by qlnn train (" + o.arch() + ")", f, o.targets(),
+        String what = o.classification() ? "sequence classifier of '" + o.label() + "'" : "forecaster of " + String.join(",", o.targets());
+        return new TrainableModel(new TrainableModel.Info(name, what + ", trained by qlnn train (" + o.arch() + ")", f, outputNames,
                 o.sampleRateHz(), "cortex-m4f"), layers);
     }
 
@@ -229,10 +264,25 @@ public final class TrainJob {
 
     /** As {@link #run(Options, Consumer, Consumer)}, also reporting each batch (the live progress line). */
     public static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress, Consumer<Trainer.Batch> batches) {
-        CsvTable table = CsvTable.read(o.data());
-        Windows w = Windows.of(table, o.features(), o.targets(), o.dtColumn(), o.window(), o.horizon());
+        if (o.classification() && !o.targets().isEmpty()) {
+            throw new TrainException("give --targets (forecasting) or --label (sequence classification), not both");
+        }
+        if (!o.classification() && o.targets().isEmpty()) {
+            throw new TrainException("give --targets COLS (forecasting) or --label COL (sequence classification)");
+        }
+        CsvTable table = o.classification() ? CsvTable.read(o.data(), java.util.Set.of(o.label())) : CsvTable.read(o.data());
+        Windows w;
+        List<String> outputNames;
+        if (o.classification()) {
+            Windows.Labelled l = Windows.classify(table, o.features(), o.label(), o.dtColumn(), o.window());
+            w = l.windows();
+            outputNames = l.classes();
+        } else {
+            w = Windows.of(table, o.features(), o.targets(), o.dtColumn(), o.window(), o.horizon());
+            outputNames = o.targets();
+        }
         int cut = Trainer.split(w.size(), o.train().validationFraction());
-        TrainableModel model = build(o, w, cut);
+        TrainableModel model = build(o, w, cut, outputNames);
         Model engineModel = model.toModel();
         EnergyEstimate energy = EnergyEstimate.of(engineModel, EnergyProfile.forModel(engineModel));
         log.accept(String.format(java.util.Locale.ROOT, "estimated power %.3f uW at %s Hz on %s (budget %.3f uW), %d parameters",
@@ -242,13 +292,19 @@ public final class TrainJob {
                     "the architecture needs an estimated %.3f uW, over the budget of %.3f uW (--energy-budget-uw or ENERGY_BUDGET_UW):"
                     + " use fewer units or qubits, or a lower --sample-rate-hz", energy.microwatts(), o.energyBudgetUw()));
         }
-        double[] lossW = new double[o.targets().size()];
-        double[][] ts = stats(w.y(), cut, lossW.length);
-        for (int j = 0; j < lossW.length; j++) {
-            lossW[j] = 1.0 / (ts[1][j] * ts[1][j]);
+        Loss loss;
+        if (o.classification()) {
+            loss = new SoftmaxCrossEntropy(outputNames.size());
+        } else {
+            double[] lossW = new double[o.targets().size()];
+            double[][] ts = stats(w.y(), cut, lossW.length);
+            for (int j = 0; j < lossW.length; j++) {
+                lossW[j] = 1.0 / (ts[1][j] * ts[1][j]);
+            }
+            loss = new Mse(lossW, o.train().lossFrom());
         }
         Checkpoint.Spec ckpt = new Checkpoint.Spec(o.out().resolve("checkpoint"), fingerprint(o, sha256(table.raw())), o.resume());
-        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), lossW).train(w, progress, batches, ckpt);
+        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), loss).train(w, progress, batches, ckpt);
         // Write: float32 weights, a calibration sample of training windows.
         List<Tensor> weights = new ArrayList<>();
         for (Tensor t : model.weights()) {
@@ -267,65 +323,70 @@ public final class TrainJob {
         ModelFiles.write(o.out(), model.modelJson(), weights,
                 List.of(Tensor.f32("input", new int[] {cb, o.window(), o.features().size()}, cal)));
         Model written = ModelFiles.load(o.out());
-        double nrmse = nrmse(written, w, cut, lossW.length, ts[1]);
-        writeReport(o, table, energy, epochs, nrmse, model.parameterCount());
-        LossPlot.write(o.out().resolve("loss.png"), epochs);
-        return new Result(energy.microwatts(), epochs, nrmse, o.out());
+        ObjectNode metrics;
+        double headline;
+        if (o.classification()) {
+            Metrics.Classification c = Metrics.classification(written, w, cut);
+            metrics = c.json(outputNames);
+            headline = c.accuracy();
+        } else {
+            Metrics.Forecast f = Metrics.forecast(written, w, cut, o.features(), o.targets(), o.horizon());
+            metrics = f.json();
+            headline = f.oneStepNrmse();
+        }
+        writeReport(o, table, energy, epochs, metrics, model.parameterCount(), outputNames);
+        LossPlot.write(o.out().resolve("loss.png"), epochs, o.classification() ? "cross-entropy" : "normalised MSE");
+        return new Result(energy.microwatts(), epochs, headline, metrics, o.out());
     }
 
-    /** NRMSE of the last step of each validation window (at most 512), per target averaged, on the written model. */
-    static double nrmse(Model m, Windows w, int cut, int outs, double[] sd) {
-        int to = Math.min(w.size(), cut + 512);
-        int n = to - cut;
-        int steps = w.x()[0].length;
-        float[][][] x = new float[n][steps][];
-        float[][] dt = new float[n][steps];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < steps; k++) {
-                double[] s = w.x()[cut + i][k];
-                x[i][k] = new float[s.length];
-                for (int f = 0; f < s.length; f++) {
-                    x[i][k][f] = (float) s[f];
-                }
-                dt[i][k] = (float) w.dt()[cut + i][k];
-            }
+    /** The run's settings as report.json states them (config-file keys; threads and the output folder excluded: they do not change the weights). */
+    public static ObjectNode configJson(Options o) {
+        ObjectNode cfg = JsonNodeFactory.instance.objectNode();
+        cfg.put("data", o.data().toString());
+        ArrayNode fs = cfg.putArray("features");
+        o.features().forEach(fs::add);
+        if (o.classification()) {
+            cfg.put("label", o.label());
+        } else {
+            ArrayNode ts = cfg.putArray("targets");
+            o.targets().forEach(ts::add);
+            cfg.put("horizon", o.horizon());
         }
-        double[][][] y = m.predict(BatchInput.of(x).timespans(dt)).output();
-        double total = 0;
-        for (int j = 0; j < outs; j++) {
-            double se = 0;
-            for (int i = 0; i < n; i++) {
-                double d = y[i][steps - 1][j] - w.y()[cut + i][steps - 1][j];
-                se += d * d;
-            }
-            total += Math.sqrt(se / n) / sd[j];
-        }
-        return total / outs;
-    }
-
-    private static void writeReport(Options o, CsvTable table, EnergyEstimate e, List<Trainer.Epoch> epochs, double nrmse, int params) {
-        ObjectNode r = JsonNodeFactory.instance.objectNode();
-        ObjectNode cfg = r.putObject("config");
-        cfg.put("data", o.data().toString()).put("features", String.join(",", o.features()))
-                .put("targets", String.join(",", o.targets())).put("dt_column", o.dtColumn()).put("window", o.window())
-                .put("horizon", o.horizon()).put("arch", o.arch()).put("units", o.units()).put("wiring", o.wiring())
-                .put("wiring_seed", o.wiringSeed()).put("sparsity", o.sparsity())
-                .put("qubits", o.qubits()).put("qlayers", o.qlayers()).put("dephasing", o.dephasing())
-                .put("sample_rate_hz", o.sampleRateHz()).put("energy_budget_uw", o.energyBudgetUw())
+        cfg.put("dt-column", o.dtColumn()).put("window", o.window()).put("arch", o.arch()).put("units", o.units())
+                .put("wiring", o.wiring()).put("sparsity", o.sparsity()).put("wiring-seed", o.wiringSeed());
+        ArrayNode ncp = cfg.putArray("ncp");
+        o.ncp().forEach(ncp::add);
+        cfg.put("qubits", o.qubits()).put("qlayers", o.qlayers()).put("dephasing", o.dephasing())
+                .put("sample-rate-hz", o.sampleRateHz()).put("energy-budget-uw", o.energyBudgetUw())
                 .put("epochs", o.train().epochs()).put("batch", o.train().batch()).put("lr", o.train().lr())
-                .put("weight_decay", o.train().weightDecay()).put("clip_norm", o.train().clipNorm())
-                .put("threads", o.train().threads()).put("validation_fraction", o.train().validationFraction())
-                .put("patience", o.train().patience()).put("loss", "normalised MSE over all window steps");
+                .put("weight-decay", o.train().weightDecay()).put("clip-norm", o.train().clipNorm())
+                .put("validation", o.train().validationFraction()).put("patience", o.train().patience())
+                .put("seed", o.train().seed());
+        return cfg;
+    }
+
+    private static void writeReport(Options o, CsvTable table, EnergyEstimate e, List<Trainer.Epoch> epochs, ObjectNode metrics, int params,
+            List<String> outputNames) {
+        ObjectNode r = JsonNodeFactory.instance.objectNode();
+        r.put("task", o.classification() ? "classification" : "forecast");
+        r.set("config", configJson(o));
+        r.put("loss", o.classification()
+                ? "softmax cross-entropy of the last step's logits against the class of the window's last row"
+                : "normalised MSE over all window steps (squared error / training variance of each target)");
+        r.put("threads", o.train().threads());
         r.put("seed", o.train().seed());
         r.put("data_sha256", sha256(table.raw()));
         r.put("parameters", params);
+        ArrayNode names = r.putArray("output_names");
+        outputNames.forEach(names::add);
         ArrayNode ep = r.putArray("epochs");
         for (Trainer.Epoch x : epochs) {
             ep.addObject().put("epoch", x.epoch()).put("train_loss", x.trainLoss()).put("validation_loss", x.validationLoss());
         }
         ObjectNode fin = r.putObject("final");
         double best = epochs.stream().mapToDouble(Trainer.Epoch::validationLoss).min().orElse(Double.NaN);
-        fin.put("validation_loss", best).put("validation_nrmse_last_step", nrmse);
+        fin.put("validation_loss", best);
+        fin.setAll(metrics);
         r.putObject("energy").put("profile", e.profile()).put("microwatts", e.microwatts())
                 .put("microjoules_per_step", e.microjoulesPerStep()).put("sample_rate_hz", e.sampleRateHz());
         try {

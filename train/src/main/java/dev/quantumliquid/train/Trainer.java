@@ -2,7 +2,9 @@ package dev.quantumliquid.train;
 
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.fast.Loss;
 import dev.quantumliquid.train.fast.ModelBatch;
+import dev.quantumliquid.train.fast.Mse;
 import dev.quantumliquid.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +48,20 @@ public final class Trainer {
 
     private final TrainableModel model;
     private final Config c;
-    private final double[] weights; // [outputs] loss weight per output (1/variance: normalised MSE)
+    private final Loss loss;
 
+    /** Forecasting: weighted MSE from step {@code c.lossFrom()} on, weight per output (1/variance: normalised MSE). */
     public Trainer(TrainableModel model, Config c, double[] outputWeights) {
+        this(model, c, new Mse(outputWeights, c.lossFrom()));
+    }
+
+    public Trainer(TrainableModel model, Config c, Loss loss) {
         if (c.epochs() < 1 || c.batch() < 1 || !(c.lr() > 0) || c.threads() < 1) {
             throw new TrainException("epochs, batch and threads must be >= 1 and lr > 0");
         }
         this.model = model;
         this.c = c;
-        this.weights = outputWeights.clone();
+        this.loss = loss;
     }
 
     /** Index of the first validation window (windows before it train). */
@@ -145,9 +152,10 @@ public final class Trainer {
                         int lo = start + k * CHUNK;
                         int len = Math.min(CHUNK, start + n - lo);
                         java.util.Arrays.fill(grads[k], 0.0);
-                        losses[k] = batcher.lossAndGradient(contexts.get(), data, order, lo, len, weights, c.lossFrom(), grads[k]);
+                        losses[k] = batcher.lossAndGradient(contexts.get(), data, order, lo, len, loss, grads[k]);
                     });
-                    double norm = (double) n * (data.x()[0].length - c.lossFrom()) * weights.length;
+                    double perWindow = loss.termsPerWindow(data.x()[0].length);
+                    double norm = n * perWindow;
                     java.util.Arrays.fill(g, 0.0);
                     for (int k = 0; k < chunks; k++) { // fixed chunks, fixed order: deterministic whatever the threads
                         lossSum += losses[k];
@@ -170,10 +178,10 @@ public final class Trainer {
                     int seen = from + n;
                     double perBatch = (now - sessionStart) / 1e9 / sessionBatches;
                     batches.accept(new Batch(e, c.epochs(), batchNo, (int) perEpoch,
-                            lossSum / ((double) seen * (data.x()[0].length - c.lossFrom()) * weights.length), lastVal,
+                            lossSum / (seen * loss.termsPerWindow(data.x()[0].length)), lastVal,
                             seen / Math.max((now - t0) / 1e9, 1e-9), perBatch * remainingBatches));
                 }
-                double train = lossSum / ((double) cut * (data.x()[0].length - c.lossFrom()) * weights.length);
+                double train = lossSum / (cut * loss.termsPerWindow(data.x()[0].length));
                 double val = evaluate(pool, batcher, contexts, losses, data, cut, data.size());
                 lastVal = val;
                 boolean improved = val < bestLoss;
@@ -213,7 +221,7 @@ public final class Trainer {
         }
     }
 
-    /** Mean weighted squared error over windows [from, to). */
+    /** Mean loss per term over windows [from, to). */
     private double evaluate(ExecutorService pool, ModelBatch batcher, ThreadLocal<ModelBatch.Context> contexts, double[] losses,
             Windows data, int from, int to) {
         int n = to - from;
@@ -224,13 +232,13 @@ public final class Trainer {
         int chunks = (n + CHUNK - 1) / CHUNK;
         run(pool, chunks, k -> {
             int lo = k * CHUNK;
-            losses[k] = batcher.loss(contexts.get(), data, idx, lo, Math.min(CHUNK, n - lo), weights, c.lossFrom());
+            losses[k] = batcher.loss(contexts.get(), data, idx, lo, Math.min(CHUNK, n - lo), loss);
         });
         double s = 0;
         for (int k = 0; k < chunks; k++) {
             s += losses[k];
         }
-        return s / ((double) n * (data.x()[0].length - c.lossFrom()) * weights.length);
+        return s / (n * loss.termsPerWindow(data.x()[0].length));
     }
 
     private interface Task {

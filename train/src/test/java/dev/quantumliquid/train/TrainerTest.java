@@ -65,7 +65,11 @@ class TrainerTest {
         assertThat(out.resolve("calibration.safetensors")).exists();
         assertThat(javax.imageio.ImageIO.read(out.resolve("loss.png").toFile()).getWidth()).isEqualTo(LossPlot.WIDTH);
         String report = Files.readString(out.resolve("report.json"));
-        assertThat(report).contains("\"data_sha256\"").contains("\"validation_nrmse_last_step\"").contains("\"microwatts\"");
+        assertThat(report).contains("\"data_sha256\"").contains("\"one_step_nrmse\"").contains("\"ten_step_nrmse\"")
+                .contains("\"microwatts\"").contains("\"task\" : \"forecast\"");
+        JsonNode fin = new ObjectMapper().readTree(report).get("final");
+        assertThat(fin.get("coherence_mean").asDouble()).isBetween(0.0, 1.0); // 2 qubits: the circuit's coherence is reported
+        assertThat(fin.get("coherence_min").asDouble()).isBetween(0.0, fin.get("coherence_mean").asDouble());
         assertThat(r.validationNrmse()).isFinite().isPositive();
         assertThat(dev.quantumliquid.engine.model.ModelFiles.load(out).qubits()).isEqualTo(2);
     }
@@ -108,7 +112,7 @@ class TrainerTest {
     }
 
     private static TrainJob.Options four(Path csv, Path out, long seed, int threads, boolean resume) {
-        return new TrainJob.Options(csv, List.of("x"), List.of("x"), null, 6, 1, "cfc", 3, "full", 0.4, 1111, List.of(), 0, 0, 0.0,
+        return new TrainJob.Options(csv, List.of("x"), List.of("x"), null, null, 6, 1, "cfc", 3, "full", 0.4, 1111, List.of(), 0, 0, 0.0,
                 1.0, 50, new Trainer.Config(4, 8, 0.02, 0.0, 1.0, seed, threads, 0.25, 0, 0), out, resume);
     }
 

@@ -20,20 +20,22 @@ import java.util.Map;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the model loader: fuzzed model.json text, parsed with the
- * loader's own mapper settings, built against one fixed small valid weights file: the shipped demo
- * model's (pqc + NCP-wired LTC + dense head) plus a scale layer {@code norm} [3] and a dense layer
+ * loader's own mapper settings, built against one fixed small valid weights file: the weights of the
+ * former composed demo model (6-qubit pqc + NCP-wired mixed-memory LTC + dense head, kept as a test
+ * resource so retraining the bundled demo does not move the target) plus a scale layer {@code norm} [3] and a dense layer
  * {@code out} 3 -> 2, so the seeds for both shapes of model build. It builds (and then runs a step) or is refused
  * with a one-line EngineException; anything else escaping is a finding. Seeds:
  * {@code src/test/resources/dev/quantumliquid/engine/model/ModelJsonJazzerTestInputs/build/}.
  */
 class ModelJsonJazzerTest {
     private static final ObjectMapper JSON = ModelFiles.mapper();
-    /** The repository's demo model (surefire runs in the module folder, {@code basedir}). */
-    static final Path DEMO = Path.of(System.getProperty("basedir", "."), "..", "models", "quantum-liquid-demo", "1");
+    /** The former composed demo's weights (surefire runs in the module folder, {@code basedir}). */
+    static final Path DEMO_WEIGHTS = Path.of(System.getProperty("basedir", "."), "src", "test", "resources", "dev", "quantumliquid",
+            "engine", "model", "composed-demo-weights.safetensors");
     private static final TensorFile WEIGHTS = weights();
 
     private static TensorFile weights() {
-        List<Tensor> all = new ArrayList<>(SafeTensors.read(DEMO.resolve("weights.safetensors")).tensors().values());
+        List<Tensor> all = new ArrayList<>(SafeTensors.read(DEMO_WEIGHTS).tensors().values());
         for (Tensor t : TestModels.denseScaleWeights()) {
             String name = t.name().startsWith("head.") ? "out." + t.name().substring(5) : t.name();
             all.add(new Tensor(name, t.dtype(), t.shape(), t.toDoubleArray()));

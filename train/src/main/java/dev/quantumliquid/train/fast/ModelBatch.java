@@ -6,9 +6,10 @@ import dev.quantumliquid.train.data.Windows;
 import java.util.List;
 
 /**
- * A model's weighted-MSE loss and its gradient over a chunk of windows at once: the windows are
- * gathered time-major, every layer's {@link BatchKernel} runs forward, the loss seeds dL/dy, and the
- * kernels run backward in reverse layer order. The result equals the sum of
+ * A model's loss (a {@link Loss}: weighted MSE for forecasting, softmax cross-entropy for
+ * classification) and its gradient over a chunk of windows at once: the windows are gathered
+ * time-major, every layer's {@link BatchKernel} runs forward, the loss seeds dL/dy, and the kernels
+ * run backward in reverse layer order. With MSE the result equals the sum of
  * {@link TrainableModel#lossAndGradient} over the chunk's windows up to rounding (the tests hold it to
  * that). Immutable; the memory of one chunk is a {@link Context}, one per thread.
  */
@@ -92,10 +93,15 @@ public final class ModelBatch {
 
     /** Sum over the windows idx[from..from+n) of sum_{k >= lossFrom, j} w_j (y_kj - target_kj)^2 (forward only). */
     public double loss(Context c, Windows data, int[] idx, int from, int n, double[] w, int lossFrom) {
+        return loss(c, data, idx, from, n, new Mse(w, lossFrom));
+    }
+
+    /** The given loss summed over the windows idx[from..from+n) (forward only). */
+    public double loss(Context c, Windows data, int[] idx, int from, int n, Loss loss) {
         check(c, n, data);
         gather(c, data, idx, from, n);
         forward(c, n);
-        return seed(c, data, idx, from, n, w, lossFrom, null);
+        return loss.seed(c.act[kernels.length], c.steps, n, data, idx, from, null);
     }
 
     /**
@@ -103,40 +109,22 @@ public final class ModelBatch {
      * (flat, layer by layer as {@link TrainableModel#parameters()}).
      */
     public double lossAndGradient(Context c, Windows data, int[] idx, int from, int n, double[] w, int lossFrom, double[] grad) {
+        return lossAndGradient(c, data, idx, from, n, new Mse(w, lossFrom), grad);
+    }
+
+    /** As {@link #loss(Context, Windows, int[], int, int, Loss)}, and adds its gradient into grad. */
+    public double lossAndGradient(Context c, Windows data, int[] idx, int from, int n, Loss lossFn, double[] grad) {
         check(c, n, data);
         gather(c, data, idx, from, n);
         forward(c, n);
         int last = kernels.length;
-        double loss = seed(c, data, idx, from, n, w, lossFrom, c.grad[last]);
+        double loss = lossFn.seed(c.act[last], c.steps, n, data, idx, from, c.grad[last]);
         for (int i = last - 1; i >= 0; i--) {
             java.util.Arrays.fill(c.pgrad[i], 0.0);
             kernels[i].backward(layers.get(i).params(), c.scratch[i], n, c.steps, c.grad[i + 1], i == 0 ? null : c.grad[i], c.pgrad[i]);
             double[] g = c.pgrad[i];
             for (int j = 0; j < g.length; j++) {
                 grad[offsets[i] + j] += g[j];
-            }
-        }
-        return loss;
-    }
-
-    /** The loss of the outputs in c.act[last]; writes dL/dy into dy when given. */
-    private double seed(Context c, Windows data, int[] idx, int from, int n, double[] w, int lossFrom, double[] dy) {
-        double[] y = c.act[kernels.length];
-        int outs = w.length;
-        double loss = 0;
-        for (int k = 0; k < c.steps; k++) {
-            for (int b = 0; b < n; b++) {
-                double[] target = data.y()[idx[from + b]][k];
-                int o = (k * n + b) * outs;
-                for (int j = 0; j < outs; j++) {
-                    double e = y[o + j] - target[j];
-                    if (k >= lossFrom) {
-                        loss += w[j] * e * e;
-                    }
-                    if (dy != null) {
-                        dy[o + j] = k >= lossFrom ? 2 * w[j] * e : 0.0;
-                    }
-                }
             }
         }
         return loss;
