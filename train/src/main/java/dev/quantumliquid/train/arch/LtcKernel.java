@@ -15,8 +15,9 @@ import dev.quantumliquid.train.fast.BatchKernel;
  * {@link LtcLoops#LANES}) so the hot loops ({@link LtcLoops}) run over the samples; padded samples
  * see input 0, time span 1 and a zero output gradient, so they add exactly 0 to every gradient.
  *
- * <p>The forward keeps, per step, the neuron potentials before and after every unfold and every
- * unfold's denominator; the backward recomputes the synapse sigmoids from them instead of storing them.
+ * <p>The forward keeps, per step, the neuron potentials before and after every unfold, every unfold's
+ * denominator and every synapse's sigmoid, so the backward evaluates no exponential (it recomputes the
+ * sigmoids instead when keeping them would pass {@link #ACT_BUDGET}).
  */
 final class LtcKernel implements BatchKernel {
     /** Offsets of the layer's parameter blocks in its params() vector; -1 when absent. */
@@ -25,8 +26,14 @@ final class LtcKernel implements BatchKernel {
     }
 
     private static final int L = LtcLoops.LANES;
+    /**
+     * The most synapse sigmoids (doubles) one scratch keeps for the backward sweep (32 MiB); past it
+     * (long windows over dense wirings) the backward recomputes them instead.
+     */
+    static final long ACT_BUDGET = 4L << 20;
 
     private final LtcLoops loops;
+    private final long actBudget;
     private final Layout o;
     private final int n, s, m, k;
     private final double eps;
@@ -40,8 +47,9 @@ final class LtcKernel implements BatchKernel {
     private final int[] sStart, sPre, sIdx;
     private final double[] sMask;
 
-    LtcKernel(LtcTwin.Config c, Layout o, double[] mask, double[] sensoryMask, LtcLoops loops) {
+    LtcKernel(LtcTwin.Config c, Layout o, double[] mask, double[] sensoryMask, LtcLoops loops, long actBudget) {
         this.loops = loops;
+        this.actBudget = actBudget;
         this.o = o;
         this.n = c.units();
         this.s = c.inputSize();
@@ -110,6 +118,8 @@ final class LtcKernel implements BatchKernel {
         final double[] dtk;  // [T][bp] dt / ode_unfolds
         final double[] v;    // [T][k + 1][n][bp] potentials before and after each unfold
         final double[] den;  // [T][k][n][bp] each unfold's denominator (with epsilon)
+        final double[] rAct; // [T][k][recurrent synapses][bp] sigmoids, null when over the budget
+        final double[] sAct; // [T][sensory synapses][bp] sigmoids, likewise
         final double[] gates, cs, tcs; // mixed memory: [T][4n][bp], [T][n][bp], [T][n][bp]
         // Per-step buffers.
         final double[] zeros, cmt, denC, wn, wd, ns, ds, pre; // [n][bp] (pre [4n][bp])
@@ -139,6 +149,9 @@ final class LtcKernel implements BatchKernel {
             dtk = new double[steps * bp];
             v = new double[steps * (k + 1) * n * bp];
             den = new double[steps * k * n * bp];
+            boolean keep = (long) steps * (k * nr + ns0) * bp <= actBudget;
+            rAct = keep ? new double[steps * k * nr * bp] : null;
+            sAct = keep ? new double[steps * ns0 * bp] : null;
             int mmRows = mixed ? 1 : 0;
             gates = new double[mmRows * steps * 4 * n * bp];
             cs = new double[mmRows * steps * n * bp];
@@ -293,7 +306,8 @@ final class LtcKernel implements BatchKernel {
             } else {
                 System.arraycopy(a.v, v0 - nb, a.v, v0, nb);
             }
-            loops.synForward(n, bp, sStart, sPre, a.sSig, a.sMu, a.sFw, a.sErev, a.xin, t * s * bp, a.ns, a.ds);
+            loops.synForward(n, bp, sStart, sPre, a.sSig, a.sMu, a.sFw, a.sErev, a.xin, t * s * bp, a.ns, a.ds, a.sAct,
+                    t * sPre.length * bp);
             for (int j = 0; j < n; j++) {
                 for (int b = 0; b < bp; b++) {
                     double c = a.fCm[j] / a.dtk[t * bp + b];
@@ -303,7 +317,8 @@ final class LtcKernel implements BatchKernel {
             }
             for (int u = 0; u < k; u++) {
                 int vu = v0 + u * nb;
-                loops.synForward(n, bp, rStart, rPre, a.rSig, a.rMu, a.rFw, a.rErev, a.v, vu, a.wn, a.wd);
+                loops.synForward(n, bp, rStart, rPre, a.rSig, a.rMu, a.rFw, a.rErev, a.v, vu, a.wn, a.wd, a.rAct,
+                        (t * k + u) * rPre.length * bp);
                 loops.combine(n, bp, a.v, vu, vu + nb, a.den, (t * k + u) * nb, a.cmt, a.gv, a.denC, a.wn, a.wd, a.ns, a.ds, eps);
             }
             int vk = v0 + k * nb;
@@ -360,15 +375,15 @@ final class LtcKernel implements BatchKernel {
                 int vu = v0 + u * nb;
                 loops.uncombine(n, bp, g, a.v, vu, vu + nb, a.den, (t * k + u) * nb, a.cmt, a.idtk, a.dnum, a.dD, gNew, a.accNum,
                         a.accD, a.accCm, a.dns, a.dds);
-                loops.synBackward(n, bp, rStart, rPre, a.rSig, a.rMu, a.rFw, a.rErev, a.v, vu, a.dnum, a.dD, gNew, a.gRE, a.gRF,
-                        a.gRS, a.gRM);
+                loops.synBackward(n, bp, rStart, rPre, a.rSig, a.rMu, a.rFw, a.rErev, a.v, vu, a.rAct, (t * k + u) * rPre.length * bp,
+                        a.dnum, a.dD, gNew, a.gRE, a.gRF, a.gRS, a.gRM);
                 double[] tmp = g;
                 g = gNew;
                 gNew = tmp;
             }
             java.util.Arrays.fill(a.dxin, 0, s * bp, 0.0);
-            loops.synBackward(n, bp, sStart, sPre, a.sSig, a.sMu, a.sFw, a.sErev, a.xin, t * s * bp, a.dns, a.dds, a.dxin, a.gSE,
-                    a.gSF, a.gSS, a.gSM);
+            loops.synBackward(n, bp, sStart, sPre, a.sSig, a.sMu, a.sFw, a.sErev, a.xin, t * s * bp, a.sAct, t * sPre.length * bp,
+                    a.dns, a.dds, a.dxin, a.gSE, a.gSF, a.gSS, a.gSM);
             for (int i = 0; i < s; i++) {
                 double wgt = o.inW() < 0 ? 1.0 : p[o.inW() + i];
                 int row = (t * s + i) * bp;

@@ -21,19 +21,21 @@ interface LtcLoops {
     /**
      * For every post neuron j < n and sample b < bp, over j's synapses e in list order from 0:
      * wn[j bp + b] = sum a_e erev[e], wd[j bp + b] = sum a_e, where
-     * a_e = fw[e] sigmoid(sig[e] (src[off + pre[e] bp + b] - mu[e])).
+     * a_e = fw[e] sigmoid(sig[e] (src[off + pre[e] bp + b] - mu[e])); when act is not null, the sigmoids
+     * go to act[actOff + e bp + b].
      */
     void synForward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw, double[] erev,
-            double[] src, int off, double[] wn, double[] wd);
+            double[] src, int off, double[] wn, double[] wd, double[] act, int actOff);
 
     /**
-     * The backward sweep of {@link #synForward} given dwn = dL/dwn and dwd = dL/dwd ([n][bp]): adds
+     * The backward sweep of {@link #synForward} given dwn = dL/dwn and dwd = dL/dwd ([n][bp]), with the
+     * sigmoids that forward kept in act (or, when act is null, recomputing them from src): adds
      * dL/dsrc into dsrc ([rows][bp], from 0) and, per synapse, dL/derev into gErev, dL/dfw (before the
      * mask) into gFw, dL/dsig into gSig and dL/dmu into gMu.
      */
     void synBackward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw, double[] erev,
-            double[] src, int off, double[] dwn, double[] dwd, double[] dsrc, double[] gErev, double[] gFw, double[] gSig,
-            double[] gMu);
+            double[] src, int off, double[] act, int actOff, double[] dwn, double[] dwd, double[] dsrc, double[] gErev,
+            double[] gFw, double[] gSig, double[] gMu);
 
     /**
      * One fused semi-implicit unfold for j < n, b < bp (v = v[vOff + j bp + b]):

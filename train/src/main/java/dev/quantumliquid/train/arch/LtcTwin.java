@@ -142,15 +142,18 @@ public final class LtcTwin implements TrainableLayer {
     /** The hand-written batched kernel (Vector API twin); see {@link LtcKernel}. */
     @Override
     public BatchKernel kernel() {
-        return kernel(LtcLoops.VECTOR);
+        return kernel(LtcLoops.VECTOR, LtcKernel.ACT_BUDGET);
     }
 
-    /** The batched kernel over the given hot loops (the scalar reference or the vector twin). */
-    BatchKernel kernel(LtcLoops loops) {
+    /**
+     * The batched kernel over the given hot loops (the scalar reference or the vector twin), keeping at
+     * most actBudget synapse sigmoids for the backward sweep.
+     */
+    BatchKernel kernel(LtcLoops loops, long actBudget) {
         LtcKernel.Layout o = new LtcKernel.Layout(gleak, vleak, cm, sigma, mu, w, erev, sSigma, sMu, sW, sErev, inW, inB, outW, outB,
                 mm == null ? -1 : p.offset(MixedMemoryTwin.INPUT_W), mm == null ? -1 : p.offset(MixedMemoryTwin.INPUT_B),
                 mm == null ? -1 : p.offset(MixedMemoryTwin.RECURRENT_W));
-        return new LtcKernel(c, o, mask, sMask, loops);
+        return new LtcKernel(c, o, mask, sMask, loops, actBudget);
     }
 
     private int positive(Tape t, int node) {

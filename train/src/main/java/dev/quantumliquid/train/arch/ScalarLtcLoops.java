@@ -11,13 +11,17 @@ final class ScalarLtcLoops implements LtcLoops {
 
     @Override
     public void synForward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw, double[] erev,
-            double[] src, int off, double[] wn, double[] wd) {
+            double[] src, int off, double[] wn, double[] wd, double[] act, int actOff) {
         for (int j = 0; j < n; j++) {
             for (int b = 0; b < bp; b++) {
                 double sn = 0.0;
                 double sd = 0.0;
                 for (int e = start[j]; e < start[j + 1]; e++) {
-                    double a = fw[e] * sigmoid(sig[e] * (src[off + pre[e] * bp + b] - mu[e]));
+                    double s = sigmoid(sig[e] * (src[off + pre[e] * bp + b] - mu[e]));
+                    if (act != null) {
+                        act[actOff + e * bp + b] = s;
+                    }
+                    double a = fw[e] * s;
                     sn += a * erev[e];
                     sd += a;
                 }
@@ -29,21 +33,21 @@ final class ScalarLtcLoops implements LtcLoops {
 
     @Override
     public void synBackward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw, double[] erev,
-            double[] src, int off, double[] dwn, double[] dwd, double[] dsrc, double[] gErev, double[] gFw, double[] gSig,
-            double[] gMu) {
+            double[] src, int off, double[] act, int actOff, double[] dwn, double[] dwd, double[] dsrc, double[] gErev,
+            double[] gFw, double[] gSig, double[] gMu) {
         for (int j = 0; j < n; j++) {
             for (int e = start[j]; e < start[j + 1]; e++) {
                 int i = pre[e] * bp;
                 for (int b = 0; b < bp; b++) {
                     double d = src[off + i + b] - mu[e];
-                    double act = sigmoid(sig[e] * d);
-                    double a = fw[e] * act;
+                    double s = act != null ? act[actOff + e * bp + b] : sigmoid(sig[e] * d);
+                    double a = fw[e] * s;
                     double gn = dwn[j * bp + b];
                     double da = gn * erev[e] + dwd[j * bp + b];
-                    double dz = da * fw[e] * (act * (1.0 - act));
+                    double dz = da * fw[e] * (s * (1.0 - s));
                     int l = e * LANES + b % LANES;
                     gErev[l] += gn * a;
-                    gFw[l] += da * act;
+                    gFw[l] += da * s;
                     gSig[l] += dz * d;
                     gMu[l] -= dz * sig[e];
                     dsrc[i + b] += dz * sig[e];

@@ -35,7 +35,7 @@ final class VectorLtcLoops implements LtcLoops {
 
     @Override
     public void synForward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw, double[] erev,
-            double[] src, int off, double[] wn, double[] wd) {
+            double[] src, int off, double[] wn, double[] wd, double[] acts, int actOff) {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector ln2Hi = DoubleVector.broadcast(S, -LN2_HI);
@@ -68,6 +68,9 @@ final class VectorLtcLoops implements LtcLoops {
                     DoubleVector pe = r4.mul(r4).fma(q2, r4.fma(q1, q0));
                     DoubleVector sc = tt.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52L).reinterpretAsDoubles();
                     DoubleVector act = one.div(one.add(pe.mul(sc)));
+                    if (acts != null) {
+                        act.intoArray(acts, actOff + e * bp + b);
+                    }
                     DoubleVector a = act.mul(fw[e]);
                     an = an.add(a.mul(erev[e]));
                     ad = ad.add(a);
@@ -80,8 +83,51 @@ final class VectorLtcLoops implements LtcLoops {
 
     @Override
     public void synBackward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw, double[] erev,
-            double[] src, int off, double[] dwn, double[] dwd, double[] dsrc, double[] gErev, double[] gFw, double[] gSig,
-            double[] gMu) {
+            double[] src, int off, double[] acts, int actOff, double[] dwn, double[] dwd, double[] dsrc, double[] gErev,
+            double[] gFw, double[] gSig, double[] gMu) {
+        if (acts == null) {
+            recomputingBackward(n, bp, start, pre, sig, mu, fw, erev, src, off, dwn, dwd, dsrc, gErev, gFw, gSig, gMu);
+            return;
+        }
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int j = 0; j < n; j++) {
+            for (int e = start[j]; e < start[j + 1]; e++) {
+                int i = pre[e] * bp;
+                double sg = sig[e];
+                double m = mu[e];
+                double f = fw[e];
+                double er = erev[e];
+                DoubleVector aE = zero;
+                DoubleVector aF = zero;
+                DoubleVector aS = zero;
+                DoubleVector aM = zero;
+                for (int b = 0; b < bp; b += LANES) {
+                    DoubleVector d = DoubleVector.fromArray(S, src, off + i + b).sub(m);
+                    DoubleVector act = DoubleVector.fromArray(S, acts, actOff + e * bp + b);
+                    DoubleVector a = act.mul(f);
+                    DoubleVector gn = DoubleVector.fromArray(S, dwn, j * bp + b);
+                    DoubleVector da = gn.mul(er).add(DoubleVector.fromArray(S, dwd, j * bp + b));
+                    DoubleVector dz = da.mul(f).mul(act.mul(one.sub(act)));
+                    aE = aE.add(gn.mul(a));
+                    aF = aF.add(da.mul(act));
+                    aS = aS.add(dz.mul(d));
+                    aM = aM.sub(dz.mul(sg));
+                    DoubleVector.fromArray(S, dsrc, i + b).add(dz.mul(sg)).intoArray(dsrc, i + b);
+                }
+                int l = e * LANES;
+                DoubleVector.fromArray(S, gErev, l).add(aE).intoArray(gErev, l);
+                DoubleVector.fromArray(S, gFw, l).add(aF).intoArray(gFw, l);
+                DoubleVector.fromArray(S, gSig, l).add(aS).intoArray(gSig, l);
+                DoubleVector.fromArray(S, gMu, l).add(aM).intoArray(gMu, l);
+            }
+        }
+    }
+
+    /** {@link #synBackward} recomputing the sigmoids (when the forward did not keep them). */
+    private static void recomputingBackward(int n, int bp, int[] start, int[] pre, double[] sig, double[] mu, double[] fw,
+            double[] erev, double[] src, int off, double[] dwn, double[] dwd, double[] dsrc, double[] gErev, double[] gFw,
+            double[] gSig, double[] gMu) {
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         DoubleVector zero = DoubleVector.zero(S);
         DoubleVector ln2Hi = DoubleVector.broadcast(S, -LN2_HI);

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * random output gradient, on the sizes training uses (20 inputs, AutoNCP(28, 4) with its masks) and on
  * every option: input/output mappings, implicit constraints on and off (and w, cm, gleak above the
  * softplus threshold), ode_unfolds, epsilon, mixed memory, per-sample time spans, synapses whose sigmoid
- * saturates, chunk widths that are not a multiple of the vector lanes, one scratch reused across widths.
+ * saturates, chunk widths that are not a multiple of the vector lanes, one scratch reused across widths,
+ * the synapse sigmoids kept from the forward or recomputed in the backward.
  */
 class LtcKernelTest {
     record Case(String label, int inputs, int units, int motors, boolean autoNcp, String in, String out, int unfolds, double eps,
@@ -51,7 +52,9 @@ class LtcKernelTest {
         List<Arguments> out = new ArrayList<>();
         for (Case k : c) {
             for (String loops : new String[] {"scalar", "vector"}) {
-                out.add(Arguments.of(k, loops));
+                for (boolean keep : new boolean[] {true, false}) {
+                    out.add(Arguments.of(k, loops, keep));
+                }
             }
         }
         return out.stream();
@@ -113,13 +116,13 @@ class LtcKernelTest {
         throw new IllegalStateException("no " + name);
     }
 
-    @ParameterizedTest(name = "{0}, {1} loops")
+    @ParameterizedTest(name = "{0}, {1} loops, sigmoids kept {2}")
     @MethodSource("cases")
-    void kernelMatchesTheTapeSequenceBySequence(Case c, String loops) {
+    void kernelMatchesTheTapeSequenceBySequence(Case c, String loops, boolean keep) {
         SplittableRandom r = new SplittableRandom(c.label().hashCode() + 17L * loops.length());
         LtcTwin l = layer(c, r);
         double[] p = l.params();
-        BatchKernel mine = l.kernel(loops.equals("scalar") ? LtcLoops.SCALAR : LtcLoops.VECTOR);
+        BatchKernel mine = l.kernel(loops.equals("scalar") ? LtcLoops.SCALAR : LtcLoops.VECTOR, keep ? LtcKernel.ACT_BUDGET : 0);
         BatchKernel ref = new TapeKernel(l);
         int steps = 4;
         int cap = 9;
