@@ -3,7 +3,10 @@ package dev.quantumliquid.train.arch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.fast.BatchKernel;
+import dev.quantumliquid.train.fast.ModelBatch;
 import dev.quantumliquid.train.fast.TapeKernel;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import dev.quantumliquid.train.grad.Tape;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -170,6 +175,67 @@ class LtcKernelTest {
             for (int i = 0; i < dxRef.length; i++) {
                 assertThat(dxMine[i]).as("d/dx[%d], batch %d", i, batch).isCloseTo(dxRef[i], within(1e-10 * (1 + scale)));
             }
+        }
+    }
+
+    /**
+     * The model qlnn train builds around an LTC (input scale, AutoNCP(28, 4) over 20 inputs, dense head)
+     * through ModelBatch in the trainer's 16-window chunks (the last one partial), against the tape's
+     * per-window loss and gradient.
+     */
+    @Test
+    void trainingChunksThroughModelBatchMatchTheTape() {
+        SplittableRandom r = new SplittableRandom(5);
+        int in = 20;
+        Case c = new Case("model", in, 28, 4, true, "affine", "affine", 6, 1e-8, true, false, false);
+        double[] scale = new double[in];
+        double[] shift = new double[in];
+        for (int i = 0; i < in; i++) {
+            scale[i] = 0.5 + r.nextDouble();
+            shift[i] = r.nextDouble() - 0.5;
+        }
+        TrainableModel m = new TrainableModel(new TrainableModel.Info("t", "", in, List.of("a", "b"), 1.0, "cortex-m4f"),
+                List.of(new ScaleTwin("s", scale, shift), layer(c, r), DenseTwin.create("head", 4, 2, Activation.NONE, r)));
+        int windows = 21;
+        int steps = 6;
+        double[][][] x = new double[windows][steps][in];
+        double[][][] y = new double[windows][steps][2];
+        double[][] dt = new double[windows][steps];
+        for (int w = 0; w < windows; w++) {
+            for (int k = 0; k < steps; k++) {
+                for (int f = 0; f < in; f++) {
+                    x[w][k][f] = 2 * r.nextDouble() - 1;
+                }
+                y[w][k][0] = r.nextDouble() - 0.5;
+                y[w][k][1] = r.nextDouble() - 0.5;
+                dt[w][k] = 0.25 + 1.5 * r.nextDouble();
+            }
+        }
+        double[] weights = {1.0, 0.5};
+        int[] idx = new int[windows];
+        for (int w = 0; w < windows; w++) {
+            idx[w] = (w * 8) % windows;
+        }
+        Tape t = new Tape();
+        double[] ref = new double[m.parameterCount()];
+        double refLoss = 0;
+        for (int w : idx) {
+            refLoss += m.lossAndGradient(t, x[w], dt[w], y[w], weights, 1, ref);
+        }
+        ModelBatch mb = new ModelBatch(m);
+        ModelBatch.Context ctx = mb.context(16, steps);
+        double[] g = new double[m.parameterCount()];
+        double loss = 0;
+        for (int from = 0; from < windows; from += 16) {
+            loss += mb.lossAndGradient(ctx, new Windows(x, dt, y), idx, from, Math.min(16, windows - from), weights, 1, g);
+        }
+        assertThat(loss).isCloseTo(refLoss, within(1e-11 * (1 + Math.abs(refLoss))));
+        double sc = 0;
+        for (double v : ref) {
+            sc = Math.max(sc, Math.abs(v));
+        }
+        for (int i = 0; i < g.length; i++) {
+            assertThat(g[i]).as("d loss / d parameter %d", i).isCloseTo(ref[i], within(1e-10 * (1 + sc)));
         }
     }
 }
