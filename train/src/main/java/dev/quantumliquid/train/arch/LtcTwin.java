@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.train.TrainException;
+import dev.quantumliquid.train.fast.BatchKernel;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +137,23 @@ public final class LtcTwin implements TrainableLayer {
     @Override
     public List<Tensor> tensors() {
         return p.tensors();
+    }
+
+    /** The hand-written batched kernel (Vector API twin); see {@link LtcKernel}. */
+    @Override
+    public BatchKernel kernel() {
+        return kernel(LtcLoops.VECTOR, LtcKernel.ACT_BUDGET);
+    }
+
+    /**
+     * The batched kernel over the given hot loops (the scalar reference or the vector twin), keeping at
+     * most actBudget synapse sigmoids for the backward sweep.
+     */
+    BatchKernel kernel(LtcLoops loops, long actBudget) {
+        LtcKernel.Layout o = new LtcKernel.Layout(gleak, vleak, cm, sigma, mu, w, erev, sSigma, sMu, sW, sErev, inW, inB, outW, outB,
+                mm == null ? -1 : p.offset(MixedMemoryTwin.INPUT_W), mm == null ? -1 : p.offset(MixedMemoryTwin.INPUT_B),
+                mm == null ? -1 : p.offset(MixedMemoryTwin.RECURRENT_W));
+        return new LtcKernel(c, o, mask, sMask, loops, actBudget);
     }
 
     private int positive(Tape t, int node) {
