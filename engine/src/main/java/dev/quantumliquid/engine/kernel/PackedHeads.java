@@ -2,10 +2,13 @@ package dev.quantumliquid.engine.kernel;
 
 /**
  * The CfC heads (ff1, ff2, time_a, time_b, each [units][cols] with bias) laid out for the fused
- * {@link Kernels#cfcHeads} kernel: units in blocks of {@link PackedMatrix#LANES}; block u is a tile whose
- * columns hold ff1, ff2, time_a and time_b rows of those units side by side, so one pass yields all
- * four pre-activations of LANES units in registers and the gate runs right there. The units past the
- * last full block (fewer than LANES) go to an ordinary {@link PackedMatrix} of rows [ff1; ff2; ta; tb].
+ * {@link Kernels#cfcHeads} kernel: units in blocks of {@link PackedMatrix#LANES}; a block's columns hold
+ * its ff1, ff2, time_a and time_b rows side by side, so one pass yields all four pre-activations of
+ * LANES units in registers and the gate runs right there. Blocks go in tiles of {@link #tileBlocks}
+ * (3 with three heads, 2 with four: nine or eight accumulators, enough independent fma chains to hide
+ * the fma latency), stored column by column; the full blocks after the last tile are stored one by
+ * one. The units past the last full block (fewer than LANES) go to an ordinary {@link PackedMatrix} of
+ * rows [ff1; ff2; ta; tb].
  *
  * <p>With three heads (ff1, ff2, g) the third is the gate's whole pre-activation for one fixed time
  * span: for dt = 1, ta * dt + tb = (Wa + Wb) z + (ba + bb), one product instead of two (see
@@ -17,7 +20,9 @@ public final class PackedHeads {
     final int units;
     final int cols;
     final int blocks;       // full blocks of LANES units
-    final float[] data;     // [blocks][cols][heads][LANES]
+    final int tileBlocks;   // blocks per tile: 3 with three heads, 2 with four
+    final int tiles;        // full tiles; the blocks past tiles*tileBlocks are stored singly
+    final float[] data;     // [tiles][cols][tileBlocks][heads][LANES], then [blocks left][cols][heads][LANES]
     final float[] bias;     // [blocks][heads][LANES]
     final int rest;         // units past the full blocks
     final PackedMatrix tail; // [heads*rest][cols] or null when rest == 0
@@ -28,6 +33,8 @@ public final class PackedHeads {
         this.units = units;
         this.cols = cols;
         this.blocks = units / lanes;
+        this.tileBlocks = tileBlocks(heads);
+        this.tiles = blocks / tileBlocks;
         this.data = data;
         this.bias = bias;
         this.rest = units - blocks * lanes;
@@ -73,13 +80,14 @@ public final class PackedHeads {
         int full = blocks * lanes;
         float[] data = new float[Math.multiplyExact(full * heads, cols)];
         float[] bias = new float[full * heads];
+        int tiles = blocks / tileBlocks(heads);
         for (int u = 0; u < blocks; u++) {
             for (int k = 0; k < heads; k++) {
                 for (int l = 0; l < lanes; l++) {
                     int row = u * lanes + l;
                     bias[(u * heads + k) * lanes + l] = b[k][row];
                     for (int c = 0; c < cols; c++) {
-                        data[((u * cols + c) * heads + k) * lanes + l] = w[k][row * cols + c];
+                        data[index(heads, cols, tiles, u, k, l, c)] = w[k][row * cols + c];
                     }
                 }
             }
@@ -96,6 +104,24 @@ public final class PackedHeads {
             tail = PackedMatrix.of(tw, tb, heads * rest, cols);
         }
         return new PackedHeads(heads, units, cols, data, bias, tail);
+    }
+
+    private static int tileBlocks(int heads) {
+        return heads == 3 ? 3 : 2;
+    }
+
+    /** Where weight c of head k for unit l of full block u lives in {@link #data}. */
+    int index(int u, int k, int l, int c) {
+        return index(heads, cols, tiles, u, k, l, c);
+    }
+
+    private static int index(int heads, int cols, int tiles, int u, int k, int l, int c) {
+        int lanes = PackedMatrix.LANES;
+        int tb = tileBlocks(heads);
+        if (u < tiles * tb) {
+            return ((((u / tb) * cols + c) * tb + u % tb) * heads + k) * lanes + l;
+        }
+        return ((tiles * tb * cols + (u - tiles * tb) * cols + c) * heads + k) * lanes + l;
     }
 
     public int units() {

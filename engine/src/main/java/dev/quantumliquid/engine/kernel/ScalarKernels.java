@@ -67,7 +67,7 @@ final class ScalarKernels implements Kernels {
         int lanes = PackedMatrix.LANES;
         float s = m.bias[(u * m.heads + k) * lanes + l];
         for (int c = 0; c < m.cols; c++) {
-            s += m.data[((u * m.cols + c) * m.heads + k) * lanes + l] * z[zOff + c];
+            s += m.data[m.index(u, k, l, c)] * z[zOff + c];
         }
         return s;
     }
