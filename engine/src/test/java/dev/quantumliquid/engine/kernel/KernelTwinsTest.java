@@ -59,7 +59,7 @@ class KernelTwinsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 5, 8, 9, 16, 50, 63})
+    @ValueSource(ints = {1, 5, 8, 9, 16, 26, 50, 57, 63})
     void fusedHeadsAgreeWithMatVecThenGate(int units) {
         int cols = 37;
         float[][] w = new float[4][];
@@ -92,7 +92,7 @@ class KernelTwinsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 5, 8, 9, 16, 50, 63})
+    @ValueSource(ints = {1, 5, 8, 9, 16, 26, 50, 57, 63})
     void unitTimeSpanHeadsEqualTheFourHeadsAtDtOne(int units) {
         int cols = 37;
         float[][] w = new float[4][];
