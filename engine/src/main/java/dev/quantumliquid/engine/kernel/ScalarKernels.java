@@ -52,7 +52,22 @@ final class ScalarKernels implements Kernels {
                 h[hOff + u * lanes + l] = gate(head(m, u, 0, l, z, zOff), head(m, u, 1, l, z, zOff), pre, noGate);
             }
         }
-        if (m.tail != null) {
+        if (m.restInTile) {
+            int r = m.rest;
+            for (int k = 0; k < m.heads; k++) {
+                for (int j = 0; j < r; j++) {
+                    float s = m.bias[m.blocks * lanes * m.heads + k * r + j];
+                    for (int c = 0; c < m.cols; c++) {
+                        s += m.data[m.restIndex(k, j, c)] * z[zOff + c];
+                    }
+                    scratch[k * r + j] = s;
+                }
+            }
+            for (int j = 0; j < r; j++) {
+                float pre = unit ? scratch[2 * r + j] : scratch[2 * r + j] * dt + scratch[3 * r + j];
+                h[hOff + m.blocks * lanes + j] = gate(scratch[j], scratch[r + j], pre, noGate);
+            }
+        } else if (m.tail != null) {
             matVec(m.tail, z, zOff, scratch, 0);
             int r = m.rest;
             for (int j = 0; j < r; j++) {
@@ -67,7 +82,7 @@ final class ScalarKernels implements Kernels {
         int lanes = PackedMatrix.LANES;
         float s = m.bias[(u * m.heads + k) * lanes + l];
         for (int c = 0; c < m.cols; c++) {
-            s += m.data[((u * m.cols + c) * m.heads + k) * lanes + l] * z[zOff + c];
+            s += m.data[m.index(u, k, l, c)] * z[zOff + c];
         }
         return s;
     }

@@ -66,12 +66,49 @@ final class VectorKernels implements Kernels {
             float outer) {
         int cols = m.cols;
         float[] d = m.data;
-        int t = 0;
         int p = 0;
-        // A tile of four blocks shares each broadcast x[c] and keeps four independent fma chains in flight;
-        // the weights are read once, in order, which is what bounds this kernel (they live in L2).
+        // A wide tile of eight blocks shares each broadcast x[c] and keeps eight independent fma chains in
+        // flight, enough to hide the fma latency; the weights are read once, in order, which is what bounds
+        // this kernel (they live in L2). The activation runs over the tile's rows afterwards: eight live
+        // accumulators would be spilled around the EXP calls anyway.
+        for (int t = 0; t < m.wide; t++) {
+            int b = t * PackedMatrix.WIDE * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, m.bias, b + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, m.bias, b + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, m.bias, b + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, m.bias, b + 7 * L);
+            for (int c = 0; c < cols; c++, p += 8 * L) {
+                FloatVector xc = FloatVector.broadcast(S, x[xOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+                a4 = FloatVector.fromArray(S, d, p + 4 * L).fma(xc, a4);
+                a5 = FloatVector.fromArray(S, d, p + 5 * L).fma(xc, a5);
+                a6 = FloatVector.fromArray(S, d, p + 6 * L).fma(xc, a6);
+                a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
+            }
+            a0.intoArray(y, yOff + b);
+            a1.intoArray(y, yOff + b + L);
+            a2.intoArray(y, yOff + b + 2 * L);
+            a3.intoArray(y, yOff + b + 3 * L);
+            a4.intoArray(y, yOff + b + 4 * L);
+            a5.intoArray(y, yOff + b + 5 * L);
+            a6.intoArray(y, yOff + b + 6 * L);
+            a7.intoArray(y, yOff + b + 7 * L);
+            if (tanh) {
+                tanhRows(y, yOff + b, PackedMatrix.WIDE * L, inner, outer);
+            }
+        }
+        int first = m.wide * PackedMatrix.WIDE; // first block after the wide tiles
+        int t = 0;
+        // A tile of four blocks: four fma chains, the activation fused on the accumulators.
         for (; t < m.tiles; t++) {
-            int b = t * PackedMatrix.TILE * L;
+            int b = (first + t * PackedMatrix.TILE) * L;
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
             FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
             FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
@@ -101,7 +138,7 @@ final class VectorKernels implements Kernels {
         }
         // Remaining blocks one at a time, four accumulators over interleaved columns.
         int cols4 = cols & ~3;
-        for (int b = t * PackedMatrix.TILE; b < m.blocks; b++) {
+        for (int b = first + t * PackedMatrix.TILE; b < m.blocks; b++) {
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b * L);
             FloatVector a1 = FloatVector.zero(S);
             FloatVector a2 = FloatVector.zero(S);
@@ -146,9 +183,78 @@ final class VectorKernels implements Kernels {
         FloatVector two = FloatVector.broadcast(S, 2f);
         FloatVector dtv = FloatVector.broadcast(S, dt);
         int p = 0;
-        // One tile per block of L units: its four accumulators are ff1, ff2, time_a and time_b of those
-        // units, so the gate runs while the next tile's weights stream in.
-        for (int u = 0; u < m.blocks; u++) {
+        int last = m.restInTile ? m.tiles - 1 : m.tiles;
+        // A tile of two blocks of L units: eight accumulators, ff1, ff2, time_a and time_b of each block's
+        // units, so eight fma chains are in flight and the gates run on the sums in registers.
+        for (int t = 0; t < last; t++) {
+            int b = t * 2 * 4 * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, m.bias, b + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, m.bias, b + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, m.bias, b + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, m.bias, b + 7 * L);
+            for (int c = 0; c < cols; c++, p += 8 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+                a4 = FloatVector.fromArray(S, d, p + 4 * L).fma(xc, a4);
+                a5 = FloatVector.fromArray(S, d, p + 5 * L).fma(xc, a5);
+                a6 = FloatVector.fromArray(S, d, p + 6 * L).fma(xc, a6);
+                a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
+            }
+            int o = hOff + t * 2 * L;
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
+            f1 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
+            f2 = one.sub(two.div(a5.add(a5).lanewise(VectorOperators.EXP).add(1f)));
+            g = one.div(a6.fma(dtv, a7).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
+        }
+        if (m.restInTile) {
+            // The last tile, with the units past the full blocks as a ninth accumulator.
+            int b = last * 2 * 4 * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, m.bias, b + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, m.bias, b + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, m.bias, b + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, m.bias, b + 7 * L);
+            FloatVector a8 = FloatVector.fromArray(S, m.bias, m.blocks * 4 * L);
+            for (int c = 0; c < cols; c++, p += 9 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+                a4 = FloatVector.fromArray(S, d, p + 4 * L).fma(xc, a4);
+                a5 = FloatVector.fromArray(S, d, p + 5 * L).fma(xc, a5);
+                a6 = FloatVector.fromArray(S, d, p + 6 * L).fma(xc, a6);
+                a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
+                a8 = FloatVector.fromArray(S, d, p + 8 * L).fma(xc, a8);
+            }
+            a8.intoArray(scratch, 0);
+            int o = hOff + last * 2 * L;
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
+            f1 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
+            f2 = one.sub(two.div(a5.add(a5).lanewise(VectorOperators.EXP).add(1f)));
+            g = one.div(a6.fma(dtv, a7).neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
+            restGates(m, scratch, false, dt, noGate, h, hOff + m.blocks * L);
+        }
+        // The blocks past the last tile, one at a time: four accumulators.
+        for (int u = m.tiles * m.tileBlocks; u < m.blocks; u++) {
             int b = u * m.heads * L;
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
             FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
@@ -192,7 +298,88 @@ final class VectorKernels implements Kernels {
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
         int p = 0;
-        for (int u = 0; u < m.blocks; u++) {
+        int last = m.restInTile ? m.tiles - 1 : m.tiles;
+        // A tile of three blocks: nine accumulators (ff1, ff2 and g of each block's units).
+        for (int t = 0; t < last; t++) {
+            int b = t * 3 * 3 * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, m.bias, b + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, m.bias, b + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, m.bias, b + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, m.bias, b + 7 * L);
+            FloatVector a8 = FloatVector.fromArray(S, m.bias, b + 8 * L);
+            for (int c = 0; c < cols; c++, p += 9 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+                a4 = FloatVector.fromArray(S, d, p + 4 * L).fma(xc, a4);
+                a5 = FloatVector.fromArray(S, d, p + 5 * L).fma(xc, a5);
+                a6 = FloatVector.fromArray(S, d, p + 6 * L).fma(xc, a6);
+                a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
+                a8 = FloatVector.fromArray(S, d, p + 8 * L).fma(xc, a8);
+            }
+            int o = hOff + t * 3 * L;
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
+            f1 = one.sub(two.div(a3.add(a3).lanewise(VectorOperators.EXP).add(1f)));
+            f2 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
+            g = one.div(a5.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
+            f1 = one.sub(two.div(a6.add(a6).lanewise(VectorOperators.EXP).add(1f)));
+            f2 = one.sub(two.div(a7.add(a7).lanewise(VectorOperators.EXP).add(1f)));
+            g = one.div(a8.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + 2 * L);
+        }
+        if (m.restInTile) {
+            // The last tile, with the units past the full blocks as a tenth accumulator.
+            int b = last * 3 * 3 * L;
+            FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
+            FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
+            FloatVector a2 = FloatVector.fromArray(S, m.bias, b + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, m.bias, b + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, m.bias, b + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, m.bias, b + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, m.bias, b + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, m.bias, b + 7 * L);
+            FloatVector a8 = FloatVector.fromArray(S, m.bias, b + 8 * L);
+            FloatVector a9 = FloatVector.fromArray(S, m.bias, m.blocks * 3 * L);
+            for (int c = 0; c < cols; c++, p += 10 * L) {
+                FloatVector xc = FloatVector.broadcast(S, z[zOff + c]);
+                a0 = FloatVector.fromArray(S, d, p).fma(xc, a0);
+                a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
+                a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
+                a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
+                a4 = FloatVector.fromArray(S, d, p + 4 * L).fma(xc, a4);
+                a5 = FloatVector.fromArray(S, d, p + 5 * L).fma(xc, a5);
+                a6 = FloatVector.fromArray(S, d, p + 6 * L).fma(xc, a6);
+                a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
+                a8 = FloatVector.fromArray(S, d, p + 8 * L).fma(xc, a8);
+                a9 = FloatVector.fromArray(S, d, p + 9 * L).fma(xc, a9);
+            }
+            a9.intoArray(scratch, 0);
+            int o = hOff + last * 3 * L;
+            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
+            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
+            f1 = one.sub(two.div(a3.add(a3).lanewise(VectorOperators.EXP).add(1f)));
+            f2 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
+            g = one.div(a5.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
+            f1 = one.sub(two.div(a6.add(a6).lanewise(VectorOperators.EXP).add(1f)));
+            f2 = one.sub(two.div(a7.add(a7).lanewise(VectorOperators.EXP).add(1f)));
+            g = one.div(a8.neg().lanewise(VectorOperators.EXP).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + 2 * L);
+            restGates(m, scratch, true, 1f, noGate, h, hOff + m.blocks * L);
+        }
+        for (int u = m.tiles * m.tileBlocks; u < m.blocks; u++) {
             int b = u * 3 * L;
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
             FloatVector a1 = FloatVector.fromArray(S, m.bias, b + L);
@@ -220,6 +407,31 @@ final class VectorKernels implements Kernels {
             FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
+        }
+    }
+
+    /**
+     * The gates of the r units past the full blocks, from their pre-activations in pre[0, L):
+     * [ff1 | ff2 | g] (unit span) or [ff1 | ff2 | ta | tb], r lanes each. One EXP for all of them:
+     * lanewise s = 1/(1 + e^(k x)) with k = -2 on the ff lanes (tanh x = 2 s - 1) and -1 on the gate
+     * lanes (sigmoid x = s), then a few scalar floats.
+     */
+    private static void restGates(PackedHeads m, float[] pre, boolean unitSpan, float dt, boolean noGate, float[] h,
+            int hOff) {
+        int r = m.rest;
+        if (!unitSpan) {
+            for (int j = 0; j < r; j++) {
+                pre[2 * r + j] = pre[2 * r + j] * dt + pre[3 * r + j];
+            }
+        }
+        FloatVector x = FloatVector.fromArray(S, pre, 0).mul(FloatVector.fromArray(S, m.restK, 0));
+        FloatVector sg = FloatVector.broadcast(S, 1f).div(x.lanewise(VectorOperators.EXP).add(1f));
+        sg.fma(FloatVector.fromArray(S, m.restM, 0), FloatVector.fromArray(S, m.restA, 0)).intoArray(pre, 0);
+        for (int j = 0; j < r; j++) {
+            float f1 = pre[j];
+            float f2 = pre[r + j];
+            float g = pre[2 * r + j];
+            h[hOff + j] = noGate ? f1 + g * f2 : f1 - g * f1 + g * f2;
         }
     }
 

@@ -32,7 +32,7 @@ class KernelTwinsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 3, 7, 8, 9, 31, 32, 33, 40, 64, 65, 200})
+    @ValueSource(ints = {1, 3, 7, 8, 9, 31, 32, 33, 40, 64, 65, 100, 128, 200})
     void packedMatVecAgreesWithRowMajorAndAcrossTwins(int rows) {
         for (int cols : new int[] {1, 3, 4, 5, 17, 70}) {
             float[] w = rand(rows * cols, 1f);
@@ -59,7 +59,7 @@ class KernelTwinsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 5, 8, 9, 16, 50, 63})
+    @ValueSource(ints = {1, 5, 8, 9, 16, 26, 50, 57, 63})
     void fusedHeadsAgreeWithMatVecThenGate(int units) {
         int cols = 37;
         float[][] w = new float[4][];
@@ -92,7 +92,7 @@ class KernelTwinsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 5, 8, 9, 16, 50, 63})
+    @ValueSource(ints = {1, 5, 8, 9, 16, 26, 50, 57, 63})
     void unitTimeSpanHeadsEqualTheFourHeadsAtDtOne(int units) {
         int cols = 37;
         float[][] w = new float[4][];
