@@ -3,10 +3,18 @@ package dev.quantumliquid.train.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.train.arch.CfcTwin;
+import dev.quantumliquid.train.arch.DenseTwin;
 import dev.quantumliquid.train.arch.GradientCheckTest;
 import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.arch.WiredCfcTwin;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.wiring.AutoNcpWiring;
+import dev.quantumliquid.train.wiring.RandomWiring;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +29,41 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ModelBatchTest {
     static Stream<Arguments> cases() {
-        return GradientCheckTest.cases();
+        return Stream.concat(GradientCheckTest.cases(), kernelCases());
+    }
+
+    /**
+     * Sizes and options that reach the hand-written kernels' other paths: row counts that are not
+     * multiples of the product tiles, projection without mixed memory, deeper backbones, the other
+     * activations, a bigger wiring.
+     */
+    static Stream<Arguments> kernelCases() {
+        List<GradientCheckTest.Case> c = new ArrayList<>();
+        c.add(new GradientCheckTest.Case("cfc default 5 -> 7, backbone 9, proj 3", 5, r -> List.of(
+                cfc(r, 5, 7, "default", Activation.LECUN_TANH, 9, 1, 3))));
+        c.add(new GradientCheckTest.Case("cfc no_gate relu 3 backbone layers + dense sigmoid", 3, r -> List.of(
+                cfc(r, 3, 6, "no_gate", Activation.RELU, 5, 3, 0), DenseTwin.create("head", 6, 2, Activation.SIGMOID, r))));
+        c.add(new GradientCheckTest.Case("cfc pure sigmoid backbone + proj 2", 2, r -> List.of(
+                cfc(r, 2, 5, "pure", Activation.SIGMOID, 6, 1, 2))));
+        c.add(new GradientCheckTest.Case("cfc default tanh no backbone + dense relu + dense none", 4, r -> List.of(
+                cfc(r, 4, 9, "default", Activation.TANH, 0, 0, 0), DenseTwin.create("a", 9, 5, Activation.RELU, r),
+                DenseTwin.create("b", 5, 3, Activation.NONE, r))));
+        c.add(new GradientCheckTest.Case("wired cfc autoncp(12, 3) over 5 + dense silu", 5, r -> List.of(
+                WiredCfcTwin.create("rnn", 5, "default", AutoNcpWiring.build(12, 3, 0.5, 5, 22222), r),
+                DenseTwin.create("head", 3, 2, Activation.SILU, r))));
+        c.add(new GradientCheckTest.Case("wired cfc no_gate random(9) over 3", 3, r -> List.of(
+                WiredCfcTwin.create("rnn", 3, "no_gate", RandomWiring.build(9, 9, 0.6, 3, 1111), r))));
+        List<Arguments> out = new ArrayList<>();
+        for (GradientCheckTest.Case k : c) {
+            for (long seed : new long[] {1, 2}) {
+                out.add(Arguments.of(k, seed));
+            }
+        }
+        return out.stream();
+    }
+
+    private static CfcTwin cfc(SplittableRandom r, int in, int units, String mode, Activation a, int bbUnits, int bbLayers, int proj) {
+        return CfcTwin.create("rnn", new CfcTwin.Config(in, units, mode, a, bbUnits, bbLayers, 0.0, false, proj), r);
     }
 
     @ParameterizedTest(name = "{0} seed {1}")
@@ -29,7 +71,7 @@ class ModelBatchTest {
     void batchedLossAndGradientEqualTheTapeSequenceBySequence(GradientCheckTest.Case c, long seed) {
         SplittableRandom r = new SplittableRandom(seed * 7919);
         TrainableModel m = GradientCheckTest.model(c, r);
-        int windows = 7;
+        int windows = 13;
         int steps = 5;
         int outs = m.info().outputNames().size();
         double[][][] x = new double[windows][steps][c.inputs()];
@@ -52,7 +94,7 @@ class ModelBatchTest {
             weights[j] = 0.5 + j;
         }
         int lossFrom = 1;
-        int[] idx = {3, 0, 6, 2, 5, 1, 4};
+        int[] idx = {3, 0, 6, 12, 2, 9, 5, 1, 11, 4, 8, 10, 7};
 
         Tape t = new Tape();
         double[] ref = new double[m.parameterCount()];
@@ -62,7 +104,7 @@ class ModelBatchTest {
         }
 
         ModelBatch mb = new ModelBatch(m);
-        for (int chunk : new int[] {1, 3, 7}) {
+        for (int chunk : new int[] {1, 3, 7, 10, 13}) {
             ModelBatch.Context ctx = mb.context(chunk, steps);
             double[] g = new double[m.parameterCount()];
             double loss = 0;
