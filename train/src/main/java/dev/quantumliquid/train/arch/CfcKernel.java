@@ -76,6 +76,7 @@ final class CfcKernel implements BatchKernel {
         final double[] dh, carry; // [h][cols]
         final double[] bufA, bufB; // [max(z, width)][cols]
         final double[] absTau, dA, dTau; // [h] pure mode
+        final double[] xt;     // [T][cols][max(width, u)] a product's inputs transposed, for the weight gradients
 
         Mem(int batch, int steps) {
             cap = ops.columns(batch);
@@ -104,6 +105,7 @@ final class CfcKernel implements BatchKernel {
             absTau = new double[pure ? h : 0];
             dA = new double[pure ? h : 0];
             dTau = new double[pure ? h : 0];
+            xt = new double[steps * cap * Math.max(width, u)];
         }
     }
 
@@ -238,18 +240,22 @@ final class CfcKernel implements BatchKernel {
         }
         double[] zx = layers == 0 ? m.cat : m.zs[layers - 1];
         int zStep = layers == 0 ? blk : u * cols;
+        Blocks.transposeSteps(zx, 0, zStep, z, cols, steps, m.xt);
         for (int k = 0; k < nh; k++) {
-            ops.outer(m.dheads, k * n, hw, h, zx, 0, zStep, z, steps, cols, grad, headW[k], z);
+            ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * z, z, z, steps, cols, grad, headW[k], z);
             ops.rowSums(m.dheads, k * n, hw, h, steps, cols, grad, headB[k]);
         }
         for (int l = 0; l < layers; l++) {
             double[] xl = l == 0 ? m.cat : m.zs[l - 1];
             int xStep = l == 0 ? blk : u * cols;
-            ops.outer(m.ds[l], 0, u * cols, u, xl, 0, xStep, bbIn[l], steps, cols, grad, bbW[l], bbIn[l]);
+            int wi = bbIn[l];
+            Blocks.transposeSteps(xl, 0, xStep, wi, cols, steps, m.xt);
+            ops.outer(m.ds[l], 0, u * cols, u, m.xt, 0, cols * wi, wi, wi, steps, cols, grad, bbW[l], wi);
             ops.rowSums(m.ds[l], 0, u * cols, u, steps, cols, grad, bbB[l]);
         }
         if (q > 0) {
-            ops.outer(m.dy, 0, q * cols, q, m.cat, blk + in * cols, blk, h, steps, cols, grad, fcW, h);
+            Blocks.transposeSteps(m.cat, blk + in * cols, blk, h, cols, steps, m.xt);
+            ops.outer(m.dy, 0, q * cols, q, m.xt, 0, cols * h, h, h, steps, cols, grad, fcW, h);
             ops.rowSums(m.dy, 0, q * cols, q, steps, cols, grad, fcB);
         }
         if (pure) {

@@ -34,7 +34,7 @@ final class DenseKernel implements BatchKernel {
         final double[] z;  // [T][out][cols] outputs
         final double[] d;  // [T][out][cols] act', then dL/d pre-activation
         final double[] dy; // [T][out][cols]
-        final double[] dx; // [T][in][cols]
+        final double[] dx; // [T][in][cols], then x transposed ([T][cols][in])
         final double[] wT; // [in][out]
 
         Mem(int batch, int steps) {
@@ -88,7 +88,8 @@ final class DenseKernel implements BatchKernel {
             }
             Blocks.fromColumns(m.dx, 0, in * cols, cols, batch, in, steps, dx, 0);
         }
-        ops.outer(m.d, 0, out * cols, out, m.x, 0, in * cols, in, steps, cols, grad, w, in);
+        Blocks.transposeSteps(m.x, 0, in * cols, in, cols, steps, m.dx);
+        ops.outer(m.d, 0, out * cols, out, m.dx, 0, cols * in, in, in, steps, cols, grad, w, in);
         ops.rowSums(m.d, 0, out * cols, out, steps, cols, grad, b);
     }
 }

@@ -61,4 +61,21 @@ public final class Blocks {
             }
         }
     }
+
+    /**
+     * Column blocks transposed step by step, one row per sequence: dst[t cols rows + j rows + k] =
+     * src[srcOff + t srcStep + k cols + j] for t < steps, j < cols, k < rows (the xt of {@link Ops#outer}).
+     */
+    public static void transposeSteps(double[] src, int srcOff, int srcStep, int rows, int cols, int steps, double[] dst) {
+        for (int t = 0; t < steps; t++) {
+            int s0 = srcOff + t * srcStep;
+            int d0 = t * cols * rows;
+            for (int k = 0; k < rows; k++) {
+                int s = s0 + k * cols;
+                for (int j = 0; j < cols; j++) {
+                    dst[d0 + j * rows + k] = src[s + j];
+                }
+            }
+        }
+    }
 }

@@ -42,9 +42,11 @@ public interface Ops {
 
     /**
      * The weight gradient of {@link #mul} summed over steps: w[wOff + r ldw + k] += sum_{t < steps}
-     * sum_{j < cols} dz[dzOff + t dzStep + r cols + j] x[xOff + t xStep + k cols + j] for r < rows, k < inner.
+     * sum_{j < cols} dz[dzOff + t dzStep + r cols + j] xt[xtOff + t xtStep + j ldx + k] for r < rows and
+     * k < inner, where dz holds column blocks and xt the inputs transposed, one row per sequence
+     * ({@code [cols][ldx]} per step, see {@link Blocks#transpose}).
      */
-    void outer(double[] dz, int dzOff, int dzStep, int rows, double[] x, int xOff, int xStep, int inner, int steps, int cols,
+    void outer(double[] dz, int dzOff, int dzStep, int rows, double[] xt, int xtOff, int xtStep, int ldx, int inner, int steps, int cols,
             double[] w, int wOff, int ldw);
 
     /** The bias gradient: b[bOff + r] += sum_{t < steps} sum_{j < cols} dz[dzOff + t dzStep + r cols + j]. */

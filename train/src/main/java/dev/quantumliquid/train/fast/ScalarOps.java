@@ -30,16 +30,16 @@ final class ScalarOps implements Ops {
     }
 
     @Override
-    public void outer(double[] dz, int dzOff, int dzStep, int rows, double[] x, int xOff, int xStep, int inner, int steps, int cols,
-            double[] w, int wOff, int ldw) {
+    public void outer(double[] dz, int dzOff, int dzStep, int rows, double[] xt, int xtOff, int xtStep, int ldx, int inner, int steps,
+            int cols, double[] w, int wOff, int ldw) {
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < inner; k++) {
                 double s = 0.0;
                 for (int t = 0; t < steps; t++) {
                     int d = dzOff + t * dzStep + r * cols;
-                    int v = xOff + t * xStep + k * cols;
+                    int v = xtOff + t * xtStep + k;
                     for (int j = 0; j < cols; j++) {
-                        s += dz[d + j] * x[v + j];
+                        s += dz[d + j] * xt[v + j * ldx];
                     }
                 }
                 w[wOff + r * ldw + k] += s;

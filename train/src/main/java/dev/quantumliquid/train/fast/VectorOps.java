@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API twin of {@link ScalarOps}: float64 lanes of the preferred species (4 on AVX2) along
- * the chunk's columns. Products are register-blocked: {@link #mul} keeps a 4-row x 2-vector tile of
- * accumulators and broadcasts one weight per row per inner index (each loaded column vector feeds four
- * FMAs); {@link #outer} keeps a 2 x 4 tile of vector partial sums over steps and columns and reduces them
- * once. tanh and sigmoid are built on the lanewise EXP (an intrinsic; lanewise TANH is not, it falls back
+ * the chunk's columns. Products are register-blocked: {@link #mul} keeps a 6-row x 2-vector tile of
+ * accumulators (12 of the 16 AVX2 registers, enough independent FMA chains to cover the FMA latency)
+ * and broadcasts one weight per row per inner index (each loaded column vector feeds six FMAs); {@link #outer} (on the transposed inputs) holds a 6-row x 2-vector tile of the weight gradient in
+ * registers through a panel of steps. tanh and sigmoid are built on the lanewise EXP (an intrinsic; lanewise TANH is not, it falls back
  * to a scalar call per lane): tanh z = 1 - 2 / (e^2z + 1), sigmoid z = 1 / (1 + e^-z), a few ulp of
  * Math.tanh. GELU (erf) stays scalar.
  *
@@ -22,6 +22,8 @@ final class VectorOps implements Ops {
     static final VectorOps INSTANCE = new VectorOps();
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Steps per panel of {@link #outer}. */
+    private static final int PANEL = 8;
 
     private VectorOps() {
     }
@@ -40,6 +42,89 @@ final class VectorOps implements Ops {
             }
         }
         int r = 0;
+        for (; r + 6 <= rows; r += 6) {
+            int a0 = aOff + r * lda;
+            int a1 = a0 + lda;
+            int a2 = a1 + lda;
+            int a3 = a2 + lda;
+            int a4 = a3 + lda;
+            int a5 = a4 + lda;
+            int c0 = cOff + r * cols;
+            int j = 0;
+            for (; j + 2 * L <= cols; j += 2 * L) {
+                DoubleVector s00 = DoubleVector.fromArray(S, c, c0 + j);
+                DoubleVector s01 = DoubleVector.fromArray(S, c, c0 + j + L);
+                DoubleVector s10 = DoubleVector.fromArray(S, c, c0 + cols + j);
+                DoubleVector s11 = DoubleVector.fromArray(S, c, c0 + cols + j + L);
+                DoubleVector s20 = DoubleVector.fromArray(S, c, c0 + 2 * cols + j);
+                DoubleVector s21 = DoubleVector.fromArray(S, c, c0 + 2 * cols + j + L);
+                DoubleVector s30 = DoubleVector.fromArray(S, c, c0 + 3 * cols + j);
+                DoubleVector s31 = DoubleVector.fromArray(S, c, c0 + 3 * cols + j + L);
+                DoubleVector s40 = DoubleVector.fromArray(S, c, c0 + 4 * cols + j);
+                DoubleVector s41 = DoubleVector.fromArray(S, c, c0 + 4 * cols + j + L);
+                DoubleVector s50 = DoubleVector.fromArray(S, c, c0 + 5 * cols + j);
+                DoubleVector s51 = DoubleVector.fromArray(S, c, c0 + 5 * cols + j + L);
+                int xj = xOff + j;
+                for (int i = 0; i < inner; i++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
+                    DoubleVector x1 = DoubleVector.fromArray(S, x, xj + i * cols + L);
+                    DoubleVector w = DoubleVector.broadcast(S, a[a0 + i]);
+                    s00 = w.fma(x0, s00);
+                    s01 = w.fma(x1, s01);
+                    w = DoubleVector.broadcast(S, a[a1 + i]);
+                    s10 = w.fma(x0, s10);
+                    s11 = w.fma(x1, s11);
+                    w = DoubleVector.broadcast(S, a[a2 + i]);
+                    s20 = w.fma(x0, s20);
+                    s21 = w.fma(x1, s21);
+                    w = DoubleVector.broadcast(S, a[a3 + i]);
+                    s30 = w.fma(x0, s30);
+                    s31 = w.fma(x1, s31);
+                    w = DoubleVector.broadcast(S, a[a4 + i]);
+                    s40 = w.fma(x0, s40);
+                    s41 = w.fma(x1, s41);
+                    w = DoubleVector.broadcast(S, a[a5 + i]);
+                    s50 = w.fma(x0, s50);
+                    s51 = w.fma(x1, s51);
+                }
+                s00.intoArray(c, c0 + j);
+                s01.intoArray(c, c0 + j + L);
+                s10.intoArray(c, c0 + cols + j);
+                s11.intoArray(c, c0 + cols + j + L);
+                s20.intoArray(c, c0 + 2 * cols + j);
+                s21.intoArray(c, c0 + 2 * cols + j + L);
+                s30.intoArray(c, c0 + 3 * cols + j);
+                s31.intoArray(c, c0 + 3 * cols + j + L);
+                s40.intoArray(c, c0 + 4 * cols + j);
+                s41.intoArray(c, c0 + 4 * cols + j + L);
+                s50.intoArray(c, c0 + 5 * cols + j);
+                s51.intoArray(c, c0 + 5 * cols + j + L);
+            }
+            for (; j < cols; j += L) {
+                DoubleVector s0 = DoubleVector.fromArray(S, c, c0 + j);
+                DoubleVector s1 = DoubleVector.fromArray(S, c, c0 + cols + j);
+                DoubleVector s2 = DoubleVector.fromArray(S, c, c0 + 2 * cols + j);
+                DoubleVector s3 = DoubleVector.fromArray(S, c, c0 + 3 * cols + j);
+                DoubleVector s4 = DoubleVector.fromArray(S, c, c0 + 4 * cols + j);
+                DoubleVector s5 = DoubleVector.fromArray(S, c, c0 + 5 * cols + j);
+                int xj = xOff + j;
+                for (int i = 0; i < inner; i++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
+                    s0 = DoubleVector.broadcast(S, a[a0 + i]).fma(x0, s0);
+                    s1 = DoubleVector.broadcast(S, a[a1 + i]).fma(x0, s1);
+                    s2 = DoubleVector.broadcast(S, a[a2 + i]).fma(x0, s2);
+                    s3 = DoubleVector.broadcast(S, a[a3 + i]).fma(x0, s3);
+                    s4 = DoubleVector.broadcast(S, a[a4 + i]).fma(x0, s4);
+                    s5 = DoubleVector.broadcast(S, a[a5 + i]).fma(x0, s5);
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c0 + cols + j);
+                s2.intoArray(c, c0 + 2 * cols + j);
+                s3.intoArray(c, c0 + 3 * cols + j);
+                s4.intoArray(c, c0 + 4 * cols + j);
+                s5.intoArray(c, c0 + 5 * cols + j);
+            }
+        }
         for (; r + 4 <= rows; r += 4) {
             int a0 = aOff + r * lda;
             int a1 = a0 + lda;
@@ -118,83 +203,145 @@ final class VectorOps implements Ops {
         }
     }
 
+    /**
+     * Blocked over steps (a panel of {@code PANEL} steps of dz and xt stays in L2), then over 2-vector
+     * column strips of w (the strip's xt panel stays in L1), then over 6 rows of dz: a 6 x 2L tile of w
+     * is held in registers through the panel, each xt vector feeding six FMAs with broadcast dz values.
+     */
     @Override
-    public void outer(double[] dz, int dzOff, int dzStep, int rows, double[] x, int xOff, int xStep, int inner, int steps, int cols,
-            double[] w, int wOff, int ldw) {
-        int r = 0;
-        for (; r + 2 <= rows; r += 2) {
+    public void outer(double[] dz, int dzOff, int dzStep, int rows, double[] xt, int xtOff, int xtStep, int ldx, int inner, int steps,
+            int cols, double[] w, int wOff, int ldw) {
+        for (int t0 = 0; t0 < steps; t0 += PANEL) {
+            int t1 = Math.min(steps, t0 + PANEL);
             int k = 0;
-            for (; k + 4 <= inner; k += 4) {
-                DoubleVector s00 = DoubleVector.zero(S);
-                DoubleVector s01 = DoubleVector.zero(S);
-                DoubleVector s02 = DoubleVector.zero(S);
-                DoubleVector s03 = DoubleVector.zero(S);
-                DoubleVector s10 = DoubleVector.zero(S);
-                DoubleVector s11 = DoubleVector.zero(S);
-                DoubleVector s12 = DoubleVector.zero(S);
-                DoubleVector s13 = DoubleVector.zero(S);
-                for (int t = 0; t < steps; t++) {
-                    int d0 = dzOff + t * dzStep + r * cols;
-                    int d1 = d0 + cols;
-                    int v0 = xOff + t * xStep + k * cols;
-                    int v1 = v0 + cols;
-                    int v2 = v1 + cols;
-                    int v3 = v2 + cols;
-                    for (int j = 0; j < cols; j += L) {
-                        DoubleVector g0 = DoubleVector.fromArray(S, dz, d0 + j);
-                        DoubleVector g1 = DoubleVector.fromArray(S, dz, d1 + j);
-                        DoubleVector xv = DoubleVector.fromArray(S, x, v0 + j);
-                        s00 = g0.fma(xv, s00);
-                        s10 = g1.fma(xv, s10);
-                        xv = DoubleVector.fromArray(S, x, v1 + j);
-                        s01 = g0.fma(xv, s01);
-                        s11 = g1.fma(xv, s11);
-                        xv = DoubleVector.fromArray(S, x, v2 + j);
-                        s02 = g0.fma(xv, s02);
-                        s12 = g1.fma(xv, s12);
-                        xv = DoubleVector.fromArray(S, x, v3 + j);
-                        s03 = g0.fma(xv, s03);
-                        s13 = g1.fma(xv, s13);
+            for (; k + 2 * L <= inner; k += 2 * L) {
+                int r = 0;
+                for (; r + 6 <= rows; r += 6) {
+                    int o0 = wOff + r * ldw + k;
+                    DoubleVector s00 = DoubleVector.fromArray(S, w, o0);
+                    DoubleVector s01 = DoubleVector.fromArray(S, w, o0 + L);
+                    DoubleVector s10 = DoubleVector.fromArray(S, w, o0 + ldw);
+                    DoubleVector s11 = DoubleVector.fromArray(S, w, o0 + ldw + L);
+                    DoubleVector s20 = DoubleVector.fromArray(S, w, o0 + 2 * ldw);
+                    DoubleVector s21 = DoubleVector.fromArray(S, w, o0 + 2 * ldw + L);
+                    DoubleVector s30 = DoubleVector.fromArray(S, w, o0 + 3 * ldw);
+                    DoubleVector s31 = DoubleVector.fromArray(S, w, o0 + 3 * ldw + L);
+                    DoubleVector s40 = DoubleVector.fromArray(S, w, o0 + 4 * ldw);
+                    DoubleVector s41 = DoubleVector.fromArray(S, w, o0 + 4 * ldw + L);
+                    DoubleVector s50 = DoubleVector.fromArray(S, w, o0 + 5 * ldw);
+                    DoubleVector s51 = DoubleVector.fromArray(S, w, o0 + 5 * ldw + L);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector x0 = DoubleVector.fromArray(S, xt, v0 + j * ldx);
+                            DoubleVector x1 = DoubleVector.fromArray(S, xt, v0 + j * ldx + L);
+                            DoubleVector g = DoubleVector.broadcast(S, dz[d0 + j]);
+                            s00 = g.fma(x0, s00);
+                            s01 = g.fma(x1, s01);
+                            g = DoubleVector.broadcast(S, dz[d0 + cols + j]);
+                            s10 = g.fma(x0, s10);
+                            s11 = g.fma(x1, s11);
+                            g = DoubleVector.broadcast(S, dz[d0 + 2 * cols + j]);
+                            s20 = g.fma(x0, s20);
+                            s21 = g.fma(x1, s21);
+                            g = DoubleVector.broadcast(S, dz[d0 + 3 * cols + j]);
+                            s30 = g.fma(x0, s30);
+                            s31 = g.fma(x1, s31);
+                            g = DoubleVector.broadcast(S, dz[d0 + 4 * cols + j]);
+                            s40 = g.fma(x0, s40);
+                            s41 = g.fma(x1, s41);
+                            g = DoubleVector.broadcast(S, dz[d0 + 5 * cols + j]);
+                            s50 = g.fma(x0, s50);
+                            s51 = g.fma(x1, s51);
+                        }
                     }
+                    s00.intoArray(w, o0);
+                    s01.intoArray(w, o0 + L);
+                    s10.intoArray(w, o0 + ldw);
+                    s11.intoArray(w, o0 + ldw + L);
+                    s20.intoArray(w, o0 + 2 * ldw);
+                    s21.intoArray(w, o0 + 2 * ldw + L);
+                    s30.intoArray(w, o0 + 3 * ldw);
+                    s31.intoArray(w, o0 + 3 * ldw + L);
+                    s40.intoArray(w, o0 + 4 * ldw);
+                    s41.intoArray(w, o0 + 4 * ldw + L);
+                    s50.intoArray(w, o0 + 5 * ldw);
+                    s51.intoArray(w, o0 + 5 * ldw + L);
                 }
-                int o0 = wOff + r * ldw + k;
-                int o1 = o0 + ldw;
-                w[o0] += s00.reduceLanes(VectorOperators.ADD);
-                w[o0 + 1] += s01.reduceLanes(VectorOperators.ADD);
-                w[o0 + 2] += s02.reduceLanes(VectorOperators.ADD);
-                w[o0 + 3] += s03.reduceLanes(VectorOperators.ADD);
-                w[o1] += s10.reduceLanes(VectorOperators.ADD);
-                w[o1 + 1] += s11.reduceLanes(VectorOperators.ADD);
-                w[o1 + 2] += s12.reduceLanes(VectorOperators.ADD);
-                w[o1 + 3] += s13.reduceLanes(VectorOperators.ADD);
+                for (; r + 4 <= rows; r += 4) {
+                    int o0 = wOff + r * ldw + k;
+                    int o1 = o0 + ldw;
+                    int o2 = o1 + ldw;
+                    int o3 = o2 + ldw;
+                    DoubleVector s00 = DoubleVector.fromArray(S, w, o0);
+                    DoubleVector s01 = DoubleVector.fromArray(S, w, o0 + L);
+                    DoubleVector s10 = DoubleVector.fromArray(S, w, o1);
+                    DoubleVector s11 = DoubleVector.fromArray(S, w, o1 + L);
+                    DoubleVector s20 = DoubleVector.fromArray(S, w, o2);
+                    DoubleVector s21 = DoubleVector.fromArray(S, w, o2 + L);
+                    DoubleVector s30 = DoubleVector.fromArray(S, w, o3);
+                    DoubleVector s31 = DoubleVector.fromArray(S, w, o3 + L);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector x0 = DoubleVector.fromArray(S, xt, v0 + j * ldx);
+                            DoubleVector x1 = DoubleVector.fromArray(S, xt, v0 + j * ldx + L);
+                            DoubleVector g = DoubleVector.broadcast(S, dz[d0 + j]);
+                            s00 = g.fma(x0, s00);
+                            s01 = g.fma(x1, s01);
+                            g = DoubleVector.broadcast(S, dz[d0 + cols + j]);
+                            s10 = g.fma(x0, s10);
+                            s11 = g.fma(x1, s11);
+                            g = DoubleVector.broadcast(S, dz[d0 + 2 * cols + j]);
+                            s20 = g.fma(x0, s20);
+                            s21 = g.fma(x1, s21);
+                            g = DoubleVector.broadcast(S, dz[d0 + 3 * cols + j]);
+                            s30 = g.fma(x0, s30);
+                            s31 = g.fma(x1, s31);
+                        }
+                    }
+                    s00.intoArray(w, o0);
+                    s01.intoArray(w, o0 + L);
+                    s10.intoArray(w, o1);
+                    s11.intoArray(w, o1 + L);
+                    s20.intoArray(w, o2);
+                    s21.intoArray(w, o2 + L);
+                    s30.intoArray(w, o3);
+                    s31.intoArray(w, o3 + L);
+                }
+                for (; r < rows; r++) {
+                    int o0 = wOff + r * ldw + k;
+                    DoubleVector s00 = DoubleVector.fromArray(S, w, o0);
+                    DoubleVector s01 = DoubleVector.fromArray(S, w, o0 + L);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector g = DoubleVector.broadcast(S, dz[d0 + j]);
+                            s00 = g.fma(DoubleVector.fromArray(S, xt, v0 + j * ldx), s00);
+                            s01 = g.fma(DoubleVector.fromArray(S, xt, v0 + j * ldx + L), s01);
+                        }
+                    }
+                    s00.intoArray(w, o0);
+                    s01.intoArray(w, o0 + L);
+                }
             }
-            for (; k < inner; k++) {
-                DoubleVector s0 = DoubleVector.zero(S);
-                DoubleVector s1 = DoubleVector.zero(S);
-                for (int t = 0; t < steps; t++) {
-                    int d0 = dzOff + t * dzStep + r * cols;
-                    int v0 = xOff + t * xStep + k * cols;
-                    for (int j = 0; j < cols; j += L) {
-                        DoubleVector xv = DoubleVector.fromArray(S, x, v0 + j);
-                        s0 = DoubleVector.fromArray(S, dz, d0 + j).fma(xv, s0);
-                        s1 = DoubleVector.fromArray(S, dz, d0 + cols + j).fma(xv, s1);
+            for (; k < inner; k += L) { // the last columns, one (possibly partial) vector at a time
+                VectorMask<Double> m = S.indexInRange(k, inner);
+                for (int r = 0; r < rows; r++) {
+                    int o0 = wOff + r * ldw + k;
+                    DoubleVector s0 = DoubleVector.fromArray(S, w, o0, m);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            s0 = DoubleVector.broadcast(S, dz[d0 + j]).fma(DoubleVector.fromArray(S, xt, v0 + j * ldx, m), s0);
+                        }
                     }
+                    s0.intoArray(w, o0, m);
                 }
-                w[wOff + r * ldw + k] += s0.reduceLanes(VectorOperators.ADD);
-                w[wOff + (r + 1) * ldw + k] += s1.reduceLanes(VectorOperators.ADD);
-            }
-        }
-        for (; r < rows; r++) {
-            for (int k = 0; k < inner; k++) {
-                DoubleVector s0 = DoubleVector.zero(S);
-                for (int t = 0; t < steps; t++) {
-                    int d0 = dzOff + t * dzStep + r * cols;
-                    int v0 = xOff + t * xStep + k * cols;
-                    for (int j = 0; j < cols; j += L) {
-                        s0 = DoubleVector.fromArray(S, dz, d0 + j).fma(DoubleVector.fromArray(S, x, v0 + j), s0);
-                    }
-                }
-                w[wOff + r * ldw + k] += s0.reduceLanes(VectorOperators.ADD);
             }
         }
     }

@@ -41,8 +41,8 @@ class OpsTest {
     @Test
     void productsEqualTheReference() {
         int l = vec.lanes();
-        for (int rows : new int[] {1, 3, 4, 5, 9, 13}) {
-            for (int inner : new int[] {1, 2, 7, 16}) {
+        for (int rows : new int[] {1, 3, 4, 5, 6, 9, 10, 13, 16}) {
+            for (int inner : new int[] {1, 2, 7, 16, 19}) {
                 for (int cols : new int[] {l, 2 * l, 3 * l, 4 * l, 5 * l}) {
                     int lda = inner + 3;
                     double[] a = random(2 + rows * lda);
@@ -57,13 +57,14 @@ class OpsTest {
                         vec.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c1, 2, acc);
                         near(c1, c0, 1e-13);
                     }
-                    int steps = 3;
+                    int steps = 11; // more than one panel of the vector twin
                     double[] dz = random(5 + steps * (rows + 1) * cols);
-                    double[] xs = random(3 + steps * (inner + 2) * cols);
+                    int ldx = inner + 1;
+                    double[] xs = random(3 + steps * (cols + 1) * ldx);
                     double[] w0 = random(4 + rows * (inner + 1));
                     double[] w1 = w0.clone();
-                    ref.outer(dz, 5, (rows + 1) * cols, rows, xs, 3, (inner + 2) * cols, inner, steps, cols, w0, 4, inner + 1);
-                    vec.outer(dz, 5, (rows + 1) * cols, rows, xs, 3, (inner + 2) * cols, inner, steps, cols, w1, 4, inner + 1);
+                    ref.outer(dz, 5, (rows + 1) * cols, rows, xs, 3, (cols + 1) * ldx, ldx, inner, steps, cols, w0, 4, inner + 1);
+                    vec.outer(dz, 5, (rows + 1) * cols, rows, xs, 3, (cols + 1) * ldx, ldx, inner, steps, cols, w1, 4, inner + 1);
                     near(w1, w0, 1e-13);
                     double[] b0 = random(rows + 2);
                     double[] b1 = b0.clone();
