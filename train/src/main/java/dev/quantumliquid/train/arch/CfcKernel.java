@@ -137,12 +137,12 @@ final class CfcKernel implements BatchKernel {
             int curOff = t * blk;
             for (int l = 0; l < layers; l++) {
                 int o = t * u * cols;
-                ops.mul(p, bbW[l], bbIn[l], u, bbIn[l], p, bbB[l], cur, curOff, cols, m.zs[l], o, false);
+                ops.mul(p, bbW[l], bbIn[l], u, bbIn[l], p, bbB[l], cur, curOff, cols, m.zs[l], o);
                 ops.activate(act, m.zs[l], o, u * cols, m.ds[l], o);
                 cur = m.zs[l];
                 curOff = o;
             }
-            ops.mul(m.wh, 0, z, nh * h, z, m.bh, 0, cur, curOff, cols, m.pre, 0, false);
+            ops.mul(m.wh, 0, z, nh * h, z, m.bh, 0, cur, curOff, cols, m.pre, 0);
             int hOut = (t + 1) * blk + in * cols; // h_t goes into the next block
             if (pure) {
                 pureGate(p, m, t, cols, m.cat, hOut);
@@ -150,7 +150,7 @@ final class CfcKernel implements BatchKernel {
                 ops.gate(noGate, m.pre, 0, h, cols, m.dt, t * cols, m.s, t * sw, m.cat, hOut);
             }
             if (q > 0) {
-                ops.mul(p, fcW, h, q, h, p, fcB, m.cat, hOut, cols, m.proj, 0, false);
+                ops.mul(p, fcW, h, q, h, p, fcB, m.cat, hOut, cols, m.proj, 0);
                 Blocks.fromColumns(m.proj, 0, 0, cols, batch, q, 1, y, t * batch * q);
             }
         }
@@ -211,7 +211,7 @@ final class CfcKernel implements BatchKernel {
         }
         for (int t = steps - 1; t >= 0; t--) {
             if (q > 0) {
-                ops.mul(m.fcT, 0, q, h, q, null, 0, m.dy, t * q * cols, cols, m.dh, 0, false);
+                ops.mul(m.fcT, 0, q, h, q, null, 0, m.dy, t * q * cols, cols, m.dh, 0);
             } else {
                 System.arraycopy(m.dy, t * n, m.dh, 0, n);
             }
@@ -223,11 +223,11 @@ final class CfcKernel implements BatchKernel {
             }
             double[] cur = m.bufA;
             double[] next = m.bufB;
-            ops.mul(m.whT, 0, nh * h, z, nh * h, null, 0, m.dheads, t * hw, cols, cur, 0, false);
+            ops.mul(m.whT, 0, nh * h, z, nh * h, null, 0, m.dheads, t * hw, cols, cur, 0);
             for (int l = layers - 1; l >= 0; l--) {
                 int o = t * u * cols;
                 ops.multiply(m.ds[l], o, cur, 0, u * cols);
-                ops.mul(m.bbT[l], 0, u, bbIn[l], u, null, 0, m.ds[l], o, cols, next, 0, false);
+                ops.mul(m.bbT[l], 0, u, bbIn[l], u, null, 0, m.ds[l], o, cols, next, 0);
                 double[] sw2 = cur;
                 cur = next;
                 next = sw2;

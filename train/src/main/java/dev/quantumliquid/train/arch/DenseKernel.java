@@ -68,7 +68,7 @@ final class DenseKernel implements BatchKernel {
         int cols = ops.columns(batch);
         Blocks.toColumns(x, 0, batch, in, steps, m.x, 0, in * cols, cols);
         for (int t = 0; t < steps; t++) {
-            ops.mul(p, w, in, out, in, p, b, m.x, t * in * cols, cols, m.z, t * out * cols, false);
+            ops.mul(p, w, in, out, in, p, b, m.x, t * in * cols, cols, m.z, t * out * cols);
         }
         ops.activate(act, m.z, 0, steps * out * cols, m.d, 0);
         Blocks.fromColumns(m.z, 0, out * cols, cols, batch, out, steps, y, 0);
@@ -84,7 +84,7 @@ final class DenseKernel implements BatchKernel {
         ops.multiply(m.d, 0, m.dy, 0, n);
         if (dx != null) {
             for (int t = 0; t < steps; t++) {
-                ops.mul(m.wT, 0, out, in, out, null, 0, m.d, t * out * cols, cols, m.dx, t * in * cols, false);
+                ops.mul(m.wT, 0, out, in, out, null, 0, m.d, t * out * cols, cols, m.dx, t * in * cols);
             }
             Blocks.fromColumns(m.dx, 0, in * cols, cols, batch, in, steps, dx, 0);
         }

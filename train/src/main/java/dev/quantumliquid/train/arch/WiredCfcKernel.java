@@ -144,7 +144,7 @@ final class WiredCfcKernel implements BatchKernel {
                 int wl = width[l];
                 int blk = wl * cols;
                 int hOut = (t + 1) * blk + (wl - n) * cols;
-                ops.mul(m.wp[l], 0, wl, 4 * n, wl, m.bp[l], 0, m.cat[l], t * blk, cols, m.pre, 0, false);
+                ops.mul(m.wp[l], 0, wl, 4 * n, wl, m.bp[l], 0, m.cat[l], t * blk, cols, m.pre, 0);
                 ops.gate(noGate, m.pre, 0, n, cols, m.dt, t * cols, m.s[l], t * 3 * n * cols, m.cat[l], hOut);
                 if (l + 1 < nl) {
                     System.arraycopy(m.cat[l], hOut, m.cat[l + 1], t * width[l + 1] * cols, n * cols);
@@ -179,7 +179,7 @@ final class WiredCfcKernel implements BatchKernel {
                 }
                 ops.add(m.dh, 0, m.carry[l], 0, nc);
                 ops.gateBackward(noGate, m.dh, 0, n, cols, m.dt, t * cols, m.s[l], t * 3 * nc, m.dheads[l], t * 4 * nc);
-                ops.mul(m.wT[l], 0, 4 * n, wl, 4 * n, null, 0, m.dheads[l], t * 4 * nc, cols, m.dcat, 0, false);
+                ops.mul(m.wT[l], 0, 4 * n, wl, 4 * n, null, 0, m.dheads[l], t * 4 * nc, cols, m.dcat, 0);
                 System.arraycopy(m.dcat, (wl - n) * cols, m.carry[l], 0, nc);
             }
             if (dx != null) {

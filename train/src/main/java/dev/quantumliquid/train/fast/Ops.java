@@ -33,12 +33,12 @@ public interface Ops {
     }
 
     /**
-     * c[r][j] = init + sum_{i < inner} a[aOff + r lda + i] x[xOff + i cols + j] for r < rows and j <
-     * cols, where init is c[r][j] itself when accumulate, else bias[biasOff + r] (0 when bias is null).
-     * x and c are column blocks ({@code [inner][cols]} and {@code [rows][cols]}), a is row-major.
+     * c[r][j] = bias[biasOff + r] + sum_{i < inner} a[aOff + r lda + i] x[xOff + i cols + j] for r < rows
+     * and j < cols (no bias term when bias is null). x and c are column blocks ({@code [inner][cols]} and
+     * {@code [rows][cols]}), a is row-major.
      */
     void mul(double[] a, int aOff, int lda, int rows, int inner, double[] bias, int biasOff, double[] x, int xOff, int cols,
-            double[] c, int cOff, boolean accumulate);
+            double[] c, int cOff);
 
     /**
      * The weight gradient of {@link #mul} summed over steps: w[wOff + r ldw + k] += sum_{t < steps}

@@ -17,10 +17,10 @@ final class ScalarOps implements Ops {
 
     @Override
     public void mul(double[] a, int aOff, int lda, int rows, int inner, double[] bias, int biasOff, double[] x, int xOff, int cols,
-            double[] c, int cOff, boolean accumulate) {
+            double[] c, int cOff) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
-                double s = accumulate ? c[cOff + r * cols + j] : bias == null ? 0.0 : bias[biasOff + r];
+                double s = bias == null ? 0.0 : bias[biasOff + r];
                 for (int i = 0; i < inner; i++) {
                     s += a[aOff + r * lda + i] * x[xOff + i * cols + j];
                 }

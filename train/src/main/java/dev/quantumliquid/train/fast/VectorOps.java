@@ -35,12 +35,7 @@ final class VectorOps implements Ops {
 
     @Override
     public void mul(double[] a, int aOff, int lda, int rows, int inner, double[] bias, int biasOff, double[] x, int xOff, int cols,
-            double[] c, int cOff, boolean accumulate) {
-        if (!accumulate) {
-            for (int r = 0; r < rows; r++) {
-                java.util.Arrays.fill(c, cOff + r * cols, cOff + (r + 1) * cols, bias == null ? 0.0 : bias[biasOff + r]);
-            }
-        }
+            double[] c, int cOff) {
         int r = 0;
         for (; r + 6 <= rows; r += 6) {
             int a0 = aOff + r * lda;
@@ -49,21 +44,27 @@ final class VectorOps implements Ops {
             int a3 = a2 + lda;
             int a4 = a3 + lda;
             int a5 = a4 + lda;
+            double b0 = bias == null ? 0.0 : bias[biasOff + r];
+            double b1 = bias == null ? 0.0 : bias[biasOff + r + 1];
+            double b2 = bias == null ? 0.0 : bias[biasOff + r + 2];
+            double b3 = bias == null ? 0.0 : bias[biasOff + r + 3];
+            double b4 = bias == null ? 0.0 : bias[biasOff + r + 4];
+            double b5 = bias == null ? 0.0 : bias[biasOff + r + 5];
             int c0 = cOff + r * cols;
             int j = 0;
             for (; j + 2 * L <= cols; j += 2 * L) {
-                DoubleVector s00 = DoubleVector.fromArray(S, c, c0 + j);
-                DoubleVector s01 = DoubleVector.fromArray(S, c, c0 + j + L);
-                DoubleVector s10 = DoubleVector.fromArray(S, c, c0 + cols + j);
-                DoubleVector s11 = DoubleVector.fromArray(S, c, c0 + cols + j + L);
-                DoubleVector s20 = DoubleVector.fromArray(S, c, c0 + 2 * cols + j);
-                DoubleVector s21 = DoubleVector.fromArray(S, c, c0 + 2 * cols + j + L);
-                DoubleVector s30 = DoubleVector.fromArray(S, c, c0 + 3 * cols + j);
-                DoubleVector s31 = DoubleVector.fromArray(S, c, c0 + 3 * cols + j + L);
-                DoubleVector s40 = DoubleVector.fromArray(S, c, c0 + 4 * cols + j);
-                DoubleVector s41 = DoubleVector.fromArray(S, c, c0 + 4 * cols + j + L);
-                DoubleVector s50 = DoubleVector.fromArray(S, c, c0 + 5 * cols + j);
-                DoubleVector s51 = DoubleVector.fromArray(S, c, c0 + 5 * cols + j + L);
+                DoubleVector s00 = DoubleVector.broadcast(S, b0);
+                DoubleVector s01 = DoubleVector.broadcast(S, b0);
+                DoubleVector s10 = DoubleVector.broadcast(S, b1);
+                DoubleVector s11 = DoubleVector.broadcast(S, b1);
+                DoubleVector s20 = DoubleVector.broadcast(S, b2);
+                DoubleVector s21 = DoubleVector.broadcast(S, b2);
+                DoubleVector s30 = DoubleVector.broadcast(S, b3);
+                DoubleVector s31 = DoubleVector.broadcast(S, b3);
+                DoubleVector s40 = DoubleVector.broadcast(S, b4);
+                DoubleVector s41 = DoubleVector.broadcast(S, b4);
+                DoubleVector s50 = DoubleVector.broadcast(S, b5);
+                DoubleVector s51 = DoubleVector.broadcast(S, b5);
                 int xj = xOff + j;
                 for (int i = 0; i < inner; i++) {
                     DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
@@ -101,12 +102,12 @@ final class VectorOps implements Ops {
                 s51.intoArray(c, c0 + 5 * cols + j + L);
             }
             for (; j < cols; j += L) {
-                DoubleVector s0 = DoubleVector.fromArray(S, c, c0 + j);
-                DoubleVector s1 = DoubleVector.fromArray(S, c, c0 + cols + j);
-                DoubleVector s2 = DoubleVector.fromArray(S, c, c0 + 2 * cols + j);
-                DoubleVector s3 = DoubleVector.fromArray(S, c, c0 + 3 * cols + j);
-                DoubleVector s4 = DoubleVector.fromArray(S, c, c0 + 4 * cols + j);
-                DoubleVector s5 = DoubleVector.fromArray(S, c, c0 + 5 * cols + j);
+                DoubleVector s0 = DoubleVector.broadcast(S, b0);
+                DoubleVector s1 = DoubleVector.broadcast(S, b1);
+                DoubleVector s2 = DoubleVector.broadcast(S, b2);
+                DoubleVector s3 = DoubleVector.broadcast(S, b3);
+                DoubleVector s4 = DoubleVector.broadcast(S, b4);
+                DoubleVector s5 = DoubleVector.broadcast(S, b5);
                 int xj = xOff + j;
                 for (int i = 0; i < inner; i++) {
                     DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
@@ -130,20 +131,24 @@ final class VectorOps implements Ops {
             int a1 = a0 + lda;
             int a2 = a1 + lda;
             int a3 = a2 + lda;
+            double b0 = bias == null ? 0.0 : bias[biasOff + r];
+            double b1 = bias == null ? 0.0 : bias[biasOff + r + 1];
+            double b2 = bias == null ? 0.0 : bias[biasOff + r + 2];
+            double b3 = bias == null ? 0.0 : bias[biasOff + r + 3];
             int c0 = cOff + r * cols;
             int c1 = c0 + cols;
             int c2 = c1 + cols;
             int c3 = c2 + cols;
             int j = 0;
             for (; j + 2 * L <= cols; j += 2 * L) {
-                DoubleVector s00 = DoubleVector.fromArray(S, c, c0 + j);
-                DoubleVector s01 = DoubleVector.fromArray(S, c, c0 + j + L);
-                DoubleVector s10 = DoubleVector.fromArray(S, c, c1 + j);
-                DoubleVector s11 = DoubleVector.fromArray(S, c, c1 + j + L);
-                DoubleVector s20 = DoubleVector.fromArray(S, c, c2 + j);
-                DoubleVector s21 = DoubleVector.fromArray(S, c, c2 + j + L);
-                DoubleVector s30 = DoubleVector.fromArray(S, c, c3 + j);
-                DoubleVector s31 = DoubleVector.fromArray(S, c, c3 + j + L);
+                DoubleVector s00 = DoubleVector.broadcast(S, b0);
+                DoubleVector s01 = DoubleVector.broadcast(S, b0);
+                DoubleVector s10 = DoubleVector.broadcast(S, b1);
+                DoubleVector s11 = DoubleVector.broadcast(S, b1);
+                DoubleVector s20 = DoubleVector.broadcast(S, b2);
+                DoubleVector s21 = DoubleVector.broadcast(S, b2);
+                DoubleVector s30 = DoubleVector.broadcast(S, b3);
+                DoubleVector s31 = DoubleVector.broadcast(S, b3);
                 int xi = xOff + j;
                 for (int i = 0; i < inner; i++, xi += cols) {
                     DoubleVector x0 = DoubleVector.fromArray(S, x, xi);
@@ -171,10 +176,10 @@ final class VectorOps implements Ops {
                 s31.intoArray(c, c3 + j + L);
             }
             for (; j < cols; j += L) {
-                DoubleVector s0 = DoubleVector.fromArray(S, c, c0 + j);
-                DoubleVector s1 = DoubleVector.fromArray(S, c, c1 + j);
-                DoubleVector s2 = DoubleVector.fromArray(S, c, c2 + j);
-                DoubleVector s3 = DoubleVector.fromArray(S, c, c3 + j);
+                DoubleVector s0 = DoubleVector.broadcast(S, b0);
+                DoubleVector s1 = DoubleVector.broadcast(S, b1);
+                DoubleVector s2 = DoubleVector.broadcast(S, b2);
+                DoubleVector s3 = DoubleVector.broadcast(S, b3);
                 int xi = xOff + j;
                 for (int i = 0; i < inner; i++, xi += cols) {
                     DoubleVector x0 = DoubleVector.fromArray(S, x, xi);
@@ -191,9 +196,10 @@ final class VectorOps implements Ops {
         }
         for (; r < rows; r++) {
             int a0 = aOff + r * lda;
+            double b0 = bias == null ? 0.0 : bias[biasOff + r];
             int c0 = cOff + r * cols;
             for (int j = 0; j < cols; j += L) {
-                DoubleVector s0 = DoubleVector.fromArray(S, c, c0 + j);
+                DoubleVector s0 = DoubleVector.broadcast(S, b0);
                 int xi = xOff + j;
                 for (int i = 0; i < inner; i++, xi += cols) {
                     s0 = DoubleVector.broadcast(S, a[a0 + i]).fma(DoubleVector.fromArray(S, x, xi), s0);

@@ -48,13 +48,11 @@ class OpsTest {
                     double[] a = random(2 + rows * lda);
                     double[] bias = random(rows + 1);
                     double[] x = random(1 + inner * cols);
-                    for (int mode = 0; mode < 3; mode++) {
+                    for (double[] bb : new double[][] {null, bias}) {
                         double[] c0 = random(2 + rows * cols);
                         double[] c1 = c0.clone();
-                        boolean acc = mode == 2;
-                        double[] bb = mode == 1 ? bias : null;
-                        ref.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c0, 2, acc);
-                        vec.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c1, 2, acc);
+                        ref.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c0, 2);
+                        vec.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c1, 2);
                         near(c1, c0, 1e-13);
                     }
                     int steps = 11; // more than one panel of the vector twin
