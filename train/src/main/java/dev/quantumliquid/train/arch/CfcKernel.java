@@ -11,6 +11,9 @@ import dev.quantumliquid.train.fast.Ops;
  * a few matrix-matrix products on column blocks ({@link Ops}), the backbone over [x | h] in one block,
  * the heads fused into one [heads x units][z] matrix packed at each forward call.
  *
+ * <p>When every time span of a chunk is 1 (ncps's default) the two time heads are summed at packing,
+ * as the engine does, so the products carry three heads instead of four.
+ *
  * <p>The forward pass keeps, for all T steps, [x_t | h_(t-1)], each backbone layer's activation and
  * derivative, and the gate values; the backward pass runs back through time with the transposed
  * matrices (also packed once per forward call) and leaves the weight gradients to one product per
@@ -70,7 +73,10 @@ final class CfcKernel implements BatchKernel {
         final double[] dt;     // [T][cols]
         final double[] dy;     // [T][out][cols]
         final double[] proj;   // [q][cols]
-        final double[] wh, bh, whT; // [nh h][z], [nh h], [z][nh h]
+        final double[] wh, bh, whT; // [rows][z], [rows], [z][rows]: the packed heads
+        final double[] dw;     // [h][z] the summed time heads' gradient
+        boolean fused;         // every time span of the chunk is 1: time_a + time_b packed as one head
+        int rows;              // packed head rows: nh h, or 3h when fused
         final double[][] bbT;  // [layers][bbIn][u]
         final double[] fcT;    // [h][q]
         final double[] dh, carry; // [h][cols]
@@ -93,6 +99,7 @@ final class CfcKernel implements BatchKernel {
             wh = new double[nh * h * z];
             bh = new double[nh * h];
             whT = new double[z * nh * h];
+            dw = new double[pure ? 0 : h * z];
             bbT = new double[layers][];
             for (int l = 0; l < layers; l++) {
                 bbT[l] = new double[bbIn[l] * u];
@@ -126,11 +133,15 @@ final class CfcKernel implements BatchKernel {
     public void forward(double[] p, Scratch sc, int batch, int steps, double[] x, double[] dt, double[] y) {
         Mem m = mem(sc, batch, steps);
         int cols = ops.columns(batch);
+        m.fused = !pure && unitSpans(dt, batch, steps);
         pack(p, m);
         int blk = width * cols;
         Blocks.toColumns(x, 0, batch, in, steps, m.cat, 0, blk, cols);
         Blocks.timeColumns(dt, batch, steps, m.dt, cols);
         java.util.Arrays.fill(m.cat, in * cols, blk, 0.0);
+        if (m.fused) {
+            java.util.Arrays.fill(m.pre, 3 * h * cols, 4 * h * cols, 0.0); // time_b rows: the sum sits in time_a's, dt = 1
+        }
         int sw = (pure ? 2 : 3) * h * cols;
         for (int t = 0; t < steps; t++) {
             double[] cur = m.cat;
@@ -142,7 +153,7 @@ final class CfcKernel implements BatchKernel {
                 cur = m.zs[l];
                 curOff = o;
             }
-            ops.mul(m.wh, 0, z, nh * h, z, m.bh, 0, cur, curOff, cols, m.pre, 0);
+            ops.mul(m.wh, 0, z, m.rows, z, m.bh, 0, cur, curOff, cols, m.pre, 0);
             int hOut = (t + 1) * blk + in * cols; // h_t goes into the next block
             if (pure) {
                 pureGate(p, m, t, cols, m.cat, hOut);
@@ -177,12 +188,34 @@ final class CfcKernel implements BatchKernel {
         }
     }
 
+    private static boolean unitSpans(double[] dt, int batch, int steps) {
+        for (int i = 0; i < batch * steps; i++) {
+            if (dt[i] != 1.0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Packs the heads (and the transposes backward needs). With every time span 1 the gate's
+     * time_a dt + time_b is (W_a + W_b) z + b_a + b_b: one head fewer in every product of the chunk.
+     */
     private void pack(double[] p, Mem m) {
-        for (int k = 0; k < nh; k++) {
+        m.rows = m.fused ? 3 * h : nh * h;
+        for (int k = 0; k < (m.fused ? 2 : nh); k++) {
             System.arraycopy(p, headW[k], m.wh, k * h * z, h * z);
             System.arraycopy(p, headB[k], m.bh, k * h, h);
         }
-        Blocks.transpose(m.wh, 0, z, nh * h, z, m.whT, 0);
+        if (m.fused) {
+            for (int e = 0; e < h * z; e++) {
+                m.wh[2 * h * z + e] = p[headW[2] + e] + p[headW[3] + e];
+            }
+            for (int i = 0; i < h; i++) {
+                m.bh[2 * h + i] = p[headB[2] + i] + p[headB[3] + i];
+            }
+        }
+        Blocks.transpose(m.wh, 0, z, m.rows, z, m.whT, 0);
         for (int l = 0; l < layers; l++) {
             Blocks.transpose(p, bbW[l], bbIn[l], u, bbIn[l], m.bbT[l], 0);
         }
@@ -223,7 +256,8 @@ final class CfcKernel implements BatchKernel {
             }
             double[] cur = m.bufA;
             double[] next = m.bufB;
-            ops.mul(m.whT, 0, nh * h, z, nh * h, null, 0, m.dheads, t * hw, cols, cur, 0);
+            // fused: the first 3h rows of dheads are dff1, dff2 and dL/d(time_a dt + time_b) (dt = 1)
+            ops.mul(m.whT, 0, m.rows, z, m.rows, null, 0, m.dheads, t * hw, cols, cur, 0);
             for (int l = layers - 1; l >= 0; l--) {
                 int o = t * u * cols;
                 ops.multiply(m.ds[l], o, cur, 0, u * cols);
@@ -242,7 +276,17 @@ final class CfcKernel implements BatchKernel {
         int zStep = layers == 0 ? blk : u * cols;
         Blocks.transposeSteps(zx, 0, zStep, z, cols, steps, m.xt);
         for (int k = 0; k < nh; k++) {
-            ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * z, z, z, steps, cols, grad, headW[k], z);
+            if (m.fused && k >= 2) { // dL/dW_a = dL/dW_b: one product, added to both
+                if (k == 2) {
+                    java.util.Arrays.fill(m.dw, 0.0);
+                    ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * z, z, z, steps, cols, m.dw, 0, z);
+                }
+                for (int e = 0; e < h * z; e++) {
+                    grad[headW[k] + e] += m.dw[e];
+                }
+            } else {
+                ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * z, z, z, steps, cols, grad, headW[k], z);
+            }
             ops.rowSums(m.dheads, k * n, hw, h, steps, cols, grad, headB[k]);
         }
         for (int l = 0; l < layers; l++) {
