@@ -2,6 +2,7 @@ package dev.quantumliquid.train.fast;
 
 import dev.quantumliquid.engine.model.Activation;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,10 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API twin of {@link ScalarOps}: float64 lanes of the preferred species (4 on AVX2) along
  * the chunk's columns. Products are register-blocked: {@link #mul} keeps a 6-row x 2-vector tile of
  * accumulators (12 of the 16 AVX2 registers, enough independent FMA chains to cover the FMA latency)
- * and broadcasts one weight per row per inner index (each loaded column vector feeds six FMAs); {@link #outer} (on the transposed inputs) holds a 6-row x 2-vector tile of the weight gradient in
- * registers through a panel of steps. tanh and sigmoid are built on the lanewise EXP (an intrinsic; lanewise TANH is not, it falls back
- * to a scalar call per lane): tanh z = 1 - 2 / (e^2z + 1), sigmoid z = 1 / (1 + e^-z), a few ulp of
- * Math.tanh. GELU (erf) stays scalar.
+ * and broadcasts one weight per row per inner index (each loaded column vector feeds six FMAs);
+ * {@link #outer} (on the transposed inputs) holds a 6-row x 2-vector tile of the weight gradient in
+ * registers through a panel of steps. tanh and sigmoid are built on e^x: tanh z = 1 - 2 / (e^2z + 1),
+ * sigmoid z = 1 / (1 + e^-z). GELU (erf) stays scalar.
+ *
+ * <p>Training is bit-reproducible (same seed, any thread count, resumed or not), so every result here
+ * must be the same whether the interpreter, C1 or C2 runs the code: only IEEE-exact operations are used
+ * (add, mul, div, fma, compare, blend, lane moves). Lanewise EXP and TANH and reduceLanes are not: their
+ * intrinsics (SVML, the CPU's reduction order) and their Java fallbacks give different last bits. Hence
+ * the own {@link #exp} and the lane-by-lane sums.
  *
  * <p>As in the engine's kernels, no helper takes or returns a vector (C2 may not inline it and would
  * box the vector); the formulas are written out where they are used.
@@ -22,6 +29,12 @@ final class VectorOps implements Ops {
     static final VectorOps INSTANCE = new VectorOps();
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 6.93147180369123816490e-01; // fdlibm's split of ln 2: k LN2_HI is exact
+    private static final double LN2_LO = 1.90821492927058770002e-10;
+    private static final double EXP_SHIFTER = 6755399441055744.0; // 1.5 2^52
+    private static final double EXP_LO = -708.0;
+    private static final double EXP_HI = 709.0;
     /** Steps per panel of {@link #outer}. */
     private static final int PANEL = 8;
 
@@ -362,7 +375,11 @@ final class VectorOps implements Ops {
                     s = s.add(DoubleVector.fromArray(S, dz, d + j));
                 }
             }
-            b[bOff + r] += s.reduceLanes(VectorOperators.ADD);
+            double sum = 0.0;
+            for (int l = 0; l < L; l++) { // lane by lane in a fixed order (reduceLanes' order is the CPU's)
+                sum += s.lane(l);
+            }
+            b[bOff + r] += sum;
         }
     }
 
@@ -375,9 +392,21 @@ final class VectorOps implements Ops {
         int bound = S.loopBound(n);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
         DoubleVector two = DoubleVector.broadcast(S, 2.0);
+        // first the argument of the exponential (if any) into d, then e^that in place, then the values
+        switch (f) {
+            case TANH -> scaleInto(a, aOff, n, 2.0, d, dOff);
+            case LECUN_TANH -> scaleInto(a, aOff, n, 2.0 * 0.666, d, dOff);
+            case SIGMOID, SILU -> scaleInto(a, aOff, n, -1.0, d, dOff);
+            default -> {
+            }
+        }
+        if (f != Activation.NONE && f != Activation.RELU) {
+            exp(d, dOff, n);
+        }
         int i = 0;
         for (; i < bound; i += L) {
             DoubleVector z = DoubleVector.fromArray(S, a, aOff + i);
+            DoubleVector e = DoubleVector.fromArray(S, d, dOff + i);
             DoubleVector v;
             DoubleVector g;
             switch (f) {
@@ -386,7 +415,7 @@ final class VectorOps implements Ops {
                     g = one;
                 }
                 case TANH -> {
-                    v = one.sub(two.div(z.mul(2.0).lanewise(VectorOperators.EXP).add(one)));
+                    v = one.sub(two.div(e.add(one)));
                     g = one.sub(v.mul(v));
                 }
                 case RELU -> {
@@ -395,18 +424,18 @@ final class VectorOps implements Ops {
                     g = DoubleVector.zero(S).blend(one, pos);
                 }
                 case SIGMOID -> {
-                    v = one.div(one.add(z.neg().lanewise(VectorOperators.EXP)));
+                    v = one.div(one.add(e));
                     g = v.mul(one.sub(v));
                 }
                 case LECUN_TANH -> {
-                    DoubleVector t = one.sub(two.div(z.mul(2.0 * 0.666).lanewise(VectorOperators.EXP).add(one)));
+                    DoubleVector t = one.sub(two.div(e.add(one)));
                     v = t.mul(1.7159);
                     g = one.sub(t.mul(t)).mul(1.7159 * 0.666);
                 }
                 case SILU -> {
-                    DoubleVector s = one.div(one.add(z.neg().lanewise(VectorOperators.EXP)));
-                    v = z.mul(s);
-                    g = s.mul(one.add(z.mul(one.sub(s))));
+                    DoubleVector sg = one.div(one.add(e));
+                    v = z.mul(sg);
+                    g = sg.mul(one.add(z.mul(one.sub(sg))));
                 }
                 default -> throw new IllegalArgumentException(f.toString());
             }
@@ -415,6 +444,58 @@ final class VectorOps implements Ops {
         }
         if (i < n) {
             ScalarOps.INSTANCE.activate(f, a, aOff + i, n - i, d, dOff + i);
+        }
+    }
+
+    /** d[dOff + i] = c a[aOff + i] for i < n. */
+    private static void scaleInto(double[] a, int aOff, int n, double c, double[] d, int dOff) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            DoubleVector.fromArray(S, a, aOff + i).mul(c).intoArray(d, dOff + i);
+        }
+        for (; i < n; i++) {
+            d[dOff + i] = c * a[aOff + i];
+        }
+    }
+
+    /**
+     * e^x in place over n values, from IEEE operations only (so the same bits whether C2 has compiled
+     * it or not): x clamped to [-708, 709] (e^x stays a normal double; tanh and sigmoid built on it are
+     * unchanged to the last bit there, and differ from the exact ones by under 1e-307 beyond), x = k ln2
+     * + r with k rounded to nearest by the 1.5 2^52 trick (whose low bits then hold k), |r| <= ln2/2,
+     * e^r by its Taylor polynomial to degree 13 (truncation under 1e-17), times 2^k built in the
+     * exponent bits. About 1-2 ulp.
+     */
+    static void exp(double[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        long magic = Double.doubleToRawLongBits(EXP_SHIFTER);
+        int i = 0;
+        for (; i < bound; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, off + i).max(EXP_LO).min(EXP_HI);
+            DoubleVector t = x.fma(LOG2E, EXP_SHIFTER);
+            DoubleVector k = t.sub(EXP_SHIFTER);
+            DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), x);
+            r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+            DoubleVector p = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 479001600.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 39916800.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 3628800.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 362880.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 40320.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 5040.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 720.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 120.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 24.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0 / 6.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 0.5));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0));
+            p = p.fma(r, DoubleVector.broadcast(S, 1.0));
+            LongVector scale = ((LongVector) t.reinterpretAsLongs()).sub(magic - 1023L).lanewise(VectorOperators.LSHL, 52);
+            p.mul(scale.reinterpretAsDoubles()).intoArray(a, off + i);
+        }
+        for (; i < n; i++) {
+            a[off + i] = Math.exp(a[off + i]);
         }
     }
 
@@ -446,24 +527,28 @@ final class VectorOps implements Ops {
     public void gate(boolean noGate, double[] heads, int hOff, int units, int cols, double[] dt, int dtOff, double[] s, int sOff,
             double[] out, int outOff) {
         int n = units * cols;
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector two = DoubleVector.broadcast(S, 2.0);
+        // s = [2 ff1; 2 ff2; -(time_a dt + time_b)], then e^s in place, then the values
         for (int i = 0; i < units; i++) {
             for (int j = 0; j < cols; j += L) {
                 int e = i * cols + j;
-                DoubleVector dtv = DoubleVector.fromArray(S, dt, dtOff + j);
-                DoubleVector f1 = one.sub(two.div(DoubleVector.fromArray(S, heads, hOff + e).mul(2.0)
-                        .lanewise(VectorOperators.EXP).add(one)));
-                DoubleVector f2 = one.sub(two.div(DoubleVector.fromArray(S, heads, hOff + n + e).mul(2.0)
-                        .lanewise(VectorOperators.EXP).add(one)));
-                DoubleVector pre = DoubleVector.fromArray(S, heads, hOff + 2 * n + e).fma(dtv, DoubleVector.fromArray(S, heads, hOff + 3 * n + e));
-                DoubleVector g = one.div(one.add(pre.neg().lanewise(VectorOperators.EXP)));
-                f1.intoArray(s, sOff + e);
-                f2.intoArray(s, sOff + n + e);
-                g.intoArray(s, sOff + 2 * n + e);
-                DoubleVector h = noGate ? g.fma(f2, f1) : f1.mul(one.sub(g)).add(g.mul(f2));
-                h.intoArray(out, outOff + e);
+                DoubleVector.fromArray(S, heads, hOff + e).mul(2.0).intoArray(s, sOff + e);
+                DoubleVector.fromArray(S, heads, hOff + n + e).mul(2.0).intoArray(s, sOff + n + e);
+                DoubleVector.fromArray(S, heads, hOff + 2 * n + e).fma(DoubleVector.fromArray(S, dt, dtOff + j),
+                        DoubleVector.fromArray(S, heads, hOff + 3 * n + e)).neg().intoArray(s, sOff + 2 * n + e);
             }
+        }
+        exp(s, sOff, 3 * n);
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector two = DoubleVector.broadcast(S, 2.0);
+        for (int e = 0; e < n; e += L) {
+            DoubleVector f1 = one.sub(two.div(DoubleVector.fromArray(S, s, sOff + e).add(one)));
+            DoubleVector f2 = one.sub(two.div(DoubleVector.fromArray(S, s, sOff + n + e).add(one)));
+            DoubleVector g = one.div(one.add(DoubleVector.fromArray(S, s, sOff + 2 * n + e)));
+            f1.intoArray(s, sOff + e);
+            f2.intoArray(s, sOff + n + e);
+            g.intoArray(s, sOff + 2 * n + e);
+            DoubleVector h = noGate ? g.fma(f2, f1) : f1.mul(one.sub(g)).add(g.mul(f2));
+            h.intoArray(out, outOff + e);
         }
     }
 

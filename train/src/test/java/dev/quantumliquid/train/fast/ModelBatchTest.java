@@ -7,6 +7,7 @@ import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.train.arch.CfcTwin;
 import dev.quantumliquid.train.arch.DenseTwin;
 import dev.quantumliquid.train.arch.GradientCheckTest;
+import dev.quantumliquid.train.arch.ScaleTwin;
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.arch.WiredCfcTwin;
 import dev.quantumliquid.train.data.Windows;
@@ -53,6 +54,9 @@ class ModelBatchTest {
                 DenseTwin.create("head", 3, 2, Activation.SILU, r))));
         c.add(new GradientCheckTest.Case("wired cfc no_gate random(9) over 3", 3, r -> List.of(
                 WiredCfcTwin.create("rnn", 3, "no_gate", RandomWiring.build(9, 9, 0.6, 3, 1111), r))));
+        c.add(new GradientCheckTest.Case("scale + cfc + dense + scale (qlnn train's stack)", 2, r -> List.of(
+                new ScaleTwin("in", new double[] {0.5, 2.0}, new double[] {0.1, -0.3}), cfc(r, 2, 6, "default", Activation.LECUN_TANH, 8, 1, 0),
+                DenseTwin.create("head", 6, 2, Activation.NONE, r), new ScaleTwin("out", new double[] {3.0, 0.25}, new double[] {-1.0, 0.5}))));
         List<Arguments> out = new ArrayList<>();
         for (GradientCheckTest.Case k : c) {
             for (long seed : new long[] {1, 2}) {
