@@ -3,16 +3,56 @@ package dev.quantumliquid.train.fast;
 import dev.quantumliquid.engine.model.Activation;
 import org.apache.commons.numbers.gamma.Erf;
 
-/** The scalar reference of {@link Ops}: plain loops, the tape's formulas (Math.tanh, Math.exp). */
+/**
+ * The scalar reference of {@link Ops}, and an exact one: every value is computed by the same IEEE
+ * operations in the same order as {@link VectorOps} computes it in its lane (fma chains in the same
+ * order, the same e^x polynomial, lane-by-lane partial sums), so the two give the same bits and
+ * training may run on either (see {@link WarmingOps}). Same column padding as the vector twin.
+ */
 final class ScalarOps implements Ops {
     static final ScalarOps INSTANCE = new ScalarOps();
+    static final double LOG2E = 1.4426950408889634;
+    static final double LN2_HI = 6.93147180369123816490e-01; // fdlibm's split of ln 2: k LN2_HI is exact
+    static final double LN2_LO = 1.90821492927058770002e-10;
+    static final double EXP_SHIFTER = 6755399441055744.0; // 1.5 2^52
+    static final double EXP_LO = -708.0;
+    static final double EXP_HI = 709.0;
+    private static final long EXP_BIAS = Double.doubleToRawLongBits(EXP_SHIFTER) - 1023L;
 
     private ScalarOps() {
     }
 
     @Override
     public int lanes() {
-        return 1;
+        return VectorOps.INSTANCE.lanes();
+    }
+
+    /**
+     * e^x as {@link VectorOps#exp} computes it in each lane: x clamped to [-708, 709], x = k ln2 + r
+     * (k by the 1.5 2^52 rounding trick), e^r by its Taylor polynomial to degree 13 in Horner form,
+     * times 2^k from the exponent bits.
+     */
+    static double exp(double x) {
+        double c = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        double t = Math.fma(c, LOG2E, EXP_SHIFTER);
+        double k = t - EXP_SHIFTER;
+        double r = Math.fma(k, -LN2_HI, c);
+        r = Math.fma(k, -LN2_LO, r);
+        double p = 1.0 / 6227020800.0;
+        p = Math.fma(p, r, 1.0 / 479001600.0);
+        p = Math.fma(p, r, 1.0 / 39916800.0);
+        p = Math.fma(p, r, 1.0 / 3628800.0);
+        p = Math.fma(p, r, 1.0 / 362880.0);
+        p = Math.fma(p, r, 1.0 / 40320.0);
+        p = Math.fma(p, r, 1.0 / 5040.0);
+        p = Math.fma(p, r, 1.0 / 720.0);
+        p = Math.fma(p, r, 1.0 / 120.0);
+        p = Math.fma(p, r, 1.0 / 24.0);
+        p = Math.fma(p, r, 1.0 / 6.0);
+        p = Math.fma(p, r, 0.5);
+        p = Math.fma(p, r, 1.0);
+        p = Math.fma(p, r, 1.0);
+        return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - EXP_BIAS) << 52);
     }
 
     @Override
@@ -22,7 +62,7 @@ final class ScalarOps implements Ops {
             for (int j = 0; j < cols; j++) {
                 double s = bias == null ? 0.0 : bias[biasOff + r];
                 for (int i = 0; i < inner; i++) {
-                    s += a[aOff + r * lda + i] * x[xOff + i * cols + j];
+                    s = Math.fma(a[aOff + r * lda + i], x[xOff + i * cols + j], s);
                 }
                 c[cOff + r * cols + j] = s;
             }
@@ -34,30 +74,35 @@ final class ScalarOps implements Ops {
             int cols, double[] w, int wOff, int ldw) {
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < inner; k++) {
-                double s = 0.0;
+                double s = w[wOff + r * ldw + k];
                 for (int t = 0; t < steps; t++) {
                     int d = dzOff + t * dzStep + r * cols;
                     int v = xtOff + t * xtStep + k;
                     for (int j = 0; j < cols; j++) {
-                        s += dz[d + j] * xt[v + j * ldx];
+                        s = Math.fma(dz[d + j], xt[v + j * ldx], s);
                     }
                 }
-                w[wOff + r * ldw + k] += s;
+                w[wOff + r * ldw + k] = s;
             }
         }
     }
 
     @Override
     public void rowSums(double[] dz, int dzOff, int dzStep, int rows, int steps, int cols, double[] b, int bOff) {
+        int lanes = lanes();
         for (int r = 0; r < rows; r++) {
-            double s = 0.0;
-            for (int t = 0; t < steps; t++) {
-                int d = dzOff + t * dzStep + r * cols;
-                for (int j = 0; j < cols; j++) {
-                    s += dz[d + j];
+            double sum = 0.0;
+            for (int l = 0; l < lanes; l++) { // lane l's partial sum, then the lanes in order
+                double part = 0.0;
+                for (int t = 0; t < steps; t++) {
+                    int d = dzOff + t * dzStep + r * cols;
+                    for (int j = l; j < cols; j += lanes) {
+                        part += dz[d + j];
+                    }
                 }
+                sum += part;
             }
-            b[bOff + r] += s;
+            b[bOff + r] += sum;
         }
     }
 
@@ -73,7 +118,7 @@ final class ScalarOps implements Ops {
                     g = 1.0;
                 }
                 case TANH -> {
-                    v = Math.tanh(z);
+                    v = 1.0 - 2.0 / (exp(z * 2.0) + 1.0);
                     g = 1.0 - v * v;
                 }
                 case RELU -> {
@@ -81,16 +126,16 @@ final class ScalarOps implements Ops {
                     g = z > 0 ? 1.0 : 0.0;
                 }
                 case SIGMOID -> {
-                    v = 1.0 / (1.0 + Math.exp(-z));
+                    v = 1.0 / (1.0 + exp(z * -1.0));
                     g = v * (1.0 - v);
                 }
                 case LECUN_TANH -> {
-                    double t = Math.tanh(0.666 * z);
-                    v = 1.7159 * t;
-                    g = 1.7159 * 0.666 * (1.0 - t * t);
+                    double t = 1.0 - 2.0 / (exp(z * (2.0 * 0.666)) + 1.0);
+                    v = t * 1.7159;
+                    g = (1.0 - t * t) * (1.7159 * 0.666);
                 }
                 case SILU -> {
-                    double s = 1.0 / (1.0 + Math.exp(-z));
+                    double s = 1.0 / (1.0 + exp(z * -1.0));
                     v = z * s;
                     g = s * (1.0 + z * (1.0 - s));
                 }
@@ -104,11 +149,6 @@ final class ScalarOps implements Ops {
             a[aOff + i] = v;
             d[dOff + i] = g;
         }
-    }
-
-    /** GELU for the vector twin (no vector erf): the scalar formulas. */
-    static void gelu(double[] a, int aOff, int n, double[] d, int dOff) {
-        INSTANCE.activate(Activation.GELU, a, aOff, n, d, dOff);
     }
 
     @Override
@@ -129,17 +169,15 @@ final class ScalarOps implements Ops {
     public void gate(boolean noGate, double[] heads, int hOff, int units, int cols, double[] dt, int dtOff, double[] s, int sOff,
             double[] out, int outOff) {
         int n = units * cols;
-        for (int i = 0; i < units; i++) {
-            for (int j = 0; j < cols; j++) {
-                int e = i * cols + j;
-                double f1 = Math.tanh(heads[hOff + e]);
-                double f2 = Math.tanh(heads[hOff + n + e]);
-                double g = 1.0 / (1.0 + Math.exp(-(heads[hOff + 2 * n + e] * dt[dtOff + j] + heads[hOff + 3 * n + e])));
-                s[sOff + e] = f1;
-                s[sOff + n + e] = f2;
-                s[sOff + 2 * n + e] = g;
-                out[outOff + e] = noGate ? f1 + g * f2 : f1 * (1.0 - g) + g * f2;
-            }
+        for (int e = 0; e < n; e++) {
+            int j = e % cols;
+            double f1 = 1.0 - 2.0 / (exp(heads[hOff + e] * 2.0) + 1.0);
+            double f2 = 1.0 - 2.0 / (exp(heads[hOff + n + e] * 2.0) + 1.0);
+            double g = 1.0 / (1.0 + exp(-Math.fma(heads[hOff + 2 * n + e], dt[dtOff + j], heads[hOff + 3 * n + e])));
+            s[sOff + e] = f1;
+            s[sOff + n + e] = f2;
+            s[sOff + 2 * n + e] = g;
+            out[outOff + e] = noGate ? Math.fma(g, f2, f1) : f1 * (1.0 - g) + g * f2;
         }
     }
 
@@ -147,22 +185,20 @@ final class ScalarOps implements Ops {
     public void gateBackward(boolean noGate, double[] dh, int dhOff, int units, int cols, double[] dt, int dtOff, double[] s, int sOff,
             double[] dHeads, int dOff) {
         int n = units * cols;
-        for (int i = 0; i < units; i++) {
-            for (int j = 0; j < cols; j++) {
-                int e = i * cols + j;
-                double f1 = s[sOff + e];
-                double f2 = s[sOff + n + e];
-                double g = s[sOff + 2 * n + e];
-                double h = dh[dhOff + e];
-                double d1 = noGate ? h : h * (1.0 - g);
-                double d2 = h * g;
-                double dg = noGate ? h * f2 : h * (f2 - f1);
-                double pre = dg * (g * (1.0 - g));
-                dHeads[dOff + e] = d1 * (1.0 - f1 * f1);
-                dHeads[dOff + n + e] = d2 * (1.0 - f2 * f2);
-                dHeads[dOff + 2 * n + e] = pre * dt[dtOff + j];
-                dHeads[dOff + 3 * n + e] = pre;
-            }
+        for (int e = 0; e < n; e++) {
+            int j = e % cols;
+            double f1 = s[sOff + e];
+            double f2 = s[sOff + n + e];
+            double g = s[sOff + 2 * n + e];
+            double h = dh[dhOff + e];
+            double d1 = noGate ? h : h * (1.0 - g);
+            double d2 = h * g;
+            double dg = noGate ? h * f2 : h * (f2 - f1);
+            double pre = dg * (g * (1.0 - g));
+            dHeads[dOff + e] = d1 * (1.0 - f1 * f1);
+            dHeads[dOff + n + e] = d2 * (1.0 - f2 * f2);
+            dHeads[dOff + 2 * n + e] = pre * dt[dtOff + j];
+            dHeads[dOff + 3 * n + e] = pre;
         }
     }
 }

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API twin of {@link ScalarOps}: float64 lanes of the preferred species (4 on AVX2) along
+ * The Vector API twin of {@link ScalarOps}, bit for bit: float64 lanes of the preferred species (4 on AVX2) along
  * the chunk's columns. Products are register-blocked: {@link #mul} keeps a 6-row x 2-vector tile of
  * accumulators (12 of the 16 AVX2 registers, enough independent FMA chains to cover the FMA latency)
  * and broadcasts one weight per row per inner index (each loaded column vector feeds six FMAs);
@@ -29,12 +29,12 @@ final class VectorOps implements Ops {
     static final VectorOps INSTANCE = new VectorOps();
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final double LOG2E = 1.4426950408889634;
-    private static final double LN2_HI = 6.93147180369123816490e-01; // fdlibm's split of ln 2: k LN2_HI is exact
-    private static final double LN2_LO = 1.90821492927058770002e-10;
-    private static final double EXP_SHIFTER = 6755399441055744.0; // 1.5 2^52
-    private static final double EXP_LO = -708.0;
-    private static final double EXP_HI = 709.0;
+    private static final double LOG2E = ScalarOps.LOG2E;
+    private static final double LN2_HI = ScalarOps.LN2_HI;
+    private static final double LN2_LO = ScalarOps.LN2_LO;
+    private static final double EXP_SHIFTER = ScalarOps.EXP_SHIFTER;
+    private static final double EXP_LO = ScalarOps.EXP_LO;
+    private static final double EXP_HI = ScalarOps.EXP_HI;
     /** Steps per panel of {@link #outer}. */
     private static final int PANEL = 8;
 
@@ -386,7 +386,7 @@ final class VectorOps implements Ops {
     @Override
     public void activate(Activation f, double[] a, int aOff, int n, double[] d, int dOff) {
         if (f == Activation.GELU) {
-            ScalarOps.gelu(a, aOff, n, d, dOff);
+            ScalarOps.INSTANCE.activate(f, a, aOff, n, d, dOff);
             return;
         }
         int bound = S.loopBound(n);
@@ -495,7 +495,7 @@ final class VectorOps implements Ops {
             p.mul(scale.reinterpretAsDoubles()).intoArray(a, off + i);
         }
         for (; i < n; i++) {
-            a[off + i] = Math.exp(a[off + i]);
+            a[off + i] = ScalarOps.exp(a[off + i]);
         }
     }
 
