@@ -125,10 +125,15 @@ public final class CfcTwin implements TrainableLayer {
      */
     @Override
     public BatchKernel kernel() {
+        return kernel(Ops.vector());
+    }
+
+    @Override
+    public BatchKernel kernel(Ops ops) {
         if (mm != null) {
             return new TapeKernel(this);
         }
-        return new CfcKernel(Ops.vector(), c, bbW, bbB, bbIn, headW, headB, tau, amp, fcW, fcB);
+        return new CfcKernel(ops, c, bbW, bbB, bbIn, headW, headB, tau, amp, fcW, fcB);
     }
 
     @Override

@@ -72,7 +72,12 @@ public final class DenseTwin implements TrainableLayer {
     /** The hand-written batched kernel ({@link DenseKernel}). */
     @Override
     public BatchKernel kernel() {
-        return new DenseKernel(Ops.vector(), in, out, act, w, b);
+        return kernel(Ops.vector());
+    }
+
+    @Override
+    public BatchKernel kernel(Ops ops) {
+        return new DenseKernel(ops, in, out, act, w, b);
     }
 
     @Override

@@ -117,7 +117,12 @@ public final class WiredCfcTwin implements TrainableLayer {
     /** The hand-written batched kernel ({@link WiredCfcKernel}). */
     @Override
     public BatchKernel kernel() {
-        return new WiredCfcKernel(Ops.vector(), in, mode.equals("no_gate"), size, width, mask, w, b);
+        return kernel(Ops.vector());
+    }
+
+    @Override
+    public BatchKernel kernel(Ops ops) {
+        return new WiredCfcKernel(ops, in, mode.equals("no_gate"), size, width, mask, w, b);
     }
 
     @Override
