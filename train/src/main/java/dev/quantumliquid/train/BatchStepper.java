@@ -3,7 +3,6 @@ package dev.quantumliquid.train;
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.fast.ModelBatch;
-import dev.quantumliquid.train.fast.WarmingOps;
 import dev.quantumliquid.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +16,7 @@ import java.util.concurrent.Future;
  * {@link Trainer#CHUNK} windows whatever the thread count, the chunks' losses and gradients
  * ({@link ModelBatch}) are computed on a pool of worker threads and summed in chunk order (so the weights
  * depend on the seed only), the gradient is normalised, clipped to the global norm and applied by Adam.
- * Also the chunked validation loss. The kernels run on {@link WarmingOps}: the scalar twin of the
- * primitives until the JIT has compiled the vector twin (no seconds-long warm-up at the start of a run;
- * the same bits either way). Owns its threads and per-thread memory; {@link #close} stops them.
+ * Also the chunked validation loss. Owns its threads and per-thread memory; {@link #close} stops them.
  * Not thread-safe: one training loop drives it.
  */
 public final class BatchStepper implements AutoCloseable {
@@ -28,7 +25,6 @@ public final class BatchStepper implements AutoCloseable {
     private final double[] weights;
     private final int steps;
     private final ExecutorService pool;
-    private final WarmingOps warming; // scalar twin until the JIT has compiled the vector one: same bits
     private final ModelBatch batcher;
     private final ThreadLocal<ModelBatch.Context> contexts;
     private final double[][] grads; // [chunks of a batch][parameters]
@@ -47,8 +43,7 @@ public final class BatchStepper implements AutoCloseable {
             th.setDaemon(true);
             return th;
         });
-        this.warming = WarmingOps.start();
-        this.batcher = new ModelBatch(model, warming);
+        this.batcher = new ModelBatch(model);
         this.contexts = ThreadLocal.withInitial(() -> batcher.context(Trainer.CHUNK, steps));
         int maxChunks = (c.batch() + Trainer.CHUNK - 1) / Trainer.CHUNK;
         this.grads = new double[maxChunks][model.parameterCount()];
@@ -117,7 +112,6 @@ public final class BatchStepper implements AutoCloseable {
 
     @Override
     public void close() {
-        warming.stop();
         pool.shutdownNow();
     }
 

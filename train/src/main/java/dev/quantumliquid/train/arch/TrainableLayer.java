@@ -40,8 +40,8 @@ public interface TrainableLayer {
     }
 
     /**
-     * As {@link #kernel()}, with the kernel's numeric primitives given (training passes
-     * {@link dev.quantumliquid.train.fast.WarmingOps}); layers whose kernel is not built on
+     * As {@link #kernel()}, with the kernel's numeric primitives given (the vector twin by default; the
+     * tests also run the scalar one, which gives the same bits); layers whose kernel is not built on
      * {@link Ops} ignore them.
      */
     default BatchKernel kernel(Ops ops) {

@@ -7,7 +7,7 @@ import org.apache.commons.numbers.gamma.Erf;
  * The scalar reference of {@link Ops}, and an exact one: every value is computed by the same IEEE
  * operations in the same order as {@link VectorOps} computes it in its lane (fma chains in the same
  * order, the same e^x polynomial, lane-by-lane partial sums), so the two give the same bits and
- * training may run on either (see {@link WarmingOps}). Same column padding as the vector twin.
+ * training could run on either. Same column padding as the vector twin.
  */
 final class ScalarOps implements Ops {
     static final ScalarOps INSTANCE = new ScalarOps();
@@ -55,34 +55,41 @@ final class ScalarOps implements Ops {
         return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - EXP_BIAS) << 52);
     }
 
+    /**
+     * Loop order r, i, j: each c[r][j] is the same fma chain over i as a vector lane's, and the j loop
+     * has independent iterations (C2 vectorises it).
+     */
     @Override
     public void mul(double[] a, int aOff, int lda, int rows, int inner, double[] bias, int biasOff, double[] x, int xOff, int cols,
             double[] c, int cOff) {
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                double s = bias == null ? 0.0 : bias[biasOff + r];
-                for (int i = 0; i < inner; i++) {
-                    s = Math.fma(a[aOff + r * lda + i], x[xOff + i * cols + j], s);
+            int c0 = cOff + r * cols;
+            java.util.Arrays.fill(c, c0, c0 + cols, bias == null ? 0.0 : bias[biasOff + r]);
+            for (int i = 0; i < inner; i++) {
+                double w = a[aOff + r * lda + i];
+                int x0 = xOff + i * cols;
+                for (int j = 0; j < cols; j++) {
+                    c[c0 + j] = Math.fma(w, x[x0 + j], c[c0 + j]);
                 }
-                c[cOff + r * cols + j] = s;
             }
         }
     }
 
+    /** Loop order r, t, j, k: each w[r][k] is the same fma chain over (t, j) as a vector lane's. */
     @Override
     public void outer(double[] dz, int dzOff, int dzStep, int rows, double[] xt, int xtOff, int xtStep, int ldx, int inner, int steps,
             int cols, double[] w, int wOff, int ldw) {
         for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < inner; k++) {
-                double s = w[wOff + r * ldw + k];
-                for (int t = 0; t < steps; t++) {
-                    int d = dzOff + t * dzStep + r * cols;
-                    int v = xtOff + t * xtStep + k;
-                    for (int j = 0; j < cols; j++) {
-                        s = Math.fma(dz[d + j], xt[v + j * ldx], s);
+            int w0 = wOff + r * ldw;
+            for (int t = 0; t < steps; t++) {
+                int d = dzOff + t * dzStep + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    double g = dz[d + j];
+                    int v = xtOff + t * xtStep + j * ldx;
+                    for (int k = 0; k < inner; k++) {
+                        w[w0 + k] = Math.fma(g, xt[v + k], w[w0 + k]);
                     }
                 }
-                w[wOff + r * ldw + k] = s;
             }
         }
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The batched path training uses (every layer's {@link BatchKernel}: hand-written where a layer has
  * one, the tape otherwise) gives the same loss and gradient as the tape reference, sequence by
  * sequence, for every layer kind and option of the gradient checks, with per-sample, per-step time
- * spans and chunks of several sizes.
+ * spans and chunks of several sizes; and the kernels on the scalar twin of their primitives give the
+ * vector twin's bits.
  */
 class ModelBatchTest {
     static Stream<Arguments> cases() {
@@ -108,6 +109,7 @@ class ModelBatchTest {
         }
 
         ModelBatch mb = new ModelBatch(m);
+        ModelBatch scalar = new ModelBatch(m, Ops.scalar());
         for (int chunk : new int[] {1, 3, 7, 10, 13}) {
             ModelBatch.Context ctx = mb.context(chunk, steps);
             double[] g = new double[m.parameterCount()];
@@ -118,6 +120,14 @@ class ModelBatchTest {
                 loss += mb.lossAndGradient(ctx, data, idx, from, n, weights, lossFrom, g);
                 fwd += mb.loss(ctx, data, idx, from, n, weights, lossFrom);
             }
+            ModelBatch.Context sctx = scalar.context(chunk, steps);
+            double[] sg = new double[m.parameterCount()];
+            double sloss = 0;
+            for (int from = 0; from < windows; from += chunk) {
+                sloss += scalar.lossAndGradient(sctx, data, idx, from, Math.min(chunk, windows - from), weights, lossFrom, sg);
+            }
+            assertThat(sloss).as("scalar twin's loss, chunk %d", chunk).isEqualTo(loss);
+            assertThat(sg).as("scalar twin's gradient, chunk %d", chunk).containsExactly(g);
             assertThat(loss).as("loss, chunk %d", chunk).isCloseTo(refLoss, within(1e-11 * (1 + Math.abs(refLoss))));
             assertThat(fwd).as("forward-only loss, chunk %d", chunk).isCloseTo(refLoss, within(1e-11 * (1 + Math.abs(refLoss))));
             double scale = 0;

@@ -10,9 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The Vector API primitives give the scalar reference's bits exactly (training switches from one to
- * the other; see WarmingOps), over sizes that reach every tile and tail; e^x and the activations are
- * also within a few ulp of Math's.
+ * The Vector API primitives give the scalar reference's bits exactly, over sizes that reach every
+ * tile and tail; e^x and the activations are also within a few ulp of Math's.
  */
 class OpsTest {
     private final Ops ref = Ops.scalar();
