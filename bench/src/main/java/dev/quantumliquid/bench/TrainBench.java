@@ -46,8 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 4)
-@Measurement(iterations = 5, time = 4)
+@Warmup(iterations = 6, time = 5)
+@Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xss4m"})
 public class TrainBench {
     static final int FEATURES = 20;

@@ -257,11 +257,15 @@ final class CfcKernel implements BatchKernel {
             double[] cur = m.bufA;
             double[] next = m.bufB;
             // fused: the first 3h rows of dheads are dff1, dff2 and dL/d(time_a dt + time_b) (dt = 1)
-            ops.mul(m.whT, 0, m.rows, z, m.rows, null, 0, m.dheads, t * hw, cols, cur, 0);
+            // The product that yields dL/d[x_t | h_(t-1)] skips the x rows when nobody wants dL/dx.
+            int skip = dx == null ? in : 0;
+            int first = layers == 0 ? skip : 0;
+            ops.mul(m.whT, first * m.rows, m.rows, z - first, m.rows, null, 0, m.dheads, t * hw, cols, cur, first * cols);
             for (int l = layers - 1; l >= 0; l--) {
                 int o = t * u * cols;
+                int from = l == 0 ? skip : 0;
                 ops.multiply(m.ds[l], o, cur, 0, u * cols);
-                ops.mul(m.bbT[l], 0, u, bbIn[l], u, null, 0, m.ds[l], o, cols, next, 0);
+                ops.mul(m.bbT[l], from * u, u, bbIn[l] - from, u, null, 0, m.ds[l], o, cols, next, from * cols);
                 double[] sw2 = cur;
                 cur = next;
                 next = sw2;
