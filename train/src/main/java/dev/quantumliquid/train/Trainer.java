@@ -3,21 +3,16 @@ package dev.quantumliquid.train;
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.fast.Loss;
-import dev.quantumliquid.train.fast.ModelBatch;
 import dev.quantumliquid.train.fast.Mse;
 import dev.quantumliquid.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
  * Mini-batch training by backpropagation through time: shuffled batches of windows (seeded), the
- * per-sample gradients computed in parallel and summed in sample order (so the weights depend on the
+ * gradients of fixed 16-window chunks computed in parallel and summed in chunk order (so the weights depend on the
  * seed only, not on the thread count or timing), global-norm clipping, Adam/AdamW with cosine decay,
  * a chronological validation split and early stopping that keeps the best epoch's weights.
  */
@@ -122,23 +117,12 @@ public final class Trainer {
                 first = Integer.MAX_VALUE; // it had stopped early
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(c.threads(), r -> {
-            Thread th = new Thread(r, "qlnn-train");
-            th.setDaemon(true);
-            return th;
-        });
-        ModelBatch batcher = new ModelBatch(model);
         int steps = data.x()[0].length;
-        ThreadLocal<ModelBatch.Context> contexts = ThreadLocal.withInitial(() -> batcher.context(CHUNK, steps));
-        int maxChunks = (c.batch() + CHUNK - 1) / CHUNK;
-        double[][] grads = new double[maxChunks][model.parameterCount()];
-        double[] losses = new double[Math.max(maxChunks, (data.size() - cut + CHUNK - 1) / CHUNK)];
-        double[] g = new double[model.parameterCount()];
         long sessionStart = System.nanoTime();
         long sessionBatches = 0;
         long remainingBatches = perEpoch * Math.max(0, c.epochs() - first + 1);
         double lastVal = epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).validationLoss();
-        try {
+        try (BatchStepper stepper = new BatchStepper(model, c, loss, steps)) {
             for (int e = first; e <= c.epochs(); e++) {
                 long t0 = System.nanoTime();
                 shuffle(order, rnd);
@@ -146,31 +130,7 @@ public final class Trainer {
                 int batchNo = 0;
                 for (int from = 0; from < cut; from += c.batch()) {
                     int n = Math.min(c.batch(), cut - from);
-                    int start = from;
-                    int chunks = (n + CHUNK - 1) / CHUNK;
-                    run(pool, chunks, k -> {
-                        int lo = start + k * CHUNK;
-                        int len = Math.min(CHUNK, start + n - lo);
-                        java.util.Arrays.fill(grads[k], 0.0);
-                        losses[k] = batcher.lossAndGradient(contexts.get(), data, order, lo, len, loss, grads[k]);
-                    });
-                    double perWindow = loss.termsPerWindow(data.x()[0].length);
-                    double norm = n * perWindow;
-                    java.util.Arrays.fill(g, 0.0);
-                    for (int k = 0; k < chunks; k++) { // fixed chunks, fixed order: deterministic whatever the threads
-                        lossSum += losses[k];
-                        double[] gk = grads[k];
-                        for (int i = 0; i < g.length; i++) {
-                            g[i] += gk[i];
-                        }
-                    }
-                    for (int i = 0; i < g.length; i++) {
-                        g[i] /= norm;
-                    }
-                    Adam.clipGlobalNorm(g, c.clipNorm());
-                    double[] p = model.parameters();
-                    adam.step(p, g, Adam.cosine(c.lr(), step++, total, 0.1));
-                    model.setParameters(p);
+                    lossSum += stepper.step(data, order, from, n, adam, Adam.cosine(c.lr(), step++, total, 0.1));
                     batchNo++;
                     sessionBatches++;
                     remainingBatches--;
@@ -182,7 +142,7 @@ public final class Trainer {
                             seen / Math.max((now - t0) / 1e9, 1e-9), perBatch * remainingBatches));
                 }
                 double train = lossSum / (cut * loss.termsPerWindow(data.x()[0].length));
-                double val = evaluate(pool, batcher, contexts, losses, data, cut, data.size());
+                double val = stepper.loss(data, cut, data.size());
                 lastVal = val;
                 boolean improved = val < bestLoss;
                 if (improved) {
@@ -205,8 +165,6 @@ public final class Trainer {
                     break;
                 }
             }
-        } finally {
-            pool.shutdownNow();
         }
         model.setParameters(best);
         return epochs;
@@ -218,57 +176,6 @@ public final class Trainer {
             int tmp = order[i];
             order[i] = order[j];
             order[j] = tmp;
-        }
-    }
-
-    /** Mean loss per term over windows [from, to). */
-    private double evaluate(ExecutorService pool, ModelBatch batcher, ThreadLocal<ModelBatch.Context> contexts, double[] losses,
-            Windows data, int from, int to) {
-        int n = to - from;
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = from + i;
-        }
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        run(pool, chunks, k -> {
-            int lo = k * CHUNK;
-            losses[k] = batcher.loss(contexts.get(), data, idx, lo, Math.min(CHUNK, n - lo), loss);
-        });
-        double s = 0;
-        for (int k = 0; k < chunks; k++) {
-            s += losses[k];
-        }
-        return s / (n * loss.termsPerWindow(data.x()[0].length));
-    }
-
-    private interface Task {
-        void run(int k);
-    }
-
-    private void run(ExecutorService pool, int n, Task task) {
-        int workers = Math.min(c.threads(), n);
-        List<Future<?>> fs = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int lo = (int) ((long) n * w / workers);
-            int hi = (int) ((long) n * (w + 1) / workers);
-            fs.add(pool.submit(() -> {
-                for (int k = lo; k < hi; k++) {
-                    task.run(k);
-                }
-            }));
-        }
-        try {
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrainException("training interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new TrainException("training failed: " + e.getCause(), e.getCause());
         }
     }
 }

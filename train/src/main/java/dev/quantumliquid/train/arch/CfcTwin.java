@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.train.TrainException;
+import dev.quantumliquid.train.fast.BatchKernel;
+import dev.quantumliquid.train.fast.Ops;
+import dev.quantumliquid.train.fast.TapeKernel;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +117,23 @@ public final class CfcTwin implements TrainableLayer {
     @Override
     public double[] params() {
         return p.values();
+    }
+
+    /**
+     * The hand-written batched kernel ({@link CfcKernel}) for every option but mixed memory, which
+     * trains through the generic {@link TapeKernel} (exact, slow).
+     */
+    @Override
+    public BatchKernel kernel() {
+        return kernel(Ops.vector());
+    }
+
+    @Override
+    public BatchKernel kernel(Ops ops) {
+        if (mm != null) {
+            return new TapeKernel(this);
+        }
+        return new CfcKernel(ops, c, bbW, bbB, bbIn, headW, headB, tau, amp, fcW, fcB);
     }
 
     @Override

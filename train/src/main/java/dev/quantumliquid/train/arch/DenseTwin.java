@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.train.fast.BatchKernel;
+import dev.quantumliquid.train.fast.Ops;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,17 @@ public final class DenseTwin implements TrainableLayer {
     @Override
     public double[] params() {
         return p.values();
+    }
+
+    /** The hand-written batched kernel ({@link DenseKernel}). */
+    @Override
+    public BatchKernel kernel() {
+        return kernel(Ops.vector());
+    }
+
+    @Override
+    public BatchKernel kernel(Ops ops) {
+        return new DenseKernel(ops, in, out, act, w, b);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.quantumliquid.train.arch;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.train.fast.BatchKernel;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,12 @@ public final class ScaleTwin implements TrainableLayer {
     @Override
     public boolean trainable() {
         return false;
+    }
+
+    /** The batched kernel ({@link ScaleKernel}). */
+    @Override
+    public BatchKernel kernel() {
+        return new ScaleKernel(n);
     }
 
     @Override

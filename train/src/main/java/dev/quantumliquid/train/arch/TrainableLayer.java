@@ -3,6 +3,7 @@ package dev.quantumliquid.train.arch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.train.fast.BatchKernel;
+import dev.quantumliquid.train.fast.Ops;
 import dev.quantumliquid.train.fast.TapeKernel;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.List;
@@ -36,6 +37,15 @@ public interface TrainableLayer {
      */
     default BatchKernel kernel() {
         return new TapeKernel(this);
+    }
+
+    /**
+     * As {@link #kernel()}, with the kernel's numeric primitives given (the vector twin by default; the
+     * tests also run the scalar one, which gives the same bits); layers whose kernel is not built on
+     * {@link Ops} ignore them.
+     */
+    default BatchKernel kernel(Ops ops) {
+        return kernel();
     }
 
     /** This layer's entry of model.json's "layers". */

@@ -119,6 +119,16 @@ public final class TrainableModel {
         return p;
     }
 
+    /** Copies all parameters, layer by layer, into p (of {@link #parameterCount()} values). */
+    public void parameters(double[] p) {
+        if (p.length != parameterCount()) {
+            throw new TrainException("parameter vector has " + p.length + " values, the model " + parameterCount());
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            System.arraycopy(layers.get(i).params(), 0, p, offsets[i], offsets[i + 1] - offsets[i]);
+        }
+    }
+
     public void setParameters(double[] p) {
         if (p.length != parameterCount()) {
             throw new TrainException("parameter vector has " + p.length + " values, the model " + parameterCount());

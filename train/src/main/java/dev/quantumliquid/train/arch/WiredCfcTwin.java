@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.train.TrainException;
+import dev.quantumliquid.train.fast.BatchKernel;
+import dev.quantumliquid.train.fast.Ops;
 import dev.quantumliquid.train.grad.Tape;
 import dev.quantumliquid.train.wiring.Wiring;
 import java.util.List;
@@ -110,6 +112,17 @@ public final class WiredCfcTwin implements TrainableLayer {
     @Override
     public double[] params() {
         return p.values();
+    }
+
+    /** The hand-written batched kernel ({@link WiredCfcKernel}). */
+    @Override
+    public BatchKernel kernel() {
+        return kernel(Ops.vector());
+    }
+
+    @Override
+    public BatchKernel kernel(Ops ops) {
+        return new WiredCfcKernel(ops, in, mode.equals("no_gate"), size, width, mask, w, b);
     }
 
     @Override

@@ -19,13 +19,19 @@ public final class ModelBatch {
     private final BatchKernel[] kernels;
     private final int[] offsets; // [layers + 1] into the flat parameter vector
 
+    /** With the vectorised primitives ({@link Ops#vector()}). */
     public ModelBatch(TrainableModel model) {
+        this(model, Ops.vector());
+    }
+
+    /** With the kernels built on these primitives (where a layer's kernel uses {@link Ops}). */
+    public ModelBatch(TrainableModel model, Ops ops) {
         this.model = model;
         this.layers = model.layers();
         this.kernels = new BatchKernel[layers.size()];
         this.offsets = new int[layers.size() + 1];
         for (int i = 0; i < layers.size(); i++) {
-            kernels[i] = layers.get(i).kernel();
+            kernels[i] = layers.get(i).kernel(ops);
             offsets[i + 1] = offsets[i] + layers.get(i).params().length;
         }
     }

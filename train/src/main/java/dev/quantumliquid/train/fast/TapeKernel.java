@@ -6,7 +6,7 @@ import dev.quantumliquid.train.grad.Tape;
 /**
  * The generic {@link BatchKernel}: each sequence of the chunk runs through the layer's tape twin on its
  * own (parameters and inputs as leaves), and the backward sweep is seeded with dy. Exact by
- * construction, slow; layers without a hand-written kernel (pqc, scale) train through it.
+ * construction, slow; layers without a hand-written kernel (pqc, for one) train through it.
  */
 public final class TapeKernel implements BatchKernel {
     private final TrainableLayer layer;
