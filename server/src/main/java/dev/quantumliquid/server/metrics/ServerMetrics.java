@@ -1,5 +1,6 @@
 package dev.quantumliquid.server.metrics;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.quantumliquid.server.repository.LoadListener;
 import dev.quantumliquid.server.repository.ServedModel;
 import dev.quantumliquid.server.repository.VersionStatus;
@@ -8,8 +9,18 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,9 +165,35 @@ public final class ServerMetrics implements LoadListener {
                 .register(registry);
     }
 
-    /** The JVM and process metrics of client_java (memory, GC, threads, CPU, file descriptors...). */
+    /**
+     * The JVM and process metrics of client_java (memory, GC, threads, CPU, file descriptors...): what
+     * {@code JvmMetrics} registers, except that the native memory metrics are left out when native
+     * memory tracking is off. They would be empty then, and finding that out starts the platform MBean
+     * server with every MXBean of the JVM (a tenth of the server's start-up).
+     */
     public void registerJvm() {
-        JvmMetrics.builder().register(registry);
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        if (nativeMemoryTracking()) {
+            JvmNativeMemoryMetrics.builder().register(registry);
+        }
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+    }
+
+    /** -XX:NativeMemoryTracking=summary or detail; true when it cannot be told (not HotSpot), so client_java decides. */
+    private static boolean nativeMemoryTracking() {
+        try {
+            return !ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("NativeMemoryTracking")
+                    .getValue().equals("off");
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private static List<ServedModel> served(Supplier<List<VersionStatus>> index) {
