@@ -29,6 +29,9 @@ public final class Inference {
     public record Prepared(InferenceRequest request, ServedModel served, Optional<SequenceState> token) {
     }
 
+    /** Most models whose idle sessions are kept before the pools are dropped. */
+    private static final int MAX_POOLS = 64;
+
     /** A result and the state after it ([stateSize] for a single sequence, else empty). */
     private record Computed(InferenceResult result, float[] finalState) {
     }
@@ -48,7 +51,6 @@ public final class Inference {
      * pools do not pile up over many reloads (idle sessions are only a cache).
      */
     private final ConcurrentHashMap<Model, SessionPool> sessionPools = new ConcurrentHashMap<>();
-    private static final int MAX_POOLS = 64;
 
     public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
             CoherenceTracker coherence, ServerMetrics metrics, BooleanSupplier draining) {
