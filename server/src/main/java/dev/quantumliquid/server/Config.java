@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * @param maxBatch QLNN_MAX_BATCH
  * @param maxSequenceLength QLNN_MAX_SEQUENCE_LENGTH: steps per request
  * @param maxInflight QLNN_MAX_INFLIGHT: inference requests running or queued; beyond it 503
- * @param workers QLNN_WORKERS: threads of the inference pool
+ * @param workers QLNN_WORKERS: inference computations at once (and threads of the pool for larger requests)
  * @param maxSessions QLNN_MAX_SESSIONS: server-held sequences open at once
  * @param sessionIdle QLNN_SESSION_IDLE_S: a sequence unused this long is dropped
  * @param stateKeyFile QLNN_STATE_KEY_FILE: HMAC key of state tokens, shared by replicas
@@ -120,7 +120,7 @@ public record Config(
             new Setting("QLNN_MAX_BATCH", "32", "most sequences in one request"),
             new Setting("QLNN_MAX_SEQUENCE_LENGTH", "4096", "most steps per sequence in one request"),
             new Setting("QLNN_MAX_INFLIGHT", "64", "inference requests running or waiting for a worker; beyond it 503 with Retry-After"),
-            new Setting("QLNN_WORKERS", "number of cores", "threads of the inference pool"),
+            new Setting("QLNN_WORKERS", "number of cores", "inference computations at once (small requests on their own thread, larger ones on a pool of this many threads)"),
             new Setting("QLNN_MAX_SESSIONS", "1024", "server-held sequences (sequence_id) open at once; a new one beyond it gets 503"),
             new Setting("QLNN_SESSION_IDLE_S", "300", "a server-held sequence unused this many seconds is dropped"),
             new Setting("QLNN_STATE_KEY_FILE", "(none)", "file with the HMAC-SHA256 key (at least 32 bytes) signing state tokens; replicas sharing it continue each other's sequences. Without it a random per-process key is used (logged as a warning)"),

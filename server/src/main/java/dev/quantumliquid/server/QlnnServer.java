@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +98,11 @@ public final class QlnnServer implements AutoCloseable {
         WorkerPool pool = new WorkerPool(Math.min(config.workers(), config.maxInflight()), config.maxInflight(),
                 config.maxQueue());
         SecretsWatcher watcher = new SecretsWatcher(config.secretsPoll());
+        // The first scan (load, check, prune and warm every version) runs while the HTTP side is set up;
+        // the server listens only once it is done, as before.
+        FutureTask<Void> scan = new FutureTask<>(repository::scan, null);
+        Thread.ofPlatform().name("qlnn-first-scan").daemon(true).start(scan);
         try {
-            repository.scan();
             Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
             SessionStore sessions = new SessionStore(config.maxSessions(), config.sessionIdle());
             CoherenceTracker coherence = new CoherenceTracker();
@@ -119,6 +124,7 @@ public final class QlnnServer implements AutoCloseable {
                     .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
+            awaitScan(scan);
             String failure = "";
             try {
                 web.start();
@@ -140,10 +146,40 @@ public final class QlnnServer implements AutoCloseable {
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
             return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit);
         } catch (RuntimeException e) {
+            awaitQuietly(scan);
             watcher.close();
             repository.close();
             pool.close();
             throw e;
+        }
+    }
+
+    /** Waits for the first scan; what it threw is thrown here. */
+    private static void awaitScan(FutureTask<Void> scan) {
+        try {
+            scan.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the model repository was scanned", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Start-up failed elsewhere: lets a running first scan finish, so that nothing of it outlives the failure. */
+    private static void awaitQuietly(FutureTask<Void> scan) {
+        try {
+            scan.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the failure being reported is the other one
         }
     }
 

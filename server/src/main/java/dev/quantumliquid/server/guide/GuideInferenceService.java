@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.guide;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.server.ServerException;
@@ -17,6 +17,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -53,26 +54,40 @@ public final class GuideInferenceService implements HttpService {
         Inference.Prepared p = inference.prepare(parsed.request());
         tags.model(p.served().name(), p.served().version());
         InferenceResult r = inference.run(p);
+        json.send(res, g -> response(g, r, single));
+    }
 
-        ObjectNode out = json.object();
+    /** The answer: output (one step's values, or one row per step), coherence, timing, model and the continuation. */
+    private static void response(JsonGenerator g, InferenceResult r, boolean single) throws IOException {
+        g.writeStartObject();
         float[][] y = r.output()[0];
+        g.writeFieldName("output");
         if (single) {
-            floats(out.putArray("output"), y[0]);
+            floats(g, y[0]);
         } else {
-            ArrayNode rows = out.putArray("output");
+            g.writeStartArray();
             for (float[] step : y) {
-                floats(rows.addArray(), step);
+                floats(g, step);
             }
+            g.writeEndArray();
         }
-        r.coherenceMean().ifPresentOrElse(c -> out.put("quantum_coherence", c), () -> out.putNull("quantum_coherence"));
-        out.put("low_coherence", r.lowCoherence());
-        out.put("inference_time_ms", r.inferenceMillis());
-        out.put("cache_hit", r.cacheHit());
-        out.put("model", r.model());
-        out.put("version", Long.toString(r.version()));
-        r.state().ifPresentOrElse(s -> out.put("state", s), () -> out.putNull("state"));
-        out.put("steps", r.steps());
-        json.send(res, out);
+        if (r.coherenceMean().isPresent()) {
+            g.writeNumberField("quantum_coherence", r.coherenceMean().getAsDouble());
+        } else {
+            g.writeNullField("quantum_coherence");
+        }
+        g.writeBooleanField("low_coherence", r.lowCoherence());
+        g.writeNumberField("inference_time_ms", r.inferenceMillis());
+        g.writeBooleanField("cache_hit", r.cacheHit());
+        g.writeStringField("model", r.model());
+        g.writeStringField("version", Long.toString(r.version()));
+        if (r.state().isPresent()) {
+            g.writeStringField("state", r.state().get());
+        } else {
+            g.writeNullField("state");
+        }
+        g.writeNumberField("steps", r.steps());
+        g.writeEndObject();
     }
 
     /** The body's fields (400 for anything malformed); {@code ready} lists the models served, for a body naming none. */
@@ -119,10 +134,12 @@ public final class GuideInferenceService implements HttpService {
         throw ServerException.badRequest("model: required when several models are served (" + String.join(", ", ready) + ")");
     }
 
-    private static void floats(ArrayNode a, float[] v) {
+    private static void floats(JsonGenerator g, float[] v) throws IOException {
+        g.writeStartArray();
         for (float f : v) {
-            a.add(f);
+            g.writeNumber(f);
         }
+        g.writeEndArray();
     }
 
     private static String text(JsonNode n, String field) {

@@ -144,7 +144,7 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
         if (kind == Kind.NON_FINITE_OUTPUT) {
             LOG.warn("{} {} -> {} {} (request id {}, body sha256 {})", req.prologue().method().text(), endpoint(tags),
                     status.code(), kind.label(), tags.requestId(), tags.inputSha256());
-        } else if (status.code() < 500) {
+        } else if (status.code() < 500 && LOG.isDebugEnabled()) { // the digest is computed only for a line that is written
             LOG.debug("{} {} -> {} {} (request id {}, body sha256 {})", req.prologue().method().text(), endpoint(tags),
                     status.code(), kind.label(), tags.requestId(), tags.inputSha256());
         }

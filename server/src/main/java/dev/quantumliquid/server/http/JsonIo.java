@@ -1,10 +1,12 @@
 package dev.quantumliquid.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +22,7 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -31,8 +31,9 @@ import java.util.OptionalLong;
  * Reading and writing JSON bodies: a request body must be JSON (else 415), at most
  * QLNN_MAX_BODY_BYTES (else 413, checked before and while reading), well-formed without duplicate
  * keys, within QLNN_MAX_JSON_DEPTH and QLNN_MAX_JSON_TOKENS (Jackson's stream constraints, checked
- * while parsing, so a hostile body costs no more than its limits) (else 400). The body's SHA-256 is
- * kept in the request tags for the log; the body itself never is.
+ * while parsing, so a hostile body costs no more than its limits) (else 400). The request tags keep
+ * the body for its SHA-256, which a log line about the request may carry; the body itself never is
+ * logged.
  */
 public final class JsonIo {
     /** Longest string value or field name (state tokens are the longest legitimate strings). */
@@ -77,7 +78,10 @@ public final class JsonIo {
     }
 
     private Optional<ObjectNode> read(ServerRequest req, boolean emptyAllowed) {
-        Optional<HttpMediaType> type = req.headers().contentType();
+        // The usual value is compared as it came; anything else is parsed as a media type (parameters, +json, case).
+        Optional<String> raw = req.headers().first(HeaderNames.CONTENT_TYPE);
+        Optional<HttpMediaType> type = raw.isEmpty() || raw.get().equals("application/json") ? Optional.empty()
+                : req.headers().contentType();
         if (type.isPresent() && !isJson(type.get())) {
             throw new ServerException(Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json, got '"
                     + type.get().mediaType().text() + "'");
@@ -87,7 +91,7 @@ public final class JsonIo {
             throw tooLarge(declared.getAsLong() + " bytes");
         }
         byte[] body = readLimited(req);
-        RequestTags.of(req).inputSha256(HexFormat.of().formatHex(sha256(body)));
+        RequestTags.of(req).body(body);
         if (body.length == 0) {
             if (emptyAllowed) {
                 return Optional.empty();
@@ -142,19 +146,17 @@ public final class JsonIo {
         return "JSON beyond a parser limit";
     }
 
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
     private byte[] readLimited(ServerRequest req) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
+        OptionalLong declared = req.headers().contentLength(); // at most maxBodyBytes, checked by the caller
         try (InputStream in = req.content().inputStream()) {
+            if (declared.isPresent()) { // the usual case: read into an array of the right size, with no copy
+                byte[] body = new byte[(int) declared.getAsLong()];
+                int n = in.readNBytes(body, 0, body.length);
+                return n == body.length ? body : Arrays.copyOf(body, n);
+            }
             byte[] all = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (all.length > maxBodyBytes) {
                 throw tooLarge("more than that");
@@ -185,6 +187,25 @@ public final class JsonIo {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a JSON tree", e);
         }
+    }
+
+    /** A JSON body written token by token (the hot inference responses: no tree is built, then walked). */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Sends 200 with a body that {@code writer} generates; the bytes are those of the same content built as a tree. */
+    public void send(ServerResponse res, Writer writer) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a JSON body", e);
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(out.toByteArray());
     }
 
     public void send(ServerResponse res, Status status, JsonNode body) {

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
@@ -26,11 +27,23 @@ public final class RequestFilter implements Filter {
         this.metrics = metrics;
     }
 
+    /**
+     * A random (version 4) UUID. The id correlates log lines and is no secret (a client may choose its
+     * own), so it comes from ThreadLocalRandom rather than UUID.randomUUID's SecureRandom, which reads
+     * the kernel's generator under a lock on every request.
+     */
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(hi, lo).toString();
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long t0 = System.nanoTime();
         String id = req.headers().first(REQUEST_ID).filter(s -> SANE_ID.matcher(s).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(RequestFilter::newId);
         RequestTags tags = new RequestTags(id);
         req.context().register(tags);
         res.header(REQUEST_ID, id);

@@ -1,6 +1,9 @@
 package dev.quantumliquid.server.http;
 
 import io.helidon.webserver.http.ServerRequest;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Labels of one request for the metrics and the log: its id, the endpoint that answered and, once
@@ -13,6 +16,7 @@ public final class RequestTags {
     private String model = "";
     private String version = "";
     private String keyId = "-";
+    private byte[] body = new byte[0]; // kept for its digest, which only an error's log line needs
     private String inputSha256 = "";
 
     RequestTags(String requestId) {
@@ -41,9 +45,10 @@ public final class RequestTags {
         return this;
     }
 
-    /** The SHA-256 of the request body, the only trace of an input the log may carry. */
-    public RequestTags inputSha256(String hex) {
-        this.inputSha256 = hex;
+    /** The request body, whose SHA-256 is the only trace of an input the log may carry. */
+    RequestTags body(byte[] bytes) {
+        this.body = bytes;
+        this.inputSha256 = "";
         return this;
     }
 
@@ -51,8 +56,20 @@ public final class RequestTags {
         return keyId;
     }
 
+    /** The SHA-256 of the request body in hex ("" before a body was read), computed when first asked for. */
     public String inputSha256() {
+        if (inputSha256.isEmpty() && body.length > 0) {
+            inputSha256 = HexFormat.of().formatHex(sha256(body));
+        }
         return inputSha256;
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     public String requestId() {

@@ -34,7 +34,8 @@ public final class CoherenceTracker {
     private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
 
     public void record(String model, double requestMean) {
-        rings.computeIfAbsent(model, m -> new Ring()).add(requestMean);
+        Ring r = rings.get(model); // a plain get first: computeIfAbsent may lock the bin even when the key is present
+        (r != null ? r : rings.computeIfAbsent(model, m -> new Ring())).add(requestMean);
     }
 
     public Optional<Double> mean(String model) {

@@ -3,6 +3,7 @@ package dev.quantumliquid.server.inference;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.Session;
 import dev.quantumliquid.server.Config;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.metrics.ServerMetrics;
@@ -14,6 +15,7 @@ import dev.quantumliquid.server.state.StateTokens;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,6 +28,9 @@ public final class Inference {
     /** A request bound to the version that serves it, with its decoded token if it had one. */
     public record Prepared(InferenceRequest request, ServedModel served, Optional<SequenceState> token) {
     }
+
+    /** Most models whose idle sessions are kept before the pools are dropped. */
+    private static final int MAX_POOLS = 64;
 
     /** A result and the state after it ([stateSize] for a single sequence, else empty). */
     private record Computed(InferenceResult result, float[] finalState) {
@@ -40,6 +45,12 @@ public final class Inference {
     private final CoherenceTracker coherence;
     private final ServerMetrics metrics;
     private final BooleanSupplier draining;
+    /**
+     * Idle sessions per model (by identity: Model keeps Object's equals). A reloaded version brings a
+     * new Model and pool; the map is emptied when it holds {@value #MAX_POOLS}, so replaced models'
+     * pools do not pile up over many reloads (idle sessions are only a cache).
+     */
+    private final ConcurrentHashMap<Model, SessionPool> sessionPools = new ConcurrentHashMap<>();
 
     public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
             CoherenceTracker coherence, ServerMetrics metrics, BooleanSupplier draining) {
@@ -140,20 +151,24 @@ public final class Inference {
         float[][][] x = r.input();
         int batch = x.length;
         int steps = x[0].length;
-        ResultCache.Key key = new ResultCache.Key(served.name(), served.version(), initial.steps(), batch, steps,
-                flatten(x), r.hasTimespans() ? flatten(r.timespans()) : new float[0],
-                continued ? initial.state() : new float[0]);
-        Optional<ResultCache.Value> cached = cache.get(key);
+        // Without a cache no key is built: flattening the input would be work for nothing.
+        Optional<ResultCache.Key> key = cache.enabled() ? Optional.of(new ResultCache.Key(served.name(), served.version(),
+                initial.steps(), batch, steps, flatten(x), r.hasTimespans() ? flatten(r.timespans()) : new float[0],
+                continued ? initial.state() : new float[0])) : Optional.empty();
+        Optional<ResultCache.Value> cached = key.flatMap(cache::get);
         boolean hit = cached.isPresent();
         ResultCache.Value v;
         if (hit) {
             v = cached.get();
         } else {
             long c0 = System.nanoTime();
-            v = pool.run(() -> predict(m, r, initial, continued));
+            ResultCache.Value computed = pool.run((long) batch * steps, () -> batch == 1
+                    ? stream(sessions(m), r, initial, continued)
+                    : predict(m, r, initial, continued));
             metrics.inference(served.name(), (System.nanoTime() - c0) / 1e9);
-            requireFinite(served, v);
-            cache.put(key, v);
+            requireFinite(served, computed);
+            key.ifPresent(k -> cache.put(k, computed));
+            v = computed;
         }
         if (cache.enabled()) {
             metrics.cache(served.name(), hit);
@@ -222,7 +237,47 @@ public final class Inference {
         return true;
     }
 
-    /** The engine's batch path on one pool thread, starting from the given state for a continued sequence. */
+    private SessionPool sessions(Model m) {
+        SessionPool p = sessionPools.get(m);
+        if (p != null) {
+            return p;
+        }
+        if (sessionPools.size() >= MAX_POOLS) {
+            sessionPools.clear();
+        }
+        return sessionPools.computeIfAbsent(m, k -> new SessionPool(k, config.workers()));
+    }
+
+    /**
+     * One sequence on a reused engine session: what the engine's batch path does for a single
+     * sequence (a session stepped from the zero or the given state), to the bit, without allocating
+     * the model's buffers per request.
+     */
+    private static ResultCache.Value stream(SessionPool sessions, InferenceRequest r, SequenceState initial,
+            boolean continued) {
+        float[][] x = r.input()[0];
+        Session s = sessions.borrow(); // not given back if a step fails: it is simply dropped
+        Model m = s.model();
+        if (continued && m.stateSize() > 0) {
+            s.importState(initial.state());
+        } else {
+            s.reset();
+        }
+        float[][] out = new float[x.length][m.outputSize()];
+        float[] coh = new float[m.hasCoherence() ? x.length : 0];
+        for (int k = 0; k < x.length; k++) {
+            float c = s.step(x[k], r.hasTimespans() ? r.timespans()[0][k] : 1f, out[k]);
+            if (coh.length > 0) {
+                coh[k] = c;
+            }
+        }
+        ResultCache.Value v = new ResultCache.Value(new float[][][] {out},
+                m.hasCoherence() ? new float[][] {coh} : new float[0][], m.stateSize() > 0 ? s.exportState() : new float[0]);
+        sessions.giveBack(s);
+        return v;
+    }
+
+    /** The engine's batch path, starting from the given state for a continued sequence. */
     private static ResultCache.Value predict(Model m, InferenceRequest r, SequenceState initial, boolean continued) {
         BatchInput in = BatchInput.of(r.input());
         if (r.hasTimespans()) {

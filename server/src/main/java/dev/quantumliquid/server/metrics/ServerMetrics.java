@@ -1,15 +1,30 @@
 package dev.quantumliquid.server.metrics;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.quantumliquid.server.repository.LoadListener;
 import dev.quantumliquid.server.repository.ServedModel;
 import dev.quantumliquid.server.repository.VersionStatus;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -33,6 +48,46 @@ public final class ServerMetrics implements LoadListener {
     private final Counter cacheHits;
     private final Counter cacheMisses;
     private final Counter rejected;
+
+    /*
+     * The labelled series of the per-request metrics, looked up once per label set: client_java's
+     * labelValues() validates and wraps its arguments and hashes a list on every call. Series are never
+     * removed (client_java keeps them too), and label values are only names of models that resolved.
+     */
+    private static final class RequestLabels { // not a record: its equals and hashCode run on every request
+        private final String model;
+        private final String version;
+        private final String endpoint;
+        private final int code;
+        private final int hash;
+
+        RequestLabels(String model, String version, String endpoint, int code) {
+            this.model = model;
+            this.version = version;
+            this.endpoint = endpoint;
+            this.code = code;
+            this.hash = ((model.hashCode() * 31 + version.hashCode()) * 31 + endpoint.hashCode()) * 31 + code;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestLabels k && hash == k.hash && code == k.code && model.equals(k.model)
+                    && version.equals(k.version) && endpoint.equals(k.endpoint);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private record ModelSeries(DistributionDataPoint inferenceDuration, DistributionDataPoint coherence,
+            CounterDataPoint lowCoherence, CounterDataPoint cacheHits, CounterDataPoint cacheMisses) {
+    }
+
+    private final ConcurrentHashMap<RequestLabels, CounterDataPoint> requestSeries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, DistributionDataPoint> endpointSeries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ModelSeries> modelSeries = new ConcurrentHashMap<>();
 
     public ServerMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -110,9 +165,35 @@ public final class ServerMetrics implements LoadListener {
                 .register(registry);
     }
 
-    /** The JVM and process metrics of client_java (memory, GC, threads, CPU, file descriptors...). */
+    /**
+     * The JVM and process metrics of client_java (memory, GC, threads, CPU, file descriptors...): what
+     * {@code JvmMetrics} registers, except that the native memory metrics are left out when native
+     * memory tracking is off. They would be empty then, and finding that out starts the platform MBean
+     * server with every MXBean of the JVM (a tenth of the server's start-up).
+     */
     public void registerJvm() {
-        JvmMetrics.builder().register(registry);
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        if (nativeMemoryTracking()) {
+            JvmNativeMemoryMetrics.builder().register(registry);
+        }
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+    }
+
+    /** -XX:NativeMemoryTracking=summary or detail; true when it cannot be told (not HotSpot), so client_java decides. */
+    private static boolean nativeMemoryTracking() {
+        try {
+            return !ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("NativeMemoryTracking")
+                    .getValue().equals("off");
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private static List<ServedModel> served(Supplier<List<VersionStatus>> index) {
@@ -120,8 +201,9 @@ public final class ServerMetrics implements LoadListener {
     }
 
     public void request(String model, String version, String endpoint, int code, double seconds) {
-        requests.labelValues(model, version, endpoint, Integer.toString(code)).inc();
-        requestDuration.labelValues(endpoint).observe(seconds);
+        series(requestSeries, new RequestLabels(model, version, endpoint, code),
+                k -> requests.labelValues(k.model, k.version, k.endpoint, Integer.toString(k.code))).inc();
+        series(endpointSeries, endpoint, requestDuration::labelValues).observe(seconds);
     }
 
     public void error(String model, String kind) {
@@ -134,24 +216,36 @@ public final class ServerMetrics implements LoadListener {
     }
 
     public void inference(String model, double seconds) {
-        inferenceDuration.labelValues(model).observe(seconds);
+        model(model).inferenceDuration().observe(seconds);
     }
 
     /** Per-step coherence [B][T] of one response and how many steps were below the threshold. */
     public void coherence(String model, float[][] steps, long low) {
-        var h = coherence.labelValues(model);
+        ModelSeries m = model(model);
         for (float[] row : steps) {
             for (float c : row) {
-                h.observe(c);
+                m.coherence().observe(c);
             }
         }
         if (low > 0) {
-            lowCoherence.labelValues(model).inc(low);
+            m.lowCoherence().inc(low);
         }
     }
 
     public void cache(String model, boolean hit) {
-        (hit ? cacheHits : cacheMisses).labelValues(model).inc();
+        ModelSeries m = model(model);
+        (hit ? m.cacheHits() : m.cacheMisses()).inc();
+    }
+
+    private ModelSeries model(String model) {
+        return series(modelSeries, model, m -> new ModelSeries(inferenceDuration.labelValues(m), coherence.labelValues(m),
+                lowCoherence.labelValues(m), cacheHits.labelValues(m), cacheMisses.labelValues(m)));
+    }
+
+    /** A plain get first: computeIfAbsent may lock the bin even when the key is present. */
+    private static <K, V> V series(ConcurrentHashMap<K, V> map, K key, Function<K, V> create) {
+        V v = map.get(key);
+        return v != null ? v : map.computeIfAbsent(key, create);
     }
 
     public PrometheusRegistry registry() {

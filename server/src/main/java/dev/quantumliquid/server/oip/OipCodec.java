@@ -1,5 +1,6 @@
 package dev.quantumliquid.server.oip;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import dev.quantumliquid.server.inference.InferenceRequest;
 import dev.quantumliquid.server.inference.InferenceResult;
 import dev.quantumliquid.server.inference.StateSource;
 import dev.quantumliquid.server.repository.ServedModel;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -208,48 +210,73 @@ final class OipCodec {
         return dt;
     }
 
-    static ObjectNode inferResponse(ObjectNode root, InferenceResult r, Parsed p) {
-        root.put("model_name", r.model());
-        root.put("model_version", Long.toString(r.version()));
-        p.id().ifPresent(id -> root.put("id", id));
-        ObjectNode params = root.putObject("parameters");
-        r.coherenceMean().ifPresent(m -> params.put("coherence_mean", m));
-        params.put("low_coherence", r.lowCoherence());
-        r.state().ifPresent(s -> params.put("state", s));
-        params.put("steps", r.steps());
-        params.put("cache_hit", r.cacheHit());
-        params.put("inference_time_ms", r.inferenceMillis());
-        p.sequenceId().ifPresent(s -> params.put("sequence_id", s));
-        ArrayNode outputs = root.putArray("outputs");
+    /** The infer response, written straight to the generator (field by field what a tree of it would serialise to). */
+    static void inferResponse(JsonGenerator g, InferenceResult r, Parsed p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("model_name", r.model());
+        g.writeStringField("model_version", Long.toString(r.version()));
+        if (p.id().isPresent()) {
+            g.writeStringField("id", p.id().get());
+        }
+        g.writeObjectFieldStart("parameters");
+        if (r.coherenceMean().isPresent()) {
+            g.writeNumberField("coherence_mean", r.coherenceMean().getAsDouble());
+        }
+        g.writeBooleanField("low_coherence", r.lowCoherence());
+        if (r.state().isPresent()) {
+            g.writeStringField("state", r.state().get());
+        }
+        g.writeNumberField("steps", r.steps());
+        g.writeBooleanField("cache_hit", r.cacheHit());
+        g.writeNumberField("inference_time_ms", r.inferenceMillis());
+        if (p.sequenceId().isPresent()) {
+            g.writeStringField("sequence_id", p.sequenceId().get());
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("outputs");
         float[][][] y = r.output();
         int b = y.length;
         int t = y[0].length;
         int o = y[0][0].length;
         if (p.outputs().isEmpty() || p.outputs().contains(OUTPUT)) {
-            ObjectNode out = outputs.addObject();
-            out.put("name", OUTPUT).put("datatype", "FP32");
-            out.putArray("shape").add(b).add(t).add(o);
-            ArrayNode data = out.putArray("data");
+            g.writeStartObject();
+            g.writeStringField("name", OUTPUT);
+            g.writeStringField("datatype", "FP32");
+            g.writeArrayFieldStart("shape");
+            g.writeNumber(b);
+            g.writeNumber(t);
+            g.writeNumber(o);
+            g.writeEndArray();
+            g.writeArrayFieldStart("data");
             for (float[][] seq : y) {
                 for (float[] step : seq) {
                     for (float v : step) {
-                        data.add(v);
+                        g.writeNumber(v);
                     }
                 }
             }
+            g.writeEndArray();
+            g.writeEndObject();
         }
         if (r.coherence().isPresent() && (p.outputs().isEmpty() || p.outputs().contains(COHERENCE))) {
-            ObjectNode out = outputs.addObject();
-            out.put("name", COHERENCE).put("datatype", "FP32");
-            out.putArray("shape").add(b).add(t);
-            ArrayNode data = out.putArray("data");
+            g.writeStartObject();
+            g.writeStringField("name", COHERENCE);
+            g.writeStringField("datatype", "FP32");
+            g.writeArrayFieldStart("shape");
+            g.writeNumber(b);
+            g.writeNumber(t);
+            g.writeEndArray();
+            g.writeArrayFieldStart("data");
             for (float[] row : r.coherence().get()) {
                 for (float v : row) {
-                    data.add(v);
+                    g.writeNumber(v);
                 }
             }
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        return root;
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** Model metadata: name, versions, platform, inputs and outputs with their shapes. */

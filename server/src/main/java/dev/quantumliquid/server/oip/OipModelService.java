@@ -71,6 +71,6 @@ public final class OipModelService implements HttpService {
         Inference.Prepared p = inference.prepare(parsed.request());
         tags.model(p.served().name(), p.served().version());
         InferenceResult r = inference.run(p);
-        json.send(res, OipCodec.inferResponse(json.object(), r, parsed));
+        json.send(res, g -> OipCodec.inferResponse(g, r, parsed));
     }
 }

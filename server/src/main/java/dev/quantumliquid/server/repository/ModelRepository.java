@@ -50,8 +50,25 @@ public final class ModelRepository implements AutoCloseable {
     private record Entry(VersionStatus status, String fingerprint) {
     }
 
-    /** One model folder: its versions by number, or unloaded through the API (then no versions). */
-    private record Slot(Map<Long, Entry> versions, boolean unloaded) {
+    /**
+     * One model folder: its versions by number, or unloaded through the API (then no versions), and
+     * the newest ready version, found once here rather than on every request.
+     */
+    private record Slot(Map<Long, Entry> versions, boolean unloaded, Optional<ServedModel> newestReady) {
+        Slot(Map<Long, Entry> versions, boolean unloaded) {
+            this(versions, unloaded, newestReady(versions));
+        }
+
+        /** {@code versions} iterates in ascending version order (a sorted map or empty). */
+        private static Optional<ServedModel> newestReady(Map<Long, Entry> versions) {
+            Optional<ServedModel> newest = Optional.empty();
+            for (Entry e : versions.values()) {
+                if (e.status().ready() && e.status().served().isPresent()) {
+                    newest = e.status().served();
+                }
+            }
+            return newest;
+        }
     }
 
     private final Path root;
@@ -206,13 +223,11 @@ public final class ModelRepository implements AutoCloseable {
             return e.status().served().filter(x -> e.status().ready()).orElseThrow(() -> new ServerException(Kind.NOT_READY,
                     "model '" + name + "' version " + version.getAsLong() + " is not ready: " + e.status().reason()));
         }
+        if (s.newestReady().isPresent()) {
+            return s.newestReady().get();
+        }
         List<Entry> newestFirst = new ArrayList<>(s.versions().values());
         Collections.reverse(newestFirst);
-        for (Entry e : newestFirst) {
-            if (e.status().ready() && e.status().served().isPresent()) {
-                return e.status().served().get();
-            }
-        }
         StringBuilder why = new StringBuilder("model '" + name + "' has no ready version");
         for (Entry e : newestFirst) {
             why.append("; version ").append(e.status().version()).append(": ").append(e.status().reason());

@@ -6,14 +6,25 @@ import java.util.regex.Pattern;
 
 /** Model and version names: [A-Za-z0-9._-], at most 128 characters; a version is a positive integer. */
 public final class Names {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
 
     private Names() {
     }
 
+    /** What {@code [A-Za-z0-9._-]{1,128}} matches, except "." and ".."; a loop, as every request checks a name. */
     public static boolean isValidName(String s) {
-        return NAME.matcher(s).matches() && !s.equals(".") && !s.equals("..");
+        int n = s.length();
+        if (n == 0 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return !s.equals(".") && !s.equals("..");
     }
 
     /** A version folder name as a number; empty for a folder that is not a version (ignored). */

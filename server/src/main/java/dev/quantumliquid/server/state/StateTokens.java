@@ -30,16 +30,20 @@ public final class StateTokens {
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] MAGIC = {'Q', 'L', 'S', 1};
     private static final int MAC_BYTES = 32;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     /** Shortest key accepted from QLNN_STATE_KEY_FILE (the HMAC-SHA256 block strength). */
     public static final int MIN_KEY_BYTES = 32;
 
     private final SecretKeySpec key;
+    /** Initialised with the key and never updated: each token clones it, skipping the provider look-up and key set-up. */
+    private final Mac keyed;
 
     public StateTokens(byte[] key) {
         if (key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("state key must have at least " + MIN_KEY_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(key.clone(), ALGORITHM);
+        this.keyed = newMac();
     }
 
     /**
@@ -89,7 +93,7 @@ public final class StateTokens {
         }
         int payload = b.position();
         b.put(mac(b.array(), payload));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        return ENCODER.encodeToString(b.array());
     }
 
     /** Verifies and decodes a token; 400 for anything that is not a token this key signed. */
@@ -137,11 +141,21 @@ public final class StateTokens {
     }
 
     private byte[] mac(byte[] data, int len) {
+        Mac m;
+        try {
+            m = (Mac) keyed.clone();
+        } catch (CloneNotSupportedException e) { // a provider whose Mac cannot be cloned: set one up afresh
+            m = newMac();
+        }
+        m.update(data, 0, len);
+        return m.doFinal();
+    }
+
+    private Mac newMac() {
         try {
             Mac m = Mac.getInstance(ALGORITHM);
             m.init(key);
-            m.update(data, 0, len);
-            return m.doFinal();
+            return m;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
         }

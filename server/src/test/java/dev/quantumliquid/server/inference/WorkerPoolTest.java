@@ -89,4 +89,45 @@ class WorkerPoolTest {
             assertThat(pool.inflight()).isZero();
         }
     }
+
+    @Test
+    void aSmallTaskRunsOnTheCallingThreadAndALargeOneOnThePool() {
+        try (WorkerPool pool = new WorkerPool(1, 2)) {
+            Thread caller = Thread.currentThread();
+            assertThat(pool.run(WorkerPool.INLINE_MAX_STEPS, Thread::currentThread)).isSameAs(caller);
+            assertThat(pool.run(WorkerPool.INLINE_MAX_STEPS + 1, () -> Thread.currentThread().getName()))
+                    .startsWith("qlnn-infer-");
+            assertThat(pool.inflight()).isZero();
+        }
+    }
+
+    @Test
+    void smallTasksOnTheirCallersCountAgainstTheWorkersAndTheInflightLimit() throws Exception {
+        try (WorkerPool pool = new WorkerPool(1, 2, java.time.Duration.ofMillis(50));
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(1, () -> {
+                started.countDown();
+                release.await();
+                return 1;
+            }), callers);
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> pool.run(1, () -> 2)).isInstanceOfSatisfying(ServerException.class,
+                    e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout"));
+            assertThatThrownBy(() -> pool.run(Long.MAX_VALUE, () -> 3)).isInstanceOfSatisfying(ServerException.class,
+                    e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout"));
+            release.countDown();
+            assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(pool.inflight()).isZero();
+        }
+    }
+
+    @Test
+    void aClosedPoolRefusesSmallTasksToo() {
+        WorkerPool pool = new WorkerPool(1, 1);
+        pool.close();
+        assertThatThrownBy(() -> pool.run(1, () -> 1)).isInstanceOfSatisfying(ServerException.class,
+                e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.NOT_READY));
+    }
 }
