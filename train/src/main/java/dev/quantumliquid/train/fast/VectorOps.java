@@ -207,6 +207,48 @@ final class VectorOps implements Ops {
                 s3.intoArray(c, c3 + j);
             }
         }
+        for (; r + 2 <= rows; r += 2) { // two rows: four independent chains instead of one
+            int a0 = aOff + r * lda;
+            int a1 = a0 + lda;
+            double b0 = bias == null ? 0.0 : bias[biasOff + r];
+            double b1 = bias == null ? 0.0 : bias[biasOff + r + 1];
+            int c0 = cOff + r * cols;
+            int c1 = c0 + cols;
+            int j = 0;
+            for (; j + 2 * L <= cols; j += 2 * L) {
+                DoubleVector s00 = DoubleVector.broadcast(S, b0);
+                DoubleVector s01 = DoubleVector.broadcast(S, b0);
+                DoubleVector s10 = DoubleVector.broadcast(S, b1);
+                DoubleVector s11 = DoubleVector.broadcast(S, b1);
+                int xj = xOff + j;
+                for (int i = 0; i < inner; i++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
+                    DoubleVector x1 = DoubleVector.fromArray(S, x, xj + i * cols + L);
+                    DoubleVector w = DoubleVector.broadcast(S, a[a0 + i]);
+                    s00 = w.fma(x0, s00);
+                    s01 = w.fma(x1, s01);
+                    w = DoubleVector.broadcast(S, a[a1 + i]);
+                    s10 = w.fma(x0, s10);
+                    s11 = w.fma(x1, s11);
+                }
+                s00.intoArray(c, c0 + j);
+                s01.intoArray(c, c0 + j + L);
+                s10.intoArray(c, c1 + j);
+                s11.intoArray(c, c1 + j + L);
+            }
+            for (; j < cols; j += L) {
+                DoubleVector s0 = DoubleVector.broadcast(S, b0);
+                DoubleVector s1 = DoubleVector.broadcast(S, b1);
+                int xj = xOff + j;
+                for (int i = 0; i < inner; i++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
+                    s0 = DoubleVector.broadcast(S, a[a0 + i]).fma(x0, s0);
+                    s1 = DoubleVector.broadcast(S, a[a1 + i]).fma(x0, s1);
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c1 + j);
+            }
+        }
         for (; r < rows; r++) {
             int a0 = aOff + r * lda;
             double b0 = bias == null ? 0.0 : bias[biasOff + r];
@@ -329,6 +371,32 @@ final class VectorOps implements Ops {
                     s21.intoArray(w, o2 + L);
                     s30.intoArray(w, o3);
                     s31.intoArray(w, o3 + L);
+                }
+                for (; r + 2 <= rows; r += 2) {
+                    int o0 = wOff + r * ldw + k;
+                    int o1 = o0 + ldw;
+                    DoubleVector s00 = DoubleVector.fromArray(S, w, o0);
+                    DoubleVector s01 = DoubleVector.fromArray(S, w, o0 + L);
+                    DoubleVector s10 = DoubleVector.fromArray(S, w, o1);
+                    DoubleVector s11 = DoubleVector.fromArray(S, w, o1 + L);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector x0 = DoubleVector.fromArray(S, xt, v0 + j * ldx);
+                            DoubleVector x1 = DoubleVector.fromArray(S, xt, v0 + j * ldx + L);
+                            DoubleVector g = DoubleVector.broadcast(S, dz[d0 + j]);
+                            s00 = g.fma(x0, s00);
+                            s01 = g.fma(x1, s01);
+                            g = DoubleVector.broadcast(S, dz[d0 + cols + j]);
+                            s10 = g.fma(x0, s10);
+                            s11 = g.fma(x1, s11);
+                        }
+                    }
+                    s00.intoArray(w, o0);
+                    s01.intoArray(w, o0 + L);
+                    s10.intoArray(w, o1);
+                    s11.intoArray(w, o1 + L);
                 }
                 for (; r < rows; r++) {
                     int o0 = wOff + r * ldw + k;
