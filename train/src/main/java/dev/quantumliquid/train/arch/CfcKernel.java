@@ -18,7 +18,8 @@ import dev.quantumliquid.train.fast.Ops;
  * derivative, and the gate values; the backward pass runs back through time with the transposed
  * matrices (also packed once per forward call) and leaves the weight gradients to one product per
  * matrix over all steps at the end. Pure mode's elementwise part is scalar (it is rare); the rest is
- * vectorised through {@link Ops}.
+ * vectorised through {@link Ops}. Mixed memory is not handled here: {@link CfcTwin#kernel(Ops)} gives
+ * such a layer the generic tape kernel.
  */
 final class CfcKernel implements BatchKernel {
     private final Ops ops;
