@@ -435,7 +435,27 @@ final class VectorOps implements Ops {
 
     @Override
     public void rowSums(double[] dz, int dzOff, int dzStep, int rows, int steps, int cols, double[] b, int bOff) {
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) { // four rows: four independent add chains
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = DoubleVector.zero(S);
+            DoubleVector s2 = DoubleVector.zero(S);
+            DoubleVector s3 = DoubleVector.zero(S);
+            for (int t = 0; t < steps; t++) {
+                int d = dzOff + t * dzStep + r * cols;
+                for (int j = 0; j < cols; j += L) {
+                    s0 = s0.add(DoubleVector.fromArray(S, dz, d + j));
+                    s1 = s1.add(DoubleVector.fromArray(S, dz, d + cols + j));
+                    s2 = s2.add(DoubleVector.fromArray(S, dz, d + 2 * cols + j));
+                    s3 = s3.add(DoubleVector.fromArray(S, dz, d + 3 * cols + j));
+                }
+            }
+            b[bOff + r] += laneSum(s0);
+            b[bOff + r + 1] += laneSum(s1);
+            b[bOff + r + 2] += laneSum(s2);
+            b[bOff + r + 3] += laneSum(s3);
+        }
+        for (; r < rows; r++) {
             DoubleVector s = DoubleVector.zero(S);
             for (int t = 0; t < steps; t++) {
                 int d = dzOff + t * dzStep + r * cols;
@@ -443,12 +463,23 @@ final class VectorOps implements Ops {
                     s = s.add(DoubleVector.fromArray(S, dz, d + j));
                 }
             }
-            double sum = 0.0;
-            for (int l = 0; l < L; l++) { // lane by lane in a fixed order (reduceLanes' order is the CPU's)
-                sum += s.lane(l);
-            }
-            b[bOff + r] += sum;
+            b[bOff + r] += laneSum(s);
         }
+    }
+
+    /**
+     * The lanes added one by one in lane order (reduceLanes' order is the CPU's). The one helper that
+     * takes a vector: it is tiny and called once per row, outside the loops.
+     */
+    private static double laneSum(DoubleVector s) {
+        if (L == 4) {
+            return 0.0 + s.lane(0) + s.lane(1) + s.lane(2) + s.lane(3);
+        }
+        double sum = 0.0;
+        for (int l = 0; l < L; l++) {
+            sum += s.lane(l);
+        }
+        return sum;
     }
 
     @Override
