@@ -417,7 +417,30 @@ final class VectorOps implements Ops {
             }
             for (; k < inner; k += L) { // the last columns, one (possibly partial) vector at a time
                 VectorMask<Double> m = S.indexInRange(k, inner);
-                for (int r = 0; r < rows; r++) {
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) { // four rows: four independent chains
+                    int o0 = wOff + r * ldw + k;
+                    DoubleVector s0 = DoubleVector.fromArray(S, w, o0, m);
+                    DoubleVector s1 = DoubleVector.fromArray(S, w, o0 + ldw, m);
+                    DoubleVector s2 = DoubleVector.fromArray(S, w, o0 + 2 * ldw, m);
+                    DoubleVector s3 = DoubleVector.fromArray(S, w, o0 + 3 * ldw, m);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector x0 = DoubleVector.fromArray(S, xt, v0 + j * ldx, m);
+                            s0 = DoubleVector.broadcast(S, dz[d0 + j]).fma(x0, s0);
+                            s1 = DoubleVector.broadcast(S, dz[d0 + cols + j]).fma(x0, s1);
+                            s2 = DoubleVector.broadcast(S, dz[d0 + 2 * cols + j]).fma(x0, s2);
+                            s3 = DoubleVector.broadcast(S, dz[d0 + 3 * cols + j]).fma(x0, s3);
+                        }
+                    }
+                    s0.intoArray(w, o0, m);
+                    s1.intoArray(w, o0 + ldw, m);
+                    s2.intoArray(w, o0 + 2 * ldw, m);
+                    s3.intoArray(w, o0 + 3 * ldw, m);
+                }
+                for (; r < rows; r++) {
                     int o0 = wOff + r * ldw + k;
                     DoubleVector s0 = DoubleVector.fromArray(S, w, o0, m);
                     for (int t = t0; t < t1; t++) {
