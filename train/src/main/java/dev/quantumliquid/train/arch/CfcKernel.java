@@ -18,7 +18,8 @@ import dev.quantumliquid.train.fast.Ops;
  * derivative, and the gate values; the backward pass runs back through time with the transposed
  * matrices (also packed once per forward call) and leaves the weight gradients to one product per
  * matrix over all steps at the end. Pure mode's elementwise part is scalar (it is rare); the rest is
- * vectorised through {@link Ops}.
+ * vectorised through {@link Ops}. Mixed memory is not handled here: {@link CfcTwin#kernel(Ops)} gives
+ * such a layer the generic tape kernel.
  */
 final class CfcKernel implements BatchKernel {
     private final Ops ops;
@@ -112,7 +113,7 @@ final class CfcKernel implements BatchKernel {
             absTau = new double[pure ? h : 0];
             dA = new double[pure ? h : 0];
             dTau = new double[pure ? h : 0];
-            xt = new double[steps * cap * Math.max(width, u)];
+            xt = new double[steps * cap * (Math.max(width, u) + Blocks.ROW_PAD)];
         }
     }
 
@@ -278,18 +279,19 @@ final class CfcKernel implements BatchKernel {
         }
         double[] zx = layers == 0 ? m.cat : m.zs[layers - 1];
         int zStep = layers == 0 ? blk : u * cols;
-        Blocks.transposeSteps(zx, 0, zStep, z, cols, steps, m.xt);
+        int zl = Blocks.rowStride(z);
+        Blocks.transposeSteps(zx, 0, zStep, z, cols, steps, m.xt, zl);
         for (int k = 0; k < nh; k++) {
             if (m.fused && k >= 2) { // dL/dW_a = dL/dW_b: one product, added to both
                 if (k == 2) {
                     java.util.Arrays.fill(m.dw, 0.0);
-                    ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * z, z, z, steps, cols, m.dw, 0, z);
+                    ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * zl, zl, z, steps, cols, m.dw, 0, z);
                 }
                 for (int e = 0; e < h * z; e++) {
                     grad[headW[k] + e] += m.dw[e];
                 }
             } else {
-                ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * z, z, z, steps, cols, grad, headW[k], z);
+                ops.outer(m.dheads, k * n, hw, h, m.xt, 0, cols * zl, zl, z, steps, cols, grad, headW[k], z);
             }
             ops.rowSums(m.dheads, k * n, hw, h, steps, cols, grad, headB[k]);
         }
@@ -297,13 +299,15 @@ final class CfcKernel implements BatchKernel {
             double[] xl = l == 0 ? m.cat : m.zs[l - 1];
             int xStep = l == 0 ? blk : u * cols;
             int wi = bbIn[l];
-            Blocks.transposeSteps(xl, 0, xStep, wi, cols, steps, m.xt);
-            ops.outer(m.ds[l], 0, u * cols, u, m.xt, 0, cols * wi, wi, wi, steps, cols, grad, bbW[l], wi);
+            int ld = Blocks.rowStride(wi);
+            Blocks.transposeSteps(xl, 0, xStep, wi, cols, steps, m.xt, ld);
+            ops.outer(m.ds[l], 0, u * cols, u, m.xt, 0, cols * ld, ld, wi, steps, cols, grad, bbW[l], wi);
             ops.rowSums(m.ds[l], 0, u * cols, u, steps, cols, grad, bbB[l]);
         }
         if (q > 0) {
-            Blocks.transposeSteps(m.cat, blk + in * cols, blk, h, cols, steps, m.xt);
-            ops.outer(m.dy, 0, q * cols, q, m.xt, 0, cols * h, h, h, steps, cols, grad, fcW, h);
+            int hl = Blocks.rowStride(h);
+            Blocks.transposeSteps(m.cat, blk + in * cols, blk, h, cols, steps, m.xt, hl);
+            ops.outer(m.dy, 0, q * cols, q, m.xt, 0, cols * hl, hl, h, steps, cols, grad, fcW, h);
             ops.rowSums(m.dy, 0, q * cols, q, steps, cols, grad, fcB);
         }
         if (pure) {

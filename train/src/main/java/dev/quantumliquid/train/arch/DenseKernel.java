@@ -44,7 +44,7 @@ final class DenseKernel implements BatchKernel {
             z = new double[steps * out * cap];
             d = new double[steps * out * cap];
             dy = new double[steps * out * cap];
-            dx = new double[steps * in * cap];
+            dx = new double[steps * (in + Blocks.ROW_PAD) * cap];
             wT = new double[in * out];
         }
     }
@@ -88,8 +88,9 @@ final class DenseKernel implements BatchKernel {
             }
             Blocks.fromColumns(m.dx, 0, in * cols, cols, batch, in, steps, dx, 0);
         }
-        Blocks.transposeSteps(m.x, 0, in * cols, in, cols, steps, m.dx);
-        ops.outer(m.d, 0, out * cols, out, m.dx, 0, cols * in, in, in, steps, cols, grad, w, in);
+        int ld = Blocks.rowStride(in);
+        Blocks.transposeSteps(m.x, 0, in * cols, in, cols, steps, m.dx, ld);
+        ops.outer(m.d, 0, out * cols, out, m.dx, 0, cols * ld, ld, in, steps, cols, grad, w, in);
         ops.rowSums(m.d, 0, out * cols, out, steps, cols, grad, b);
     }
 }

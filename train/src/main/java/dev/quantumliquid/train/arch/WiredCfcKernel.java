@@ -89,7 +89,7 @@ final class WiredCfcKernel implements BatchKernel {
             dh = new double[nMax * cap];
             dcat = new double[wMax * cap];
             dw = new double[nMax * wMax];
-            xt = new double[steps * cap * wMax];
+            xt = new double[steps * cap * (wMax + Blocks.ROW_PAD)];
         }
     }
 
@@ -190,11 +190,12 @@ final class WiredCfcKernel implements BatchKernel {
             int n = size[l];
             int wl = width[l];
             int step = 4 * n * cols;
-            Blocks.transposeSteps(m.cat[l], 0, wl * cols, wl, cols, steps, m.xt);
+            int ld = Blocks.rowStride(wl);
+            Blocks.transposeSteps(m.cat[l], 0, wl * cols, wl, cols, steps, m.xt, ld);
             for (int k = 0; k < 4; k++) {
                 if (k < 2) {
                     java.util.Arrays.fill(m.dw, 0, n * wl, 0.0);
-                    ops.outer(m.dheads[l], k * n * cols, step, n, m.xt, 0, cols * wl, wl, wl, steps, cols, m.dw, 0, wl);
+                    ops.outer(m.dheads[l], k * n * cols, step, n, m.xt, 0, cols * ld, ld, wl, steps, cols, m.dw, 0, wl);
                     double[] mk = mask[l];
                     for (int e = 0; e < n * wl; e++) {
                         if (mk[e] != 0.0) {
@@ -202,7 +203,7 @@ final class WiredCfcKernel implements BatchKernel {
                         }
                     }
                 } else {
-                    ops.outer(m.dheads[l], k * n * cols, step, n, m.xt, 0, cols * wl, wl, wl, steps, cols, grad, w[l][k], wl);
+                    ops.outer(m.dheads[l], k * n * cols, step, n, m.xt, 0, cols * ld, ld, wl, steps, cols, grad, w[l][k], wl);
                 }
                 ops.rowSums(m.dheads[l], k * n * cols, step, n, steps, cols, grad, b[l][k]);
             }

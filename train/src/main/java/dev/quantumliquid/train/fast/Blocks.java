@@ -63,19 +63,32 @@ public final class Blocks {
     }
 
     /**
-     * Column blocks transposed step by step, one row per sequence: dst[t cols rows + j rows + k] =
-     * src[srcOff + t srcStep + k cols + j] for t < steps, j < cols, k < rows (the xt of {@link Ops#outer}).
+     * Column blocks transposed step by step, one row of ld values per sequence: dst[t cols ld + j ld + k]
+     * = src[srcOff + t srcStep + k cols + j] for t < steps, j < cols, k < rows (the xt of
+     * {@link Ops#outer}; ld from {@link #rowStride}).
      */
-    public static void transposeSteps(double[] src, int srcOff, int srcStep, int rows, int cols, int steps, double[] dst) {
+    public static void transposeSteps(double[] src, int srcOff, int srcStep, int rows, int cols, int steps, double[] dst, int ld) {
         for (int t = 0; t < steps; t++) {
             int s0 = srcOff + t * srcStep;
-            int d0 = t * cols * rows;
+            int d0 = t * cols * ld;
             for (int k = 0; k < rows; k++) {
                 int s = s0 + k * cols;
                 for (int j = 0; j < cols; j++) {
-                    dst[d0 + j * rows + k] = src[s + j];
+                    dst[d0 + j * ld + k] = src[s + j];
                 }
             }
         }
+    }
+
+    /** Most extra values {@link #rowStride} adds. */
+    public static final int ROW_PAD = 4;
+
+    /**
+     * The row length to store rows of n values at when a loop walks down a column of them: n, or n + 4
+     * when n is a multiple of 32, whose 256-byte multiple strides would map a column onto a few L1 sets
+     * (128 rows of 128 doubles fall into 4 of the 64 sets and evict each other).
+     */
+    public static int rowStride(int n) {
+        return n % 32 == 0 ? n + ROW_PAD : n;
     }
 }

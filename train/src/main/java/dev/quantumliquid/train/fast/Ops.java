@@ -10,7 +10,8 @@ import dev.quantumliquid.engine.model.Activation;
  * {@link #lanes()} (kernels pad the chunk with zero sequences).
  *
  * <p>{@link ScalarOps} is the reference, {@link VectorOps} the Vector API twin (FMA, register-blocked);
- * they agree to rounding (the tests hold them to it). Implementations are stateless and shared.
+ * they give the same bits (the tests hold them to it), and so does each whether the JIT has compiled
+ * it or not, which keeps training bit-reproducible. Implementations are stateless and shared.
  */
 public interface Ops {
     /** The vectorised implementation (the one training uses). */

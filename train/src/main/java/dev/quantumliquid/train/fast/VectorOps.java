@@ -207,6 +207,48 @@ final class VectorOps implements Ops {
                 s3.intoArray(c, c3 + j);
             }
         }
+        for (; r + 2 <= rows; r += 2) { // two rows: four independent chains instead of one
+            int a0 = aOff + r * lda;
+            int a1 = a0 + lda;
+            double b0 = bias == null ? 0.0 : bias[biasOff + r];
+            double b1 = bias == null ? 0.0 : bias[biasOff + r + 1];
+            int c0 = cOff + r * cols;
+            int c1 = c0 + cols;
+            int j = 0;
+            for (; j + 2 * L <= cols; j += 2 * L) {
+                DoubleVector s00 = DoubleVector.broadcast(S, b0);
+                DoubleVector s01 = DoubleVector.broadcast(S, b0);
+                DoubleVector s10 = DoubleVector.broadcast(S, b1);
+                DoubleVector s11 = DoubleVector.broadcast(S, b1);
+                int xj = xOff + j;
+                for (int i = 0; i < inner; i++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
+                    DoubleVector x1 = DoubleVector.fromArray(S, x, xj + i * cols + L);
+                    DoubleVector w = DoubleVector.broadcast(S, a[a0 + i]);
+                    s00 = w.fma(x0, s00);
+                    s01 = w.fma(x1, s01);
+                    w = DoubleVector.broadcast(S, a[a1 + i]);
+                    s10 = w.fma(x0, s10);
+                    s11 = w.fma(x1, s11);
+                }
+                s00.intoArray(c, c0 + j);
+                s01.intoArray(c, c0 + j + L);
+                s10.intoArray(c, c1 + j);
+                s11.intoArray(c, c1 + j + L);
+            }
+            for (; j < cols; j += L) {
+                DoubleVector s0 = DoubleVector.broadcast(S, b0);
+                DoubleVector s1 = DoubleVector.broadcast(S, b1);
+                int xj = xOff + j;
+                for (int i = 0; i < inner; i++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, x, xj + i * cols);
+                    s0 = DoubleVector.broadcast(S, a[a0 + i]).fma(x0, s0);
+                    s1 = DoubleVector.broadcast(S, a[a1 + i]).fma(x0, s1);
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c1 + j);
+            }
+        }
         for (; r < rows; r++) {
             int a0 = aOff + r * lda;
             double b0 = bias == null ? 0.0 : bias[biasOff + r];
@@ -330,6 +372,32 @@ final class VectorOps implements Ops {
                     s30.intoArray(w, o3);
                     s31.intoArray(w, o3 + L);
                 }
+                for (; r + 2 <= rows; r += 2) {
+                    int o0 = wOff + r * ldw + k;
+                    int o1 = o0 + ldw;
+                    DoubleVector s00 = DoubleVector.fromArray(S, w, o0);
+                    DoubleVector s01 = DoubleVector.fromArray(S, w, o0 + L);
+                    DoubleVector s10 = DoubleVector.fromArray(S, w, o1);
+                    DoubleVector s11 = DoubleVector.fromArray(S, w, o1 + L);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector x0 = DoubleVector.fromArray(S, xt, v0 + j * ldx);
+                            DoubleVector x1 = DoubleVector.fromArray(S, xt, v0 + j * ldx + L);
+                            DoubleVector g = DoubleVector.broadcast(S, dz[d0 + j]);
+                            s00 = g.fma(x0, s00);
+                            s01 = g.fma(x1, s01);
+                            g = DoubleVector.broadcast(S, dz[d0 + cols + j]);
+                            s10 = g.fma(x0, s10);
+                            s11 = g.fma(x1, s11);
+                        }
+                    }
+                    s00.intoArray(w, o0);
+                    s01.intoArray(w, o0 + L);
+                    s10.intoArray(w, o1);
+                    s11.intoArray(w, o1 + L);
+                }
                 for (; r < rows; r++) {
                     int o0 = wOff + r * ldw + k;
                     DoubleVector s00 = DoubleVector.fromArray(S, w, o0);
@@ -349,7 +417,30 @@ final class VectorOps implements Ops {
             }
             for (; k < inner; k += L) { // the last columns, one (possibly partial) vector at a time
                 VectorMask<Double> m = S.indexInRange(k, inner);
-                for (int r = 0; r < rows; r++) {
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) { // four rows: four independent chains
+                    int o0 = wOff + r * ldw + k;
+                    DoubleVector s0 = DoubleVector.fromArray(S, w, o0, m);
+                    DoubleVector s1 = DoubleVector.fromArray(S, w, o0 + ldw, m);
+                    DoubleVector s2 = DoubleVector.fromArray(S, w, o0 + 2 * ldw, m);
+                    DoubleVector s3 = DoubleVector.fromArray(S, w, o0 + 3 * ldw, m);
+                    for (int t = t0; t < t1; t++) {
+                        int d0 = dzOff + t * dzStep + r * cols;
+                        int v0 = xtOff + t * xtStep + k;
+                        for (int j = 0; j < cols; j++) {
+                            DoubleVector x0 = DoubleVector.fromArray(S, xt, v0 + j * ldx, m);
+                            s0 = DoubleVector.broadcast(S, dz[d0 + j]).fma(x0, s0);
+                            s1 = DoubleVector.broadcast(S, dz[d0 + cols + j]).fma(x0, s1);
+                            s2 = DoubleVector.broadcast(S, dz[d0 + 2 * cols + j]).fma(x0, s2);
+                            s3 = DoubleVector.broadcast(S, dz[d0 + 3 * cols + j]).fma(x0, s3);
+                        }
+                    }
+                    s0.intoArray(w, o0, m);
+                    s1.intoArray(w, o0 + ldw, m);
+                    s2.intoArray(w, o0 + 2 * ldw, m);
+                    s3.intoArray(w, o0 + 3 * ldw, m);
+                }
+                for (; r < rows; r++) {
                     int o0 = wOff + r * ldw + k;
                     DoubleVector s0 = DoubleVector.fromArray(S, w, o0, m);
                     for (int t = t0; t < t1; t++) {
@@ -367,7 +458,27 @@ final class VectorOps implements Ops {
 
     @Override
     public void rowSums(double[] dz, int dzOff, int dzStep, int rows, int steps, int cols, double[] b, int bOff) {
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) { // four rows: four independent add chains
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = DoubleVector.zero(S);
+            DoubleVector s2 = DoubleVector.zero(S);
+            DoubleVector s3 = DoubleVector.zero(S);
+            for (int t = 0; t < steps; t++) {
+                int d = dzOff + t * dzStep + r * cols;
+                for (int j = 0; j < cols; j += L) {
+                    s0 = s0.add(DoubleVector.fromArray(S, dz, d + j));
+                    s1 = s1.add(DoubleVector.fromArray(S, dz, d + cols + j));
+                    s2 = s2.add(DoubleVector.fromArray(S, dz, d + 2 * cols + j));
+                    s3 = s3.add(DoubleVector.fromArray(S, dz, d + 3 * cols + j));
+                }
+            }
+            b[bOff + r] += laneSum(s0);
+            b[bOff + r + 1] += laneSum(s1);
+            b[bOff + r + 2] += laneSum(s2);
+            b[bOff + r + 3] += laneSum(s3);
+        }
+        for (; r < rows; r++) {
             DoubleVector s = DoubleVector.zero(S);
             for (int t = 0; t < steps; t++) {
                 int d = dzOff + t * dzStep + r * cols;
@@ -375,12 +486,23 @@ final class VectorOps implements Ops {
                     s = s.add(DoubleVector.fromArray(S, dz, d + j));
                 }
             }
-            double sum = 0.0;
-            for (int l = 0; l < L; l++) { // lane by lane in a fixed order (reduceLanes' order is the CPU's)
-                sum += s.lane(l);
-            }
-            b[bOff + r] += sum;
+            b[bOff + r] += laneSum(s);
         }
+    }
+
+    /**
+     * The lanes added one by one in lane order (reduceLanes' order is the CPU's). The one helper that
+     * takes a vector: it is tiny and called once per row, outside the loops.
+     */
+    private static double laneSum(DoubleVector s) {
+        if (L == 4) {
+            return 0.0 + s.lane(0) + s.lane(1) + s.lane(2) + s.lane(3);
+        }
+        double sum = 0.0;
+        for (int l = 0; l < L; l++) {
+            sum += s.lane(l);
+        }
+        return sum;
     }
 
     @Override

@@ -55,6 +55,8 @@ class ModelBatchTest {
                 DenseTwin.create("head", 3, 2, Activation.SILU, r))));
         c.add(new GradientCheckTest.Case("wired cfc no_gate random(9) over 3", 3, r -> List.of(
                 WiredCfcTwin.create("rnn", 3, "no_gate", RandomWiring.build(9, 9, 0.6, 3, 1111), r))));
+        c.add(new GradientCheckTest.Case("cfc 3 -> 32, backbone 32 + dense 32 -> 2 (padded gradient rows)", 3, r -> List.of(
+                cfc(r, 3, 32, "default", Activation.LECUN_TANH, 32, 1, 0), DenseTwin.create("head", 32, 2, Activation.NONE, r))));
         c.add(new GradientCheckTest.Case("scale + cfc + dense + scale (qlnn train's stack)", 2, r -> List.of(
                 new ScaleTwin("in", new double[] {0.5, 2.0}, new double[] {0.1, -0.3}), cfc(r, 2, 6, "default", Activation.LECUN_TANH, 8, 1, 0),
                 DenseTwin.create("head", 6, 2, Activation.NONE, r), new ScaleTwin("out", new double[] {3.0, 0.25}, new double[] {-1.0, 0.5}))));
