@@ -14,7 +14,7 @@ java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 # JMH_JAVA_OPTS: extra options of the JMH host JVM (e.g. -Djmh.ignoreLock=true while another JMH runs).
-(cd "$root" && "$java" --add-modules jdk.incubator.vector ${JMH_JAVA_OPTS:-} -jar bench/target/benchmarks.jar TrainBench \
+(cd "$root" && "$java" --add-modules jdk.incubator.vector ${JMH_JAVA_OPTS:-} -jar bench/target/benchmarks.jar '\.TrainBench\.' \
     -f 1 -wi "$warm" -w "${secs}s" -i "$iters" -r "${secs}s" -rf json -rff "$tmp/train.json") >&2
 python3 - "$tmp/train.json" <<'PY'
 import json, sys
