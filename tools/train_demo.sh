@@ -8,7 +8,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 mkdir -p target
 ./qlnn dataset mackey-glass --length 5000 --out target/mackey-glass.csv
-rm -rf models/quantum-liquid-demo/1
+# The shipped version is moved aside, not deleted: if training fails or is interrupted, it comes back
+# and no half-written version is left in the model repository.
+previous=target/quantum-liquid-demo-1.previous
+rm -rf "$previous"
+if [ -d models/quantum-liquid-demo/1 ]; then mv models/quantum-liquid-demo/1 "$previous"; fi
+restore() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then
+    rm -rf models/quantum-liquid-demo/1
+    if [ -d "$previous" ]; then mv "$previous" models/quantum-liquid-demo/1; fi
+    echo "train_demo.sh: training failed (exit $rc); the previous models/quantum-liquid-demo/1 is back in place" >&2
+  else
+    rm -rf "$previous"
+  fi
+}
+trap restore EXIT
 start=$(date +%s)
 ./qlnn train --data target/mackey-glass.csv --features x --targets x --window 32 --horizon 1 \
   --qubits 3 --qlayers 1 --arch ltc --units 8 --wiring autoncp --sparsity 0.4 \

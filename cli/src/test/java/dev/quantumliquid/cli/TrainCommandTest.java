@@ -54,6 +54,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void refusesOptimiserSettingsOutOfRangeNamingTheFlagAndValue(@TempDir Path dir) {
+        Path csv = dir.resolve("mg.csv");
+        Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60");
+        String[][] cases = {{"--epochs", "0", "--epochs must be >= 1, got 0"}, {"--batch", "0", "--batch must be >= 1, got 0"},
+            {"--lr", "-0.5", "--lr must be a finite number > 0, got -0.5"}, {"--threads", "0", "--threads must be >= 1, got 0"}};
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data", csv.toString(), "--features", "x",
+                    "--targets", "x", "--window", "6", "--arch", "cfc", "--units", "3", "--epochs", "1", "--out", dir.resolve("o").toString()));
+            int at = args.indexOf(c[0]);
+            if (at >= 0) {
+                args.set(at + 1, c[1]);
+            } else {
+                args.add(c[0]);
+                args.add(c[1]);
+            }
+            Cli.Run r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).contains(c[2]).doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void classifiesFromALabelColumnAndReportsAccuracy(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("sign.csv");
         StringBuilder b = new StringBuilder("s,label\n");

@@ -51,8 +51,17 @@ public final class Trainer {
     }
 
     public Trainer(TrainableModel model, Config c, Loss loss) {
-        if (c.epochs() < 1 || c.batch() < 1 || !(c.lr() > 0) || c.threads() < 1) {
-            throw new TrainException("epochs, batch and threads must be >= 1 and lr > 0");
+        if (c.epochs() < 1) {
+            throw new TrainException("--epochs must be >= 1, got " + c.epochs());
+        }
+        if (c.batch() < 1) {
+            throw new TrainException("--batch must be >= 1, got " + c.batch());
+        }
+        if (!(c.lr() > 0) || !Double.isFinite(c.lr())) {
+            throw new TrainException("--lr must be a finite number > 0, got " + c.lr());
+        }
+        if (c.threads() < 1) {
+            throw new TrainException("--threads must be >= 1, got " + c.threads());
         }
         this.model = model;
         this.c = c;
