@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  * @param maxQueue QLNN_MAX_QUEUE_MS: longest wait for an inference worker before 503
  * @param rateLimitRps QLNN_RATE_LIMIT_RPS: requests per second per key (or client address), 0 for none
  * @param auditLog QLNN_AUDIT_LOG: whether the audit trail is written
+ * @param limits connection, admission, timeout, loading, session and cache bounds
+ * @param modelMemoryMb QLNN_MODEL_MEMORY_MB as given (0: half the maximum heap)
  */
 public record Config(
         double coherenceThreshold,
@@ -89,7 +91,9 @@ public record Config(
         double inputAbsMax,
         Duration maxQueue,
         double rateLimitRps,
-        boolean auditLog) {
+        boolean auditLog,
+        ResourceLimits limits,
+        long modelMemoryMb) {
 
     public Config {
         adminAllowCidrs = List.copyOf(adminAllowCidrs);
@@ -104,7 +108,7 @@ public record Config(
     private static final Pattern SECRET_NAME = Pattern.compile(".*_(SECRET|PASSWORD|TOKEN|CREDENTIALS?)");
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
-    public static final List<Setting> SETTINGS = List.of(
+    public static final List<Setting> SETTINGS = join(List.of(
             new Setting("QUANTUM_COHERENCE_THRESHOLD", "0.6", "steps and requests whose coherence is below it are flagged low_coherence and counted; /health is degraded while a model's rolling mean is below it (0..1)"),
             new Setting("LIQUID_SPARSITY", "0.4", "target sparsity of wired liquid layers, pruned to it at load (0..1)"),
             new Setting("QLNN_PRUNE_MAX_DRIFT", "0.05", "largest change of any output (absolute, on the calibration sequence) that load-time pruning may cause; beyond it pruning is refused and the model served unpruned"),
@@ -139,7 +143,12 @@ public record Config(
             new Setting("QLNN_INPUT_ABS_MAX", "10", "largest absolute value of an input; larger gets 400"),
             new Setting("QLNN_MAX_QUEUE_MS", "1000", "longest wait, in milliseconds, for an inference worker; beyond it 503 with Retry-After"),
             new Setting("QLNN_RATE_LIMIT_RPS", "0", "requests per second allowed per API key (per client address without keys); beyond it 429. 0 disables"),
-            new Setting("QLNN_AUDIT_LOG", "stdout", "stdout | off: the audit trail (JSON lines on the logger named audit)"));
+            new Setting("QLNN_AUDIT_LOG", "stdout", "stdout | off: the audit trail (JSON lines on the logger named audit)")),
+            ResourceLimits.SETTINGS);
+
+    private static List<Setting> join(List<Setting> a, List<Setting> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
 
     /** The defaults: what an empty environment gives. */
     public static Config defaults() {
@@ -187,7 +196,18 @@ public record Config(
                 r.decimal("QLNN_INPUT_ABS_MAX", Double.MIN_VALUE, 3.4e38),
                 Duration.ofMillis(r.integer("QLNN_MAX_QUEUE_MS", 1, 600_000)),
                 r.decimal("QLNN_RATE_LIMIT_RPS", 0.0, 1e9),
-                r.choice("QLNN_AUDIT_LOG", "stdout", "off").equals("stdout"));
+                r.choice("QLNN_AUDIT_LOG", "stdout", "off").equals("stdout"),
+                new ResourceLimits(
+                        (int) r.integer("QLNN_MAX_CONNECTIONS", 1, 1_000_000),
+                        (int) r.integer("QLNN_MAX_CONCURRENT_REQUESTS", 1, 1_000_000),
+                        r.integer("QLNN_MAX_BODY_BYTES_IN_FLIGHT", 1024, 1L << 40),
+                        r.seconds("QLNN_READ_TIMEOUT_S", 0.1),
+                        r.seconds("QLNN_IDLE_TIMEOUT_S", 1),
+                        r.seconds("QLNN_LOAD_TIMEOUT_S", 0.1),
+                        ResourceLimits.modelMemory(r.integer("QLNN_MODEL_MEMORY_MB", 0, 1_000_000)),
+                        (int) r.integer("QLNN_MAX_SESSIONS_PER_KEY", 1, 10_000_000),
+                        r.integer("QLNN_CACHE_MAX_MB", 1, 1_000_000) * ResourceLimits.MIB),
+                r.integer("QLNN_MODEL_MEMORY_MB", 0, 1_000_000));
         if (c.tlsCert.isPresent() != c.tlsKey.isPresent()) {
             throw new ServerException(Kind.CONFIG, (c.tlsCert.isPresent() ? "QLNN_TLS_KEY" : "QLNN_TLS_CERT")
                     + ": must be set together with " + (c.tlsCert.isPresent() ? "QLNN_TLS_CERT" : "QLNN_TLS_KEY"));
@@ -247,6 +267,7 @@ public record Config(
         m.put("QLNN_MAX_QUEUE_MS", Long.toString(maxQueue.toMillis()));
         m.put("QLNN_RATE_LIMIT_RPS", Double.toString(rateLimitRps));
         m.put("QLNN_AUDIT_LOG", auditLog ? "stdout" : "off");
+        m.putAll(limits.asEnvironment(modelMemoryMb));
         return m;
     }
 

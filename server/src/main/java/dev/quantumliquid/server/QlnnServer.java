@@ -75,7 +75,7 @@ public final class QlnnServer implements AutoCloseable {
 
     /** Starts serving the model repository of {@code config}; returns once listening. */
     public static QlnnServer start(Config config) {
-        return start(config, ModelFiles::load, PowerEstimator.engine());
+        return start(config, ModelFiles::read, PowerEstimator.engine());
     }
 
     /** As {@link #start(Config)} with the model loader and power estimator given (tests, the merge). */
@@ -104,7 +104,7 @@ public final class QlnnServer implements AutoCloseable {
         Thread.ofPlatform().name("qlnn-first-scan").daemon(true).start(scan);
         try {
             Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
-            SessionStore sessions = new SessionStore(config.maxSessions(), config.sessionIdle());
+            SessionStore sessions = new SessionStore(config.maxSessions(), config.limits().maxSessionsPerCaller(), config.sessionIdle());
             CoherenceTracker coherence = new CoherenceTracker();
             Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics,
                     lifecycle::draining);

@@ -83,13 +83,15 @@ final class TestModels {
     }
 
     /** ModelFiles.load, except for folders marked as a stand-in model. */
-    static final ModelLoader LOADER = dir -> {
+    static final ModelLoader LOADER = (dir, budget) -> {
         Path marker = dir.resolve(LEAKY_MARKER);
         if (!Files.exists(marker)) {
-            return ModelFiles.load(dir);
+            return ModelFiles.read(dir, budget);
         }
         try {
-            return leaky(dir.getParent().getFileName().toString(), Behaviour.valueOf(Files.readString(marker).strip()));
+            String behaviour = Files.readString(marker).strip();
+            return new ModelFiles.Loaded(leaky(dir.getParent().getFileName().toString(), Behaviour.valueOf(behaviour)),
+                    java.util.Optional.empty(), "stand-in " + behaviour);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

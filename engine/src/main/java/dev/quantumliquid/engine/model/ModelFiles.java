@@ -27,6 +27,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads and writes a model version folder (spec sections 1-2): model.json, weights.safetensors and
@@ -51,13 +52,88 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
+    /**
+     * A version folder read once: each file's bytes were hashed and parsed from the same buffer, so
+     * what was verified is what serves.
+     *
+     * @param model the model built from model.json and the weights
+     * @param calibration the verified calibration.safetensors, when the folder has one
+     * @param digest SHA-256 (hex) of the model.json bytes, which pin every other file by its checksum:
+     *     two loads with the same digest serve the same content
+     */
+    public record Loaded(Model model, Optional<TensorFile> calibration, String digest) {
+    }
+
     /** Loads and checks a version folder. */
     public static Model load(Path dir) {
-        ObjectNode root = readModelJson(dir);
-        verifyChecksums(dir, root);
+        return read(dir, Long.MAX_VALUE).model();
+    }
+
+    /**
+     * Loads and checks a version folder, every file read once: model.json, weights, calibration and
+     * any other checksummed file must be regular files in the folder (no symbolic link, FIFO or
+     * device), within their size limits; the folder's files may need at most {@code memoryBudget}
+     * bytes of heap once parsed (about {@value #HEAP_PER_FILE_BYTE} times their size), checked before
+     * anything large is allocated. Errors name files by their name in the folder, never by a path.
+     */
+    public static Loaded read(Path dir, long memoryBudget) {
+        byte[] modelBytes = FolderFiles.read(dir, MODEL_JSON, MAX_MODEL_JSON_BYTES,
+                " (a model version folder needs model.json)");
+        ObjectNode root = parseModelJson(modelBytes);
+        JsonNode sums = root.get("checksums");
+        if (sums == null || !sums.isObject()) {
+            throw new EngineException(MODEL_JSON + ": missing object 'checksums' (a SHA-256 for every file)");
+        }
         String weightsName = Json.requireText(root, "weights", MODEL_JSON);
-        TensorFile weights = SafeTensors.read(safeChild(dir, weightsName, "weights"));
-        return build(root, weights);
+        safeChild(dir, weightsName, "weights"); // blame a bad name on the field that gave it
+        List<String> named = new ArrayList<>();
+        named.add(weightsName);
+        boolean hasCalibration = FolderFiles.present(dir, CALIBRATION);
+        if (hasCalibration && !named.contains(CALIBRATION)) {
+            named.add(CALIBRATION);
+        }
+        for (Iterator<String> it = sums.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            safeChild(dir, f, "checksums");
+            if (!named.contains(f)) {
+                named.add(f);
+            }
+        }
+        long need = modelBytes.length;
+        for (String f : named) {
+            need = Math.addExact(need, Math.multiplyExact(FolderFiles.size(dir, f, LISTED), HEAP_PER_FILE_BYTE));
+        }
+        if (need > memoryBudget) {
+            throw new EngineException("version folder: its files need about " + mib(need) + " MiB of heap once loaded ("
+                    + HEAP_PER_FILE_BYTE + " x their size), more than the budget of " + mib(memoryBudget) + " MiB");
+        }
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        for (String f : named) {
+            JsonNode want = sums.get(f);
+            if (want == null || !want.isTextual()) {
+                throw new EngineException(MODEL_JSON + ": no SHA-256 in 'checksums' for '" + Json.abbreviate(f) + "'");
+            }
+            byte[] b = FolderFiles.read(dir, f, SafeTensors.MAX_FILE_BYTES, LISTED);
+            String got = sha256(b);
+            if (!got.equalsIgnoreCase(want.asText())) {
+                String said = want.asText().matches("[0-9a-fA-F]{64}") ? want.asText() : Json.abbreviate(want.asText());
+                throw new EngineException(f + ": checksum mismatch: model.json says sha256 " + said + ", file has " + got);
+            }
+            bytes.put(f, b);
+        }
+        TensorFile weights = SafeTensors.parse(weightsName, bytes.remove(weightsName));
+        Optional<TensorFile> calibration = hasCalibration && bytes.containsKey(CALIBRATION)
+                ? Optional.of(SafeTensors.parse(CALIBRATION, bytes.remove(CALIBRATION))) : Optional.empty();
+        return new Loaded(build(root, weights), calibration, sha256(modelBytes));
+    }
+
+    private static final String LISTED = " (listed in model.json's checksums)";
+
+    /** Heap a loaded model needs per byte of its files: the bytes read, their values as doubles, the model's floats. */
+    public static final long HEAP_PER_FILE_BYTE = 4;
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     /** Builds a model from a parsed model.json and its weights (no file access). */
@@ -107,62 +183,17 @@ public final class ModelFiles {
         return new Model(info, layers);
     }
 
-    static ObjectNode readModelJson(Path dir) {
-        Path p = dir.resolve(MODEL_JSON);
+    private static ObjectNode parseModelJson(byte[] bytes) {
         try {
-            long size = Files.size(p);
-            if (size > MAX_MODEL_JSON_BYTES) {
-                throw new EngineException(p + ": " + size + " bytes, more than the limit of " + MAX_MODEL_JSON_BYTES);
-            }
-            JsonNode n = JSON.readTree(Files.readAllBytes(p));
+            JsonNode n = JSON.readTree(bytes);
             if (n == null || !n.isObject()) {
-                throw new EngineException(p + ": must hold a JSON object");
+                throw new EngineException(MODEL_JSON + ": must hold a JSON object");
             }
             return (ObjectNode) n;
-        } catch (NoSuchFileException e) {
-            throw new EngineException(p + ": not found (a model version folder needs model.json)");
         } catch (JsonProcessingException e) {
-            throw new EngineException(p + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new EngineException(MODEL_JSON + ": not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw new EngineException(p + ": cannot read (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Every file model.json names (weights, calibration if present) must have a matching SHA-256. */
-    static void verifyChecksums(Path dir, ObjectNode root) {
-        JsonNode sums = root.get("checksums");
-        if (sums == null || !sums.isObject()) {
-            throw new EngineException(MODEL_JSON + ": missing object 'checksums' (a SHA-256 for every file)");
-        }
-        List<String> named = new ArrayList<>();
-        String weights = Json.requireText(root, "weights", MODEL_JSON);
-        safeChild(dir, weights, "weights"); // blame a bad name on the field that gave it
-        named.add(weights);
-        if (Files.exists(dir.resolve(CALIBRATION))) {
-            named.add(CALIBRATION);
-        }
-        for (Iterator<String> it = sums.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (!named.contains(f)) {
-                named.add(f);
-            }
-        }
-        for (String f : named) {
-            JsonNode want = sums.get(f);
-            if (want == null || !want.isTextual()) {
-                throw new EngineException(MODEL_JSON + ": no SHA-256 in 'checksums' for '" + Json.abbreviate(f) + "'");
-            }
-            Path file = safeChild(dir, f, "checksums");
-            String got;
-            try {
-                got = sha256(file);
-            } catch (NoSuchFileException e) {
-                throw new EngineException(f + ": listed in checksums but missing from " + dir);
-            }
-            if (!got.equalsIgnoreCase(want.asText())) {
-                String said = want.asText().matches("[0-9a-fA-F]{64}") ? want.asText() : Json.abbreviate(want.asText());
-                throw new EngineException(f + ": checksum mismatch: model.json says sha256 " + said + ", file has " + got);
-            }
+            throw new EngineException(MODEL_JSON + ": cannot parse (" + e.getMessage() + ")", e);
         }
     }
 
@@ -174,6 +205,15 @@ public final class ModelFiles {
                     + "', which is not a plain file name in the version folder");
         }
         return dir.resolve(name);
+    }
+
+    /** SHA-256 (hex) of bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     public static String sha256(Path file) throws NoSuchFileException {

@@ -114,7 +114,12 @@ public final class Calibration {
 
     /** The version folder's calibration when present, else the generated one. */
     public static Calibration forVersion(Path versionDir, Model model) {
-        return read(versionDir, model.inputSize()).orElseGet(() -> generated(model.inputSize()));
+        return of(ModelFiles.read(versionDir, Long.MAX_VALUE), model.inputSize());
+    }
+
+    /** A loaded version's verified calibration when it has one, else the generated one. */
+    public static Calibration of(ModelFiles.Loaded version, int features) {
+        return version.calibration().map(f -> fromFile(f, features)).orElseGet(() -> generated(features));
     }
 
     /** Where the sequences came from (file name, or how they were generated). */

@@ -51,7 +51,7 @@ public final class GuideInferenceService implements HttpService {
         RequestTags tags = RequestTags.of(req).endpoint("inference");
         Parsed parsed = parse(json.readObject(req), repository::readyModels);
         boolean single = parsed.single();
-        Inference.Prepared p = inference.prepare(parsed.request());
+        Inference.Prepared p = inference.prepare(parsed.request(), RequestTags.caller(req));
         tags.model(p.served().name(), p.served().version());
         InferenceResult r = inference.run(p);
         json.send(res, g -> response(g, r, single));

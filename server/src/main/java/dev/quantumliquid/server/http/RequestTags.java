@@ -56,6 +56,19 @@ public final class RequestTags {
         return keyId;
     }
 
+    /**
+     * Who asks, as server-held sequences record their owner: "key:" and the API key id when a key
+     * authenticated the request, else "ip:" and the client address.
+     */
+    public static String caller(ServerRequest req) {
+        String key = of(req).keyId;
+        if (!key.equals("-")) {
+            return "key:" + key;
+        }
+        return "ip:" + (req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "-");
+    }
+
     /** The SHA-256 of the request body in hex ("" before a body was read), computed when first asked for. */
     public String inputSha256() {
         if (inputSha256.isEmpty() && body.length > 0) {

@@ -25,8 +25,13 @@ import java.util.function.BooleanSupplier;
  * the continuation token. Request handlers call {@link #prepare} then {@link #run}.
  */
 public final class Inference {
-    /** A request bound to the version that serves it, with its decoded token if it had one. */
-    public record Prepared(InferenceRequest request, ServedModel served, Optional<SequenceState> token) {
+    /**
+     * A request bound to the version that serves it, with its decoded token if it had one.
+     *
+     * @param caller who asks ("key:" and the API key id, or "ip:" and the client address): server-held
+     *     sequences belong to it
+     */
+    public record Prepared(InferenceRequest request, ServedModel served, Optional<SequenceState> token, String caller) {
     }
 
     /** Most models whose idle sessions are kept before the pools are dropped. */
@@ -58,7 +63,7 @@ public final class Inference {
         this.config = config;
         this.repository = repository;
         this.pool = pool;
-        this.cache = new ResultCache(config.cacheSize());
+        this.cache = new ResultCache(config.cacheSize(), config.limits().cacheBytes());
         this.tokens = tokens;
         this.sessions = sessions;
         this.coherence = coherence;
@@ -69,7 +74,7 @@ public final class Inference {
      * Finds the version that serves the request: the one asked for; else the one its token or open
      * sequence runs on; else the newest ready one.
      */
-    public Prepared prepare(InferenceRequest r) {
+    public Prepared prepare(InferenceRequest r, String caller) {
         OptionalLong version = r.version();
         Optional<SequenceState> token = Optional.empty();
         switch (r.state()) {
@@ -84,7 +89,7 @@ public final class Inference {
                 token = Optional.of(s);
             }
             case StateSource.Sequence q when !q.start() -> {
-                SessionStore.Sequence s = sessions.get(q.id());
+                SessionStore.Sequence s = sessions.get(q.id(), caller);
                 if (!s.model().equals(r.model()) || (version.isPresent() && version.getAsLong() != s.version())) {
                     throw ServerException.badRequest("sequence_id: sequence '" + q.id() + "' runs on model '" + s.model()
                             + "' version " + s.version());
@@ -94,7 +99,12 @@ public final class Inference {
             default -> {
             }
         }
-        return new Prepared(r, repository.resolve(r.model(), version), token);
+        ServedModel served = repository.resolve(r.model(), version);
+        if (token.isPresent() && !token.get().digest().equals(served.digest())) {
+            throw ServerException.badRequest("state: the token was issued by other content of model '" + served.name()
+                    + "' version " + served.version() + " (its files were replaced since); start a new sequence");
+        }
+        return new Prepared(r, served, token, caller);
     }
 
     public InferenceResult run(Prepared p) {
@@ -108,7 +118,7 @@ public final class Inference {
             throw ServerException.badRequest("state: continuing a sequence takes one sequence per request (batch 1), got "
                     + batch);
         }
-        SequenceState zero = new SequenceState(served.name(), served.version(), 0, new float[m.stateSize()]);
+        SequenceState zero = new SequenceState(served.name(), served.version(), served.digest(), 0, new float[m.stateSize()]);
         return switch (r.state()) {
             case StateSource.Fresh f -> compute(served, r, zero, false, t0).result();
             case StateSource.Token t -> {
@@ -124,18 +134,26 @@ public final class Inference {
                     throw ServerException.rejected(ServerException.Kind.NOT_READY, "draining",
                             "sequence_id: no new sequence while the server drains (shutting down); start it on another replica");
                 }
-                SessionStore.Sequence s = q.start() ? sessions.start(q.id(), zero) : sessions.get(q.id());
+                SessionStore.Sequence s = q.start() ? sessions.start(q.id(), p.caller(), zero)
+                        : sessions.get(q.id(), p.caller());
                 s.lock().lock();
                 try {
                     if (s.closed() || !s.model().equals(served.name()) || s.version() != served.version()) {
                         throw ServerException.badRequest("sequence_id: '" + q.id()
                                 + "' was ended or restarted by another request; send sequence_start");
                     }
+                    if (!s.digest().equals(served.digest())) {
+                        sessions.end(s);
+                        throw ServerException.badRequest("sequence_id: '" + q.id() + "' was opened on other content of model '"
+                                + served.name() + "' version " + served.version() + " (its files were replaced since); "
+                                + "send sequence_start");
+                    }
                     Computed out = compute(served, r, s.state(), true, t0);
                     if (q.end()) {
                         sessions.end(s);
                     } else {
-                        s.advance(new SequenceState(served.name(), served.version(), out.result().steps(), out.finalState()));
+                        s.advance(new SequenceState(served.name(), served.version(), served.digest(), out.result().steps(),
+                                out.finalState()));
                     }
                     yield out.result();
                 } finally {
@@ -153,7 +171,7 @@ public final class Inference {
         int steps = x[0].length;
         // Without a cache no key is built: flattening the input would be work for nothing.
         Optional<ResultCache.Key> key = cache.enabled() ? Optional.of(new ResultCache.Key(served.name(), served.version(),
-                initial.steps(), batch, steps, flatten(x), r.hasTimespans() ? flatten(r.timespans()) : new float[0],
+                served.digest(), initial.steps(), batch, steps, flatten(x), r.hasTimespans() ? flatten(r.timespans()) : new float[0],
                 continued ? initial.state() : new float[0])) : Optional.empty();
         Optional<ResultCache.Value> cached = key.flatMap(cache::get);
         boolean hit = cached.isPresent();
@@ -178,12 +196,10 @@ public final class Inference {
         if (m.hasCoherence()) {
             double sum = 0;
             long lowSteps = 0;
-            for (float[] row : v.coherence()) {
-                for (float c : row) {
-                    sum += c;
-                    if (c < config.coherenceThreshold()) {
-                        lowSteps++;
-                    }
+            for (float c : v.coherence()) {
+                sum += c;
+                if (c < config.coherenceThreshold()) {
+                    lowSteps++;
                 }
             }
             mean = OptionalDouble.of(sum / ((long) batch * steps));
@@ -194,10 +210,11 @@ public final class Inference {
         Optional<String> token = Optional.empty();
         long total = batch == 1 ? initial.steps() + steps : steps;
         if (served.recurrent() && batch == 1) {
-            token = Optional.of(tokens.encode(new SequenceState(served.name(), served.version(), total, v.finalState())));
+            token = Optional.of(tokens.encode(new SequenceState(served.name(), served.version(), served.digest(), total,
+                    v.finalState())));
         }
-        return new Computed(new InferenceResult(served.name(), served.version(), v.output(),
-                m.hasCoherence() ? Optional.of(v.coherence()) : Optional.empty(), mean, low, token, total, hit,
+        return new Computed(new InferenceResult(served.name(), served.version(), v.outputRows(),
+                m.hasCoherence() ? Optional.of(v.coherenceRows()) : Optional.empty(), mean, low, token, total, hit,
                 (System.nanoTime() - t0) / 1e6), v.finalState());
     }
 
@@ -207,19 +224,11 @@ public final class Inference {
      */
     private static void requireFinite(ServedModel served, ResultCache.Value v) {
         String what = null;
-        for (float[][] seq : v.output()) {
-            for (float[] step : seq) {
-                if (!allFinite(step)) {
-                    what = "output";
-                }
-            }
-        }
-        for (float[] row : v.coherence()) {
-            if (what == null && !allFinite(row)) {
-                what = "coherence";
-            }
-        }
-        if (what == null && !allFinite(v.finalState())) {
+        if (!allFinite(v.output())) {
+            what = "output";
+        } else if (!allFinite(v.coherence())) {
+            what = "coherence";
+        } else if (!allFinite(v.finalState())) {
             what = "state";
         }
         if (what != null) {
@@ -271,7 +280,7 @@ public final class Inference {
                 coh[k] = c;
             }
         }
-        ResultCache.Value v = new ResultCache.Value(new float[][][] {out},
+        ResultCache.Value v = ResultCache.Value.of(new float[][][] {out},
                 m.hasCoherence() ? new float[][] {coh} : new float[0][], m.stateSize() > 0 ? s.exportState() : new float[0]);
         sessions.giveBack(s);
         return v;
@@ -306,7 +315,7 @@ public final class Inference {
             fin = new float[m.stateSize()];
             m.joinState(toFloat(res.finalState())[0], toFloat(res.finalCell())[0], fin);
         }
-        return new ResultCache.Value(out, coh, fin);
+        return ResultCache.Value.of(out, coh, fin);
     }
 
     /** Limits and shapes, checked before anything runs; errors name the field, sample, step and limit. */

@@ -219,13 +219,11 @@ public final class ServerMetrics implements LoadListener {
         model(model).inferenceDuration().observe(seconds);
     }
 
-    /** Per-step coherence [B][T] of one response and how many steps were below the threshold. */
-    public void coherence(String model, float[][] steps, long low) {
+    /** Per-step coherence [B*T] of one response and how many steps were below the threshold. */
+    public void coherence(String model, float[] steps, long low) {
         ModelSeries m = model(model);
-        for (float[] row : steps) {
-            for (float c : row) {
-                m.coherence().observe(c);
-            }
+        for (float c : steps) {
+            m.coherence().observe(c);
         }
         if (low > 0) {
             m.lowCoherence().inc(low);

@@ -68,7 +68,7 @@ public final class OipModelService implements HttpService {
         String model = model(req);
         OptionalLong version = version(req, model);
         OipCodec.Parsed parsed = OipCodec.parseInfer(json.readObject(req), model, version);
-        Inference.Prepared p = inference.prepare(parsed.request());
+        Inference.Prepared p = inference.prepare(parsed.request(), RequestTags.caller(req));
         tags.model(p.served().name(), p.served().version());
         InferenceResult r = inference.run(p);
         json.send(res, g -> OipCodec.inferResponse(g, r, parsed));

@@ -97,7 +97,7 @@ public final class OipRepositoryService implements HttpService {
         String keyId = RequestTags.of(req).keyId();
         try {
             work.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: every management action leaves its audit line
             audit.management(action, model, client, keyId, "refused: " + e.getMessage());
             throw e;
         }

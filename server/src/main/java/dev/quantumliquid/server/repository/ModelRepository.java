@@ -4,6 +4,7 @@ import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.engine.pruning.Calibration;
 import dev.quantumliquid.engine.pruning.Pruning;
 import dev.quantumliquid.engine.pruning.PruningResult;
@@ -13,6 +14,7 @@ import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.ServerException.Kind;
 import dev.quantumliquid.server.repository.VersionStatus.State;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -27,7 +29,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -82,6 +88,14 @@ public final class ModelRepository implements AutoCloseable {
     private final ConcurrentHashMap<String, Slot> models = new ConcurrentHashMap<>();
     private final ReentrantLock mutate = new ReentrantLock();
     private ScheduledExecutorService poller; // guarded by mutate
+    private final long memoryBudget;
+    private final Duration loadTimeout;
+    /** Runs each load, so that the thread holding {@link #mutate} can stop waiting for it. */
+    private final ExecutorService loading = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "qlnn-model-load");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ModelRepository(Config config, ModelLoader loader, PowerEstimator power, LoadListener listener) {
         this.root = config.modelRepository();
@@ -92,6 +106,8 @@ public final class ModelRepository implements AutoCloseable {
         this.energyPolicy = config.energyPolicy();
         this.sparsityTarget = config.liquidSparsity();
         this.pruneMaxDrift = config.pruneMaxDrift();
+        this.memoryBudget = config.limits().modelMemoryBytes();
+        this.loadTimeout = config.limits().loadTimeout();
         if (!Files.isDirectory(root)) {
             throw new ServerException(Kind.CONFIG, "QLNN_MODEL_REPOSITORY: folder '" + root.toAbsolutePath() + "' does not exist");
         }
@@ -143,8 +159,8 @@ public final class ModelRepository implements AutoCloseable {
             poller.scheduleWithFixedDelay(() -> {
                 try {
                     scan();
-                } catch (RuntimeException e) {
-                    LOG.error("repository scan failed", e);
+                } catch (Throwable e) { // a scan that throws would cancel every later one
+                    LOG.error("repository scan failed; retried in {} ms", ms, e);
                 }
             }, ms, ms, TimeUnit.MILLISECONDS);
         } finally {
@@ -277,6 +293,7 @@ public final class ModelRepository implements AutoCloseable {
                 poller.shutdownNow();
                 poller = null;
             }
+            loading.shutdownNow();
         } finally {
             mutate.unlock();
         }
@@ -336,7 +353,9 @@ public final class ModelRepository implements AutoCloseable {
     private Entry loadVersion(String name, long version, Path dir, String fp, Optional<Entry> previous) {
         long t0 = System.nanoTime();
         try {
-            Model model = prune(name, version, dir, loader.load(dir));
+            ModelFiles.Loaded files = readBounded(dir);
+            Calibration calibration = Calibration.of(files, files.model().inputSize());
+            Model model = prune(name, version, files.model(), calibration);
             Optional<Power> p = power.estimate(model);
             String reason = "";
             if (p.isPresent() && p.get().microwatts() > energyBudget) {
@@ -351,19 +370,52 @@ public final class ModelRepository implements AutoCloseable {
                 LOG.warn("model '{}' version {}: {}", name, version, reason);
             }
             warm(model);
-            ServedModel served = new ServedModel(name, version, model, p);
+            ServedModel served = new ServedModel(name, version, model, p, servedDigest(files.digest()), calibration);
             listener.loaded(name, version);
             LOG.info("model '{}' version {} ready in {} ms (inputs {}, outputs {}, state {}, coherence {}, power {})",
                     name, version, (System.nanoTime() - t0) / 1_000_000, model.inputSize(), model.outputSize(),
                     model.stateSize(), model.hasCoherence(),
                     p.map(x -> String.format(Locale.ROOT, "%.3f uW", x.microwatts())).orElse("unknown"));
             return new Entry(new VersionStatus(name, version, State.READY, reason, Optional.of(served)), fp);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an OutOfMemoryError or any other failure: the version is unavailable, polling goes on
             String why = oneLine(e);
             listener.refused(name, version, "load_failed", why);
             LOG.warn("model '{}' version {} failed to load: {}", name, version, why);
             return keepPrevious(name, version, fp, previous, why);
         }
+    }
+
+    /**
+     * Reads the folder on a loading thread and waits at most QLNN_LOAD_TIMEOUT_S, so that a file
+     * that blocks (a FIFO swapped in, a hung network mount) never holds the repository's lock for good.
+     */
+    private ModelFiles.Loaded readBounded(Path dir) {
+        Future<ModelFiles.Loaded> f = loading.submit(() -> loader.load(dir, memoryBudget));
+        try {
+            return f.get(loadTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new IllegalStateException("loading took longer than QLNN_LOAD_TIMEOUT_S=" + loadTimeout.toMillis() / 1000.0
+                    + " s (a file that blocks, such as a FIFO, or a very slow disk)");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** The files' digest together with the pruning settings that shape the served weights. */
+    private String servedDigest(String filesDigest) {
+        return ModelFiles.sha256((filesDigest + "|" + sparsityTarget + "|" + pruneMaxDrift).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A refused (re)load: a version that served before keeps serving, the index tells why. */
@@ -381,12 +433,12 @@ public final class ModelRepository implements AutoCloseable {
      * drift-guarded magnitude pruning, measured on the version's calibration sequence (or the
      * engine's fixed-seed one). A refused pruning is logged and the model is served as stored.
      */
-    private Model prune(String name, long version, Path dir, Model model) {
+    private Model prune(String name, long version, Model model, Calibration calibration) {
         if (model.synapses().isEmpty() || sparsityTarget <= 0.0) {
             return model;
         }
         try {
-            PruningResult r = Pruning.prune(model, sparsityTarget, Calibration.forVersion(dir, model), pruneMaxDrift);
+            PruningResult r = Pruning.prune(model, sparsityTarget, calibration, pruneMaxDrift);
             LOG.info("model '{}' version {}: pruned {} synapses, sparsity {} -> {}, output drift {}", name, version,
                     r.removed(), fmt(r.sparsityBefore()), fmt(r.sparsity()), fmt(r.drift()));
             return r.model();
@@ -410,8 +462,10 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    private static String oneLine(RuntimeException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    private static String oneLine(Throwable e) {
+        String m = e instanceof OutOfMemoryError ? "out of memory while loading (" + e.getMessage()
+                + "); raise the heap or lower QLNN_MODEL_MEMORY_MB so that such a version is refused before it is read"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }

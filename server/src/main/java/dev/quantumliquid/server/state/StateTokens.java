@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,14 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stateless continuation tokens: a {@link SequenceState} encoded as base64url (no padding) of
- * {@code "QLS" 1 | u16 model length | model UTF-8 | i64 version | i64 steps | i32 n | n x f32 (big-endian)}
- * followed by its HMAC-SHA256. Any replica holding the same key continues the sequence; a token
- * that does not verify or does not parse is a 400 naming the field {@code state}.
+ * {@code "QLS" 2 | u16 model length | model UTF-8 | i64 version | 32 bytes content digest | i64 steps | i32 n |
+ * n x f32 (big-endian)} followed by its HMAC-SHA256. Any replica holding the same key and serving the same
+ * content continues the sequence; a token that does not verify or does not parse is a 400 naming the
+ * field {@code state}.
  */
 public final class StateTokens {
     private static final Logger LOG = LoggerFactory.getLogger(StateTokens.class);
     private static final String ALGORITHM = "HmacSHA256";
-    private static final byte[] MAGIC = {'Q', 'L', 'S', 1};
+    private static final byte[] MAGIC = {'Q', 'L', 'S', 2};
+    private static final int DIGEST_BYTES = 32;
     private static final int MAC_BYTES = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     /** Shortest key accepted from QLNN_STATE_KEY_FILE (the HMAC-SHA256 block strength). */
@@ -86,8 +89,13 @@ public final class StateTokens {
     public String encode(SequenceState s) {
         byte[] name = s.model().getBytes(StandardCharsets.UTF_8);
         float[] st = s.state();
-        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + name.length + 8 + 8 + 4 + 4 * st.length + MAC_BYTES);
-        b.put(MAGIC).putShort((short) name.length).put(name).putLong(s.version()).putLong(s.steps()).putInt(st.length);
+        byte[] digest = HexFormat.of().parseHex(s.digest());
+        if (digest.length != DIGEST_BYTES) {
+            throw new IllegalArgumentException("a content digest has " + DIGEST_BYTES + " bytes, got " + digest.length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + name.length + 8 + DIGEST_BYTES + 8 + 4 + 4 * st.length + MAC_BYTES);
+        b.put(MAGIC).putShort((short) name.length).put(name).putLong(s.version()).put(digest).putLong(s.steps())
+                .putInt(st.length);
         for (float f : st) {
             b.putFloat(f);
         }
@@ -104,7 +112,7 @@ public final class StateTokens {
         } catch (IllegalArgumentException e) {
             throw bad("not a state token (base64url expected)");
         }
-        int min = MAGIC.length + 2 + 8 + 8 + 4;
+        int min = MAGIC.length + 2 + 8 + DIGEST_BYTES + 8 + 4;
         if (raw.length < min + MAC_BYTES) {
             throw bad("not a state token (too short)");
         }
@@ -122,12 +130,14 @@ public final class StateTokens {
             }
         }
         int nameLen = Short.toUnsignedInt(b.getShort());
-        if (nameLen > b.remaining() - 20) {
+        if (nameLen > b.remaining() - 20 - DIGEST_BYTES) {
             throw bad("malformed token");
         }
         byte[] name = new byte[nameLen];
         b.get(name);
         long version = b.getLong();
+        byte[] digest = new byte[DIGEST_BYTES];
+        b.get(digest);
         long steps = b.getLong();
         int n = b.getInt();
         if (n < 0 || (long) n * 4 != b.remaining()) {
@@ -137,7 +147,7 @@ public final class StateTokens {
         for (int i = 0; i < n; i++) {
             st[i] = b.getFloat();
         }
-        return new SequenceState(new String(name, StandardCharsets.UTF_8), version, steps, st);
+        return new SequenceState(new String(name, StandardCharsets.UTF_8), version, HexFormat.of().formatHex(digest), steps, st);
     }
 
     private byte[] mac(byte[] data, int len) {

@@ -16,7 +16,7 @@ class StateTokensFuzzTest {
     @Test
     void alteredOrRandomTokensAreRefusedAs400Only() {
         StateTokens tokens = new StateTokens(new byte[32]);
-        String valid = tokens.encode(new SequenceState("model", 3, 12, new float[] {1f, -2f, 0.5f}));
+        String valid = tokens.encode(new SequenceState("model", 3, "abababababababababababababababababababababababababababababababab", 12, new float[] {1f, -2f, 0.5f}));
         Map<String, Integer> outcomes = Fuzz.run("state tokens", 1.0, (r, i) -> {
             String t;
             switch (r.nextInt(5)) {

@@ -19,7 +19,7 @@ class StateTokensTest {
     @Test
     void aTokenRoundTripsModelVersionStepsAndStateBitForBit() {
         float[] st = {0f, -0f, 1.5f, Float.MIN_VALUE, -3.25e-7f, 123456.78f};
-        SequenceState s = new SequenceState("model.a-1", 42, 1_000_000_007L, st);
+        SequenceState s = new SequenceState("model.a-1", 42, "abababababababababababababababababababababababababababababababab", 1_000_000_007L, st);
         String t = tokens.encode(s);
         assertThat(t).matches("[A-Za-z0-9_-]+");
         SequenceState back = tokens.decode(t);
@@ -32,12 +32,12 @@ class StateTokensTest {
 
     @Test
     void anEmptyStateRoundTrips() {
-        assertThat(tokens.decode(tokens.encode(new SequenceState("m", 1, 3, new float[0]))).state()).isEmpty();
+        assertThat(tokens.decode(tokens.encode(new SequenceState("m", 1, "abababababababababababababababababababababababababababababababab", 3, new float[0]))).state()).isEmpty();
     }
 
     @Test
     void everyAlteredByteIsRefused() {
-        byte[] raw = Base64.getUrlDecoder().decode(tokens.encode(new SequenceState("m", 1, 2, new float[] {1f, 2f})));
+        byte[] raw = Base64.getUrlDecoder().decode(tokens.encode(new SequenceState("m", 1, "abababababababababababababababababababababababababababababababab", 2, new float[] {1f, 2f})));
         for (int i = 0; i < raw.length; i++) {
             byte[] t = raw.clone();
             t[i] ^= 0x01;
@@ -49,7 +49,7 @@ class StateTokensTest {
 
     @Test
     void aTokenOfAnotherKeyOrGarbageIsA400() {
-        String t = tokens.encode(new SequenceState("m", 1, 2, new float[] {1f}));
+        String t = tokens.encode(new SequenceState("m", 1, "abababababababababababababababababababababababababababababababab", 2, new float[] {1f}));
         StateTokens other = new StateTokens("another key, also at least 32 bytes".getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> other.decode(t)).isInstanceOfSatisfying(ServerException.class,
                 e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.BAD_REQUEST)).hasMessageContaining("signature");
@@ -64,10 +64,10 @@ class StateTokensTest {
         Files.writeString(key, "a shared secret of more than thirty-two bytes\n");
         StateTokens a = StateTokens.fromKeyFile(Optional.of(key));
         StateTokens b = StateTokens.fromKeyFile(Optional.of(key));
-        assertThat(b.decode(a.encode(new SequenceState("m", 3, 4, new float[] {7f}))).steps()).isEqualTo(4);
+        assertThat(b.decode(a.encode(new SequenceState("m", 3, "abababababababababababababababababababababababababababababababab", 4, new float[] {7f}))).steps()).isEqualTo(4);
         StateTokens random1 = StateTokens.fromKeyFile(Optional.empty());
         StateTokens random2 = StateTokens.fromKeyFile(Optional.empty());
-        String t = random1.encode(new SequenceState("m", 3, 4, new float[] {7f}));
+        String t = random1.encode(new SequenceState("m", 3, "abababababababababababababababababababababababababababababababab", 4, new float[] {7f}));
         assertThatThrownBy(() -> random2.decode(t)).isInstanceOf(ServerException.class);
     }
 
