@@ -66,6 +66,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(QlnnServer.start(config, loader, power));
     }
 
+    /** A server whose versions load through {@code loader} (a fault wrapper around the real one). */
+    static TestServer start(Config config, ModelLoader loader) {
+        return new TestServer(QlnnServer.start(config, loader, PowerEstimator.unknown()));
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
