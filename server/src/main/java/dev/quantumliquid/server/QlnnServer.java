@@ -135,7 +135,7 @@ public final class QlnnServer implements AutoCloseable {
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
             }
-            config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> access.keys(ApiKeys.load(f)),
+            config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> reloadKeys(access, f),
                     outcome -> audit.secretsReloaded("api_keys", outcome)));
             tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> web.reloadTls(t.load()),
                     outcome -> audit.secretsReloaded("tls", outcome)));
@@ -151,6 +151,19 @@ public final class QlnnServer implements AutoCloseable {
             repository.close();
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * Revocation fails closed: a keys file that was emptied, deleted or broken leaves no key valid
+     * (until it loads again), never the keys it held before.
+     */
+    private static void reloadKeys(AccessControl access, java.nio.file.Path file) {
+        try {
+            access.keys(ApiKeys.load(file));
+        } catch (RuntimeException e) {
+            access.keys(ApiKeys.none());
+            throw new ServerException(ServerException.Kind.CONFIG, e.getMessage() + "; no API key is valid until it loads");
         }
     }
 

@@ -181,18 +181,23 @@ class StreamingTest {
         assertThat(second.get("steps").asLong()).isEqualTo(2);
     }
 
+    /**
+     * Requests with low coherence are flagged and counted, and move the reported rolling mean, but
+     * health follows the server's own calibration probe: 100 chosen inputs used to make /health degraded.
+     */
     @Test
-    void lowCoherenceIsFlaggedCountedAndDegradesHealth() {
+    void lowCoherenceIsFlaggedAndCountedButCannotDegradeHealth() {
         JsonNode high = ok(s.post("/inference", "{\"model\":\"lowcoh\",\"input\":[0.01,0,0]}"));
         assertThat(high.get("low_coherence").asBoolean()).isFalse();
-        for (int i = 0; i < 5; i++) {
-            JsonNode low = ok(s.post("/inference", "{\"model\":\"lowcoh\",\"input\":[" + (5 + i) + ",0,0]}"));
+        for (int i = 0; i < 100; i++) {
+            JsonNode low = ok(s.post("/inference", "{\"model\":\"lowcoh\",\"input\":[" + (5 + i % 5) + ",0,0]}"));
             assertThat(low.get("low_coherence").asBoolean()).isTrue();
             assertThat(low.get("quantum_coherence").asDouble()).isLessThan(0.6);
         }
         JsonNode h = ok(s.get("/health"));
-        assertThat(h.get("status").asText()).isEqualTo("degraded");
-        assertThat(h.get("reasons").toString()).contains("lowcoh").contains("QUANTUM_COHERENCE_THRESHOLD");
-        assertThat(s.get("/metrics").body()).contains("quantum_liquid_low_coherence_total{model=\"lowcoh\"} 5.0");
+        assertThat(h.get("coherence_by_model").get("lowcoh").asDouble()).isLessThan(0.6);
+        assertThat(h.get("probe_coherence").get("lowcoh/1").asDouble()).isGreaterThan(0.6);
+        assertThat(h.get("status").asText()).as(h.toString()).isEqualTo("healthy");
+        assertThat(s.get("/metrics").body()).contains("quantum_liquid_low_coherence_total{model=\"lowcoh\"} 100.0");
     }
 }

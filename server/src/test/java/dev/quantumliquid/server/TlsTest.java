@@ -75,6 +75,31 @@ class TlsTest {
         }
     }
 
+    /** Every TLS 1.2 suite this JDK's client can offer, one at a time: only ECDHE with an AEAD cipher is accepted. */
+    @Test
+    void tls12AcceptsOnlyEcdheWithAeadSuites() throws Exception {
+        try (TestServer s = TestServer.start(repo, Map.of("QLNN_TLS_CERT", server[0].toString(), "QLNN_TLS_KEY", server[1].toString()))) {
+            java.util.List<String> accepted = new java.util.ArrayList<>();
+            SSLContext ctx = ca.clientContext(null);
+            for (String suite : ctx.getSupportedSSLParameters().getCipherSuites()) {
+                if (!suite.startsWith("TLS_") || suite.startsWith("TLS_AES") || suite.startsWith("TLS_CHACHA")
+                        || suite.contains("SCSV")) {
+                    continue; // TLS 1.3 suites and signalling values are not TLS 1.2 suites
+                }
+                try (SSLSocket sock = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", s.server.port())) {
+                    sock.setEnabledProtocols(new String[] {"TLSv1.2"});
+                    sock.setEnabledCipherSuites(new String[] {suite});
+                    sock.startHandshake();
+                    accepted.add(suite);
+                } catch (IOException | IllegalArgumentException refused) {
+                    // refused by the server (or not offered by this client)
+                }
+            }
+            assertThat(accepted).isNotEmpty().allSatisfy(suite -> assertThat(suite).startsWith("TLS_ECDHE_")
+                    .containsAnyOf("_GCM_", "_CHACHA20_POLY1305_"));
+        }
+    }
+
     @Test
     void withAClientCaEveryClientNeedsACertificateItSigned() throws Exception {
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_TLS_CERT", server[0].toString(), "QLNN_TLS_KEY",

@@ -45,6 +45,13 @@ public final class GuideHealthService implements HttpService {
         rules.get("/health", this::health).get("/ready", this::ready);
     }
 
+    /**
+     * Open to anyone, so it says status only: each version's state, never the reason (a reason may
+     * name files; it goes to the log and to the authenticated repository index). Degraded when a
+     * version is unavailable, no model is ready, the server drains, or a served version's calibration
+     * probe coherence is below the threshold. The rolling mean over traffic is reported but does not
+     * degrade health: clients choose their inputs, so it is theirs to steer.
+     */
     private void health(ServerRequest req, ServerResponse res) {
         RequestTags.of(req).endpoint("health");
         List<String> reasons = new ArrayList<>();
@@ -52,24 +59,23 @@ public final class GuideHealthService implements HttpService {
         List<VersionStatus> index = repository.index();
         ObjectNode out = json.object();
         ArrayNode models = json.object().arrayNode();
+        ObjectNode probes = json.object();
         for (VersionStatus v : index) {
-            ObjectNode m = models.addObject().put("name", v.name()).put("version", Long.toString(v.version()))
-                    .put("state", v.state().name());
-            if (!v.reason().isEmpty()) {
-                m.put("reason", v.reason());
-            }
+            models.addObject().put("name", v.name()).put("version", Long.toString(v.version())).put("state", v.state().name());
             if (v.state() == VersionStatus.State.UNAVAILABLE) {
-                reasons.add(v.name() + " version " + v.version() + " is unavailable: " + v.reason());
+                reasons.add(v.name() + " version " + v.version() + " is unavailable (the repository index says why)");
+            }
+            if (v.ready() && v.served().isPresent() && v.served().get().probeCoherence().isPresent()) {
+                double p = v.served().get().probeCoherence().getAsDouble();
+                probes.put(v.name() + "/" + v.version(), p);
+                if (p < threshold) {
+                    reasons.add(String.format(Locale.ROOT, "%s version %d: calibration probe coherence %.3f is below "
+                            + "QUANTUM_COHERENCE_THRESHOLD %.3f", v.name(), v.version(), p, threshold));
+                }
             }
         }
         if (!repository.anyReady()) {
             reasons.add("no model is ready");
-        }
-        for (var e : means.entrySet()) {
-            if (e.getValue() < threshold) {
-                reasons.add(String.format(Locale.ROOT, "%s: rolling coherence %.3f is below QUANTUM_COHERENCE_THRESHOLD %.3f",
-                        e.getKey(), e.getValue(), threshold));
-            }
         }
         if (lifecycle.draining()) {
             reasons.add("draining (shutting down)");
@@ -83,6 +89,7 @@ public final class GuideHealthService implements HttpService {
         out.put("coherence_threshold", threshold);
         ObjectNode perModel = out.putObject("coherence_by_model");
         means.forEach(perModel::put);
+        out.set("probe_coherence", probes);
         out.set("models", models);
         ArrayNode r = out.putArray("reasons");
         reasons.forEach(r::add);

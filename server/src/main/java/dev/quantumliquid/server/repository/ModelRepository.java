@@ -370,7 +370,8 @@ public final class ModelRepository implements AutoCloseable {
                 LOG.warn("model '{}' version {}: {}", name, version, reason);
             }
             warm(model);
-            ServedModel served = new ServedModel(name, version, model, p, servedDigest(files.digest()), calibration);
+            ServedModel served = new ServedModel(name, version, model, p, servedDigest(files.digest()), calibration,
+                    probeCoherence(model, calibration));
             listener.loaded(name, version);
             LOG.info("model '{}' version {} ready in {} ms (inputs {}, outputs {}, state {}, coherence {}, power {})",
                     name, version, (System.nanoTime() - t0) / 1_000_000, model.inputSize(), model.outputSize(),
@@ -450,6 +451,32 @@ public final class ModelRepository implements AutoCloseable {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** Steps of the first calibration sequence the coherence health probe runs. */
+    static final int PROBE_STEPS = 8;
+
+    /**
+     * The health probe, for a model with a quantum circuit: its mean coherence over the first
+     * {@value #PROBE_STEPS} steps of its first calibration sequence. Fixed by the version's files, so
+     * no client input moves it.
+     */
+    private static java.util.OptionalDouble probeCoherence(Model model, Calibration calibration) {
+        if (!model.hasCoherence()) {
+            return java.util.OptionalDouble.empty();
+        }
+        float[][] first = calibration.input()[0];
+        float[][][] probe = {java.util.Arrays.copyOf(first, Math.min(first.length, PROBE_STEPS))};
+        double[][] c = model.predict(BatchInput.of(probe), 1).coherence().orElseThrow();
+        double sum = 0;
+        long n = 0;
+        for (double[] row : c) {
+            for (double v : row) {
+                sum += v;
+                n++;
+            }
+        }
+        return java.util.OptionalDouble.of(sum / n);
     }
 
     /** One step of zeros before taking traffic: first-call costs are paid here and a broken model shows. */

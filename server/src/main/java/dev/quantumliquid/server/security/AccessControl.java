@@ -46,7 +46,14 @@ public final class AccessControl implements HttpService {
     private final List<Cidr> adminAllow;
     private final Optional<Role> metricsRole;
     private final RateLimiter limiter;
+    /** Failed authentications per client address: beyond it 429, so a flood of bad keys cannot flood the audit trail. */
+    private final RateLimiter failures = new RateLimiter(FAILED_AUTH_PER_SECOND);
+    /** One audit line per address per ten seconds says failures are being refused unaudited. */
+    private final RateLimiter floodNotices = new RateLimiter(0.1);
     private final Audit audit;
+
+    /** Failed authentications per second (burst as many) one client address may make before 429. */
+    static final double FAILED_AUTH_PER_SECOND = 10;
 
     public AccessControl(Config config, Optional<ApiKeys> keys, Audit audit) {
         this.keys = new AtomicReference<>(keys);
@@ -112,14 +119,30 @@ public final class AccessControl implements HttpService {
         decided(req, res);
     }
 
-    /** The key's entry if it exists and grants {@code needed}; else 401 or 403. */
+    /**
+     * The key's entry if it exists and grants {@code needed}; else 401 or 403. A valid key is never
+     * slowed by others' failures; failed attempts are limited per client address (429 beyond
+     * {@value #FAILED_AUTH_PER_SECOND} per second, audited once per ten seconds rather than each).
+     */
     private ApiKeys.Entry authenticate(ServerRequest req, Role needed) {
         Optional<String> presented = presentedKey(req);
+        Optional<ApiKeys.Entry> e = presented.flatMap(k -> keys.get().orElseThrow().authenticate(k));
+        if (e.isEmpty()) {
+            String address = client(req).getHostAddress();
+            if (!failures.tryAcquire(address)) {
+                if (floodNotices.tryAcquire(address)) {
+                    audit.denied(address, "-", req.prologue().method().text(), path(req), 429,
+                            "failed authentications beyond " + (int) FAILED_AUTH_PER_SECOND
+                                    + " per second from this address; further ones are refused and not audited each");
+                }
+                throw ServerException.rejected(Kind.RATE_LIMITED, "auth_failures", "too many failed authentications from "
+                        + "this address; retry later with a valid key");
+            }
+        }
         if (presented.isEmpty()) {
             throw deny(req, "-", Kind.UNAUTHORIZED, "no key",
                     "an API key is required (Authorization: Bearer <key> or X-API-Key: <key>)");
         }
-        Optional<ApiKeys.Entry> e = keys.get().orElseThrow().authenticate(presented.get());
         if (e.isEmpty()) {
             throw deny(req, "-", Kind.UNAUTHORIZED, "unknown key (sha256 prefix " + digestPrefix(presented.get()) + ")",
                     "the API key is not valid");

@@ -53,6 +53,11 @@ public final class ApiKeys {
         this.entries = List.copyOf(entries);
     }
 
+    /** No key at all: every key is refused (what a keys file that cannot be loaded any more means). */
+    public static ApiKeys none() {
+        return new ApiKeys(List.of());
+    }
+
     /** Reads QLNN_API_KEYS_FILE; CONFIG error naming the variable, the file and the line that is wrong. */
     public static ApiKeys load(Path file) {
         String source = "QLNN_API_KEYS_FILE: '" + file + "'";

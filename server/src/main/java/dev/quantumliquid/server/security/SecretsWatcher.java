@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Re-reads secret files (API keys, TLS certificate and key) every QLNN_SECRETS_POLL_S and calls
  * their reload when their contents change. Contents, not timestamps, are compared: Kubernetes
  * rotates a mounted Secret by swapping a symlink. A reload that fails is reported once per new
- * contents and retried at the next change; what was loaded before stays in use.
+ * contents and retried at the next change; the reload decides what stays in use (API keys: none;
+ * TLS: the previous certificate).
  */
 public final class SecretsWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SecretsWatcher.class);
@@ -35,8 +36,8 @@ public final class SecretsWatcher implements AutoCloseable {
         private final List<Path> files;
         private final Reload reload;
         private final Consumer<String> outcome;
+        /** The contents last acted on, loaded or refused: each new content is tried and reported once. */
         private byte[] loaded;
-        private byte[] failed = new byte[0];
 
         Watch(String what, List<Path> files, Reload reload, Consumer<String> outcome) {
             this.what = what;
@@ -51,17 +52,14 @@ public final class SecretsWatcher implements AutoCloseable {
             if (Arrays.equals(now, loaded)) {
                 return;
             }
+            loaded = now;
             try {
                 reload.reload();
-                loaded = now;
                 LOG.info("{} reloaded: the files changed", what);
                 outcome.accept("reloaded");
             } catch (RuntimeException e) {
-                if (!Arrays.equals(now, failed)) {
-                    LOG.error("{} changed but cannot be loaded; the previous ones stay in use: {}", what, e.getMessage());
-                    outcome.accept("refused: " + e.getMessage());
-                }
-                failed = now;
+                LOG.error("{} changed but cannot be loaded: {}", what, e.getMessage());
+                outcome.accept("refused: " + e.getMessage());
             }
         }
     }

@@ -27,6 +27,15 @@ import java.util.Optional;
 public final class TlsFiles {
     /** Protocols offered; SSLv3, TLS 1.0 and 1.1 never. */
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /**
+     * Suites offered: TLS 1.3's, and for TLS 1.2 only forward-secret ECDHE with an AEAD cipher (no
+     * CBC, no SHA-1 MAC, no finite-field DHE, no static RSA key exchange).
+     */
+    public static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private final Path cert;
     private final Path key;
@@ -72,7 +81,8 @@ public final class TlsFiles {
             throw config("QLNN_TLS_CERT", cert, "holds no PEM certificate");
         }
         requirePair(pk, chain.get(0));
-        TlsConfig.Builder b = Tls.builder().privateKey(pk).privateKeyCertChain(chain).enabledProtocols(PROTOCOLS);
+        TlsConfig.Builder b = Tls.builder().privateKey(pk).privateKeyCertChain(chain).enabledProtocols(PROTOCOLS)
+                .enabledCipherSuites(CIPHER_SUITES);
         if (clientCa.isPresent()) {
             Keys trust;
             try {
