@@ -4,7 +4,10 @@ import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.guide.GuideHealthService;
 import dev.quantumliquid.server.guide.GuideInferenceService;
+import dev.quantumliquid.server.http.Admission;
 import dev.quantumliquid.server.http.ErrorMapper;
+import dev.quantumliquid.server.http.Http10Refusal;
+import dev.quantumliquid.server.http.ReadDeadlines;
 import dev.quantumliquid.server.http.JsonIo;
 import dev.quantumliquid.server.http.RequestFilter;
 import dev.quantumliquid.server.inference.CoherenceTracker;
@@ -60,10 +63,16 @@ public final class QlnnServer implements AutoCloseable {
     private final WorkerPool pool;
     private final SecretsWatcher watcher;
     private final Audit audit;
+    private final Admission admission;
+    private final ListenerWatchdog watchdog;
+    private final ReadDeadlines deadlines;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private QlnnServer(Config config, WebServer web, Lifecycle lifecycle, ModelRepository repository, WorkerPool pool,
-            SecretsWatcher watcher, Audit audit) {
+            SecretsWatcher watcher, Audit audit, Admission admission, ListenerWatchdog watchdog, ReadDeadlines deadlines) {
+        this.deadlines = deadlines;
+        this.admission = admission;
+        this.watchdog = watchdog;
         this.config = config;
         this.web = web;
         this.lifecycle = lifecycle;
@@ -80,6 +89,14 @@ public final class QlnnServer implements AutoCloseable {
 
     /** As {@link #start(Config)} with the model loader and power estimator given (tests, the merge). */
     public static QlnnServer start(Config config, ModelLoader loader, PowerEstimator power) {
+        return start(config, loader, power, System::exit);
+    }
+
+    /**
+     * As {@link #start(Config, ModelLoader, PowerEstimator)}; {@code exit} ends the process when the
+     * listener dies (System::exit in production).
+     */
+    public static QlnnServer start(Config config, ModelLoader loader, PowerEstimator power, java.util.function.IntConsumer exit) {
         long t0 = System.nanoTime();
         Logging.apply(config.logLevel(), config.auditLog());
         Audit audit = new Audit();
@@ -114,14 +131,28 @@ public final class QlnnServer implements AutoCloseable {
             }
             AccessControl access = new AccessControl(config, keys, audit);
             JsonIo json = new JsonIo(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonTokens());
+            ResourceLimits limits = config.limits();
+            ReadDeadlines deadlines = new ReadDeadlines(limits.readTimeout(), limits.idleTimeout(), System::nanoTime);
+            Admission admission = new Admission(limits.maxConcurrentRequests(), limits.bodyBytesInFlight(),
+                    config.maxBodyBytes(), json, metrics, lifecycle::draining);
+            metrics.registerAdmitted(admission::inflight);
             var builder = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false)
+                    // Connections beyond the cap wait in the accept backlog: the process never runs out of descriptors.
+                    .maxTcpConnections(limits.maxConnections())
+                    .idleConnectionTimeout(limits.idleTimeout())
+                    .idleConnectionPeriod(Duration.ofMillis(Math.max(100, Math.min(5000, limits.idleTimeout().toMillis() / 4))))
+                    .addConnectionSelector(new Http10Refusal())
+                    .shutdownGracePeriod(DRAIN_GRACE)
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
-                            .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
+                            .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE))
+                            .validateRequestHostHeader(false) // a missing Host is refused by Admission, naming it
+                            .addReceiveListener(deadlines).addSendListener(deadlines.sendListener()).build())
                     .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
-                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
+                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit,
+                            admission, deadlines));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
@@ -144,7 +175,8 @@ public final class QlnnServer implements AutoCloseable {
             LOG.info("quantum-liquid server listening on {}:{} ({}, repository {}, {} model(s) ready: {}) after {} ms",
                     config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS", config.modelRepository().toAbsolutePath(),
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
-            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit);
+            ListenerWatchdog watchdog = new ListenerWatchdog(config.host(), web.port(), Duration.ofSeconds(1), exit);
+            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit, admission, watchdog, deadlines);
         } catch (RuntimeException e) {
             awaitQuietly(scan);
             watcher.close();
@@ -208,8 +240,11 @@ public final class QlnnServer implements AutoCloseable {
 
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
-            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit) {
+            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit,
+            Admission admission, ReadDeadlines deadlines) {
         r.addFilter(new RequestFilter(metrics))
+                .addFilter(deadlines)
+                .addFilter(admission)
                 .error(Throwable.class, new ErrorMapper(json, metrics))
                 .register(access)
                 .register(new OipServerService(json, repository, lifecycle, version()))
@@ -244,17 +279,22 @@ public final class QlnnServer implements AutoCloseable {
         return config;
     }
 
+    /** Longest wait, after QLNN_DRAIN_S, for requests still running before their connections are closed. */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(30);
+
     /**
      * Drains: readiness answers 503 at once so load balancers move traffic away, new server-held
-     * sequences are refused, requests keep being served for QLNN_DRAIN_S; then the listener closes,
-     * inference still running gets a short grace, and the pool, poller and watcher stop. Idempotent.
+     * sequences are refused, every answer carries Connection: close, and requests keep being served
+     * for QLNN_DRAIN_S; then the listener stops accepting, idle connections close, requests in progress
+     * finish (at most {@link #DRAIN_GRACE}), and the pool, poller and watcher stop. Idempotent.
      */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        watchdog.close();
         lifecycle.startDraining();
-        audit.lifecycle("draining", Map.of("drain_s", config.drain().toMillis() / 1000.0, "inflight", pool.inflight()));
+        audit.lifecycle("draining", Map.of("drain_s", config.drain().toMillis() / 1000.0, "inflight", admission.inflight()));
         if (!config.drain().isZero()) {
             LOG.info("draining for {} s before stopping", config.drain().toMillis() / 1000.0);
             try {
@@ -263,12 +303,18 @@ public final class QlnnServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        int cut = pool.inflight();
+        // Stops accepting, closes idle connections, and waits (at most DRAIN_GRACE) for requests in progress.
+        int before = admission.inflight();
         web.stop();
+        deadlines.close();
+        int cut = admission.inflight();
+        if (cut > 0) {
+            LOG.warn("{} request(s) still running {} s after the drain were cut", cut, DRAIN_GRACE.toMillis() / 1000.0);
+        }
         watcher.close();
         repository.close();
         pool.close(Duration.ofMillis(500));
-        audit.lifecycle("stopped", Map.of("inflight_at_close", cut));
+        audit.lifecycle("stopped", Map.of("inflight_at_drain_end", before, "inflight_at_close", cut));
         LOG.info("quantum-liquid server stopped");
     }
 

@@ -30,7 +30,7 @@ public record ResourceLimits(int maxConnections, int maxConcurrentRequests, long
             new Config.Setting("QLNN_MAX_CONCURRENT_REQUESTS", "256", "requests other than health probes admitted at once; beyond it 503 with Retry-After and Connection: close, before the body is read"),
             new Config.Setting("QLNN_MAX_BODY_BYTES_IN_FLIGHT", "67108864", "request body bytes (as announced by Content-Length) that admitted requests may carry at once; beyond it 503 before the body is read"),
             new Config.Setting("QLNN_READ_TIMEOUT_S", "20", "longest wait for the next bytes of a request's headers or body; then the connection is closed"),
-            new Config.Setting("QLNN_IDLE_TIMEOUT_S", "60", "a keep-alive connection with no request for this many seconds is closed; keep it above the load balancer's idle timeout"),
+            new Config.Setting("QLNN_IDLE_TIMEOUT_S", "30", "a connection with no request for this many seconds is closed (also one whose first request line never ends); keep it above the load balancer's server-side keep-alive timeout"),
             new Config.Setting("QLNN_LOAD_TIMEOUT_S", "120", "longest a model version may take to load; beyond it the version is UNAVAILABLE"),
             new Config.Setting("QLNN_MODEL_MEMORY_MB", "0", "heap a model version may need once loaded (about 4 x its file sizes); a larger one is refused before it is read. 0: half the maximum heap"),
             new Config.Setting("QLNN_MAX_SESSIONS_PER_KEY", "64", "server-held sequences one API key (or client address without keys) may hold open"),

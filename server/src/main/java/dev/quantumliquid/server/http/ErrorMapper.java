@@ -8,6 +8,9 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.common.buffers.DataReader;
+import java.io.UncheckedIOException;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
@@ -71,6 +74,13 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                     text = "headers: larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes;
                 } else if (status.code() == 414 || m.contains("uri too long")) { // Helidon's own words, when it gives them
                     text = "request line: longer than " + Math.min(maxHeaderBytes, MAX_PROLOGUE) + " bytes";
+                } else if (event == EventType.INTERNAL_ERROR) {
+                    // Before routing nothing of ours has run: a request line or headers that cannot be parsed
+                    // (a NUL in the method, the connection ending mid-headers) is the client's error.
+                    text = "request: cannot be read (a malformed request line or headers, or the connection ended "
+                            + "in the middle of the request)";
+                    LOG.debug("request refused before routing: {}", message);
+                    status = Status.BAD_REQUEST_400;
                 } else if (event == EventType.BAD_REQUEST) {
                     // Helidon gives no detail here (an oversized header block and a malformed one look alike)
                     text = "headers: malformed, or larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes + " (" + status.code() + " "
@@ -131,6 +141,22 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                 kind = e.status().code() == 413 ? Kind.TOO_LARGE : Kind.BAD_REQUEST;
                 status = e.status();
                 message = e.getMessage();
+            }
+            case RequestException e when e.status().code() < 500 || e.eventType() == DirectHandler.EventType.BAD_REQUEST -> {
+                // the web server's own refusal while a handler read the body (a malformed chunk size, an oversized body)
+                kind = e.status().code() == 413 ? Kind.TOO_LARGE : Kind.BAD_REQUEST;
+                status = e.status().code() < 500 ? e.status() : Status.BAD_REQUEST_400;
+                message = "body: " + (e.getMessage() == null ? "malformed" : e.getMessage());
+            }
+            case UncheckedIOException e -> { // the client went away (or stalled) before its body was complete
+                kind = Kind.BAD_REQUEST;
+                status = Status.BAD_REQUEST_400;
+                message = "body: the connection ended before the body was complete";
+            }
+            case DataReader.InsufficientDataAvailableException e -> {
+                kind = Kind.BAD_REQUEST;
+                status = Status.BAD_REQUEST_400;
+                message = "body: the connection ended before the body was complete";
             }
             default -> {
                 kind = Kind.INTERNAL;

@@ -22,7 +22,6 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -91,6 +90,7 @@ public final class JsonIo {
             throw tooLarge(declared.getAsLong() + " bytes");
         }
         byte[] body = readLimited(req);
+        ReadDeadlines.bodyRead(req);
         RequestTags.of(req).body(body);
         if (body.length == 0) {
             if (emptyAllowed) {
@@ -152,18 +152,19 @@ public final class JsonIo {
         }
         OptionalLong declared = req.headers().contentLength(); // at most maxBodyBytes, checked by the caller
         try (InputStream in = req.content().inputStream()) {
-            if (declared.isPresent()) { // the usual case: read into an array of the right size, with no copy
-                byte[] body = new byte[(int) declared.getAsLong()];
-                int n = in.readNBytes(body, 0, body.length);
-                return n == body.length ? body : Arrays.copyOf(body, n);
+            // readNBytes grows its buffers with the bytes received: a client announcing 8 MiB and sending one byte costs one byte
+            if (declared.isPresent()) {
+                return in.readNBytes((int) declared.getAsLong());
             }
             byte[] all = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (all.length > maxBodyBytes) {
                 throw tooLarge("more than that");
             }
             return all;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            throw ServerException.badRequest("body: the connection ended before the body was complete");
+        } catch (NumberFormatException e) { // the web server's chunked decoding, given a chunk size that is not hex
+            throw ServerException.badRequest("body: malformed chunked encoding (a chunk size that is not a hex number)");
         }
     }
 

@@ -116,12 +116,21 @@ public final class ServerMetrics implements LoadListener {
                 .help("Inference requests computed (not in the result cache), by model").labelNames("model").register(registry);
         rejected = Counter.builder().name("quantum_liquid_rejected_total")
                 .help("Requests turned away to protect the server, by reason (inflight, queue_timeout, rate_limit, "
-                        + "sessions, draining)")
+                        + "auth_failures, sessions, draining, admission_requests, admission_body_bytes)")
                 .labelNames("reason").register(registry);
     }
 
     public void rejected(String reason) {
         rejected.labelValues(reason).inc();
+    }
+
+    /** Requests admitted past admission control and not yet answered (health probes are not counted). */
+    public void registerAdmitted(IntSupplier admitted) {
+        GaugeWithCallback.builder().name("quantum_liquid_http_requests_admitted")
+                .help("HTTP requests admitted (QLNN_MAX_CONCURRENT_REQUESTS, QLNN_MAX_BODY_BYTES_IN_FLIGHT) and not yet "
+                        + "answered; health probes are not counted")
+                .callback(cb -> cb.call(admitted.getAsInt()))
+                .register(registry);
     }
 
     /** Scrape-time gauges over the server's live parts. */

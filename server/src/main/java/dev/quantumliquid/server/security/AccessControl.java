@@ -4,6 +4,7 @@ import dev.quantumliquid.server.Config;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.ServerException.Kind;
 import dev.quantumliquid.server.audit.Audit;
+import dev.quantumliquid.server.http.Admission;
 import dev.quantumliquid.server.http.RequestTags;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AccessControl implements HttpService {
     static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
     /** Routes that stay open whatever the settings (probes must work without secrets). */
-    static final List<String> OPEN = List.of("/health", "/ready", "/v2/health/live", "/v2/health/ready");
+    static final List<String> OPEN = Admission.PROBES;
     /**
      * The dashboard's static files, open to GET: they hold no data and no secret, and a browser cannot
      * send a key before the page that asks for one has loaded. The dashboard's data
