@@ -50,8 +50,10 @@ public final class StateTokens {
     }
 
     /**
-     * The key from QLNN_STATE_KEY_FILE (its bytes, one trailing newline ignored), or a random
-     * per-process key with a warning: then tokens survive neither a restart nor another replica.
+     * The key from QLNN_STATE_KEY_FILE, or a random per-process key with a warning: then tokens
+     * survive neither a restart nor another replica. A text key (printable ASCII, e.g. base64) has
+     * one trailing newline ignored; a binary key is used byte for byte (32 random bytes end in a
+     * newline one time in 256, and stripping it would shorten the key).
      */
     public static StateTokens fromKeyFile(Optional<Path> file) {
         if (file.isEmpty()) {
@@ -71,7 +73,7 @@ public final class StateTokens {
             throw new ServerException(Kind.CONFIG, "QLNN_STATE_KEY_FILE: cannot read '" + p + "' (" + e.getMessage() + ")");
         }
         int n = k.length;
-        if (n > 0 && k[n - 1] == '\n') {
+        if (n > 0 && k[n - 1] == '\n' && printable(k, n - 1)) {
             n--;
             if (n > 0 && k[n - 1] == '\r') {
                 n--;
@@ -84,6 +86,16 @@ public final class StateTokens {
         byte[] used = new byte[n];
         System.arraycopy(k, 0, used, 0, n);
         return new StateTokens(used);
+    }
+
+    /** Whether the first {@code n} bytes are printable ASCII (a CR may end them). */
+    private static boolean printable(byte[] k, int n) {
+        for (int i = 0; i < n; i++) {
+            if ((k[i] < 0x20 || k[i] > 0x7e) && !(i == n - 1 && k[i] == '\r')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String encode(SequenceState s) {

@@ -71,6 +71,21 @@ class StateTokensTest {
         assertThatThrownBy(() -> random2.decode(t)).isInstanceOf(ServerException.class);
     }
 
+    /** head -c 32 /dev/urandom ends in a newline one time in 256: such a binary key is used whole, not cut to 31 bytes. */
+    @Test
+    void aBinaryKeyEndingInANewlineIsUsedByteForByte(@TempDir Path dir) throws Exception {
+        byte[] raw = new byte[32];
+        new java.util.SplittableRandom(7).nextBytes(raw);
+        raw[5] = (byte) 0x9c; // certainly not text
+        raw[31] = '\n';
+        Path key = Files.write(dir.resolve("key"), raw);
+        SequenceState s = new SequenceState("m", 1, "ab".repeat(32), 2, new float[] {1f});
+        assertThat(new StateTokens(raw).decode(StateTokens.fromKeyFile(Optional.of(key)).encode(s)).steps()).isEqualTo(2);
+        Files.writeString(key, "a text key of more than thirty-two characters\r\n");
+        assertThat(new StateTokens("a text key of more than thirty-two characters".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .decode(StateTokens.fromKeyFile(Optional.of(key)).encode(s)).steps()).isEqualTo(2);
+    }
+
     @Test
     void aShortOrMissingKeyFileStopsStartUp(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("short");
