@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 /** External tools (kubectl, promtool, yamllint, shellcheck, prometheus) and where the repository is. */
 final class Tools {
     static final String INSTALL_HINT =
-            "apt-get install -y prometheus yamllint shellcheck (kubectl >= 1.30 with kustomize)";
+            "apt-get install -y prometheus yamllint shellcheck haproxy (kubectl >= 1.30 with kustomize)";
 
     private Tools() {}
 

@@ -1,0 +1,130 @@
+package dev.quantumliquid.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real server process under a low file-descriptor limit. With QLNN_MAX_CONNECTIONS above the limit
+ * (the fault), a flood of connections makes accepting fail, the web server ends its listener for
+ * good, and the process must exit non-zero (so its supervisor restarts it) instead of staying up
+ * deaf. With the cap below the limit, the same flood leaves the listener serving.
+ */
+class ListenerDeathTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private record Server(Process process, int port, List<String> log) {
+    }
+
+    private Server start(int maxConnections) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("models-" + maxConnections));
+        TestModels.writeDense(repo, "dense", 1, 0f);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cmd = "ulimit -n 300 && exec '" + java + "' --add-modules jdk.incubator.vector -XX:TieredStopAtLevel=1 -cp '"
+                + System.getProperty("java.class.path") + "' " + ProcessMain.class.getName();
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true);
+        pb.environment().put("QLNN_HOST", "127.0.0.1");
+        pb.environment().put("QLNN_PORT", "0");
+        pb.environment().put("QLNN_MODEL_REPOSITORY", repo.toString());
+        pb.environment().put("QLNN_POLL_INTERVAL_S", "0");
+        pb.environment().put("QLNN_DRAIN_S", "0");
+        pb.environment().put("QLNN_AUDIT_LOG", "off");
+        pb.environment().put("QLNN_MAX_CONNECTIONS", Integer.toString(maxConnections));
+        Process p = pb.start();
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    out.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new IllegalStateException("server exited before listening: " + out));
+        });
+        return new Server(p, port.get(60, TimeUnit.SECONDS), out);
+    }
+
+    private static List<Socket> flood(int port, int n) {
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            try {
+                held.add(new Socket("127.0.0.1", port));
+            } catch (IOException refused) {
+                break; // the listener is gone
+            }
+        }
+        return held;
+    }
+
+    private static void close(List<Socket> sockets) throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    @Test
+    void aListenerThatDiesEndsTheProcessNonZero() throws Exception {
+        Server s = start(10_000);
+        try {
+            List<Socket> held = flood(s.port(), 400);
+            boolean exited = s.process().waitFor(60, TimeUnit.SECONDS);
+            close(held);
+            assertThat(exited).as("the process exits once its listener is dead").isTrue();
+            assertThat(s.process().exitValue()).as(String.join("\n", s.log())).isEqualTo(ListenerWatchdog.EXIT_CODE);
+            assertThat(String.join("\n", s.log())).contains("stopped accepting connections");
+        } finally {
+            s.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void underTheConnectionCapTheSameFloodLeavesTheListenerServing() throws Exception {
+        Server s = start(200);
+        try {
+            List<Socket> held = flood(s.port(), 400);
+            close(held);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean ready = false;
+            while (!ready && System.nanoTime() < deadline && s.process().isAlive()) {
+                try (Socket probe = new Socket("127.0.0.1", s.port())) {
+                    probe.setSoTimeout(10_000);
+                    probe.getOutputStream().write("GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    ready = new String(probe.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                            .startsWith("HTTP/1.1 200");
+                } catch (IOException e) {
+                    Thread.onSpinWait();
+                }
+            }
+            assertThat(ready).as(String.join("\n", s.log())).isTrue();
+            assertThat(s.process().isAlive()).isTrue();
+            assertThat(String.join("\n", s.log())).doesNotContain("Too many open files");
+        } finally {
+            s.process().destroyForcibly();
+        }
+    }
+}
