@@ -4,6 +4,7 @@ import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.guide.GuideHealthService;
 import dev.quantumliquid.server.guide.GuideInferenceService;
+import dev.quantumliquid.server.http.Compression;
 import dev.quantumliquid.server.http.ErrorMapper;
 import dev.quantumliquid.server.http.JsonIo;
 import dev.quantumliquid.server.http.RequestFilter;
@@ -123,7 +124,9 @@ public final class QlnnServer implements AutoCloseable {
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
                     .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
-                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
+                    .contentEncoding(Compression.context())
+                    .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
+                            access, audit));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
@@ -197,12 +200,14 @@ public final class QlnnServer implements AutoCloseable {
 
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
-            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit) {
+            Inference inference, ModelStatistics statistics, CoherenceTracker coherence, Lifecycle lifecycle,
+            AccessControl access, Audit audit) {
         r.addFilter(new RequestFilter(metrics))
                 .error(Throwable.class, new ErrorMapper(json, metrics))
                 .register(access)
                 .register(new OipServerService(json, repository, lifecycle, version()))
-                .register(new OipModelService(json, repository, inference))
+                .register(new OipModelService(json, repository, inference, statistics, config.maxBatch(),
+                        config.sessionIdle()))
                 .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
                 .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
