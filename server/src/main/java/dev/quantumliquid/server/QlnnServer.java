@@ -123,7 +123,7 @@ public final class QlnnServer implements AutoCloseable {
                     .shutdownHook(false)
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
-                    .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
+                    .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
                     .contentEncoding(Compression.context())
                     .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
                             access, audit));

@@ -25,6 +25,9 @@ import java.util.zip.InflaterInputStream;
  * a request body is bounded where it is read ({@link JsonIo}: QLNN_MAX_BODY_BYTES).
  */
 public final class Compression {
+    /** The Content-Encoding values a request may have. */
+    static final Set<String> CODINGS = Set.of("gzip", "x-gzip", "deflate", "identity");
+
     private Compression() {
     }
 
