@@ -31,6 +31,7 @@ import dev.quantumliquid.server.security.TlsFiles;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -123,6 +124,8 @@ public final class QlnnServer implements AutoCloseable {
                     .shutdownHook(false)
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
+                    // HTTP/2 on the same port: h2c with prior knowledge or by upgrade, h2 over TLS by ALPN.
+                    .addProtocol(Http2Config.builder().maxHeaderListSize(config.maxHeaderBytes()).build())
                     .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
                     .contentEncoding(Compression.context())
                     .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
