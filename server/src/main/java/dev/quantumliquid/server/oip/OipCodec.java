@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Open Inference Protocol v2 infer requests: tensor {@code input} [B,T,F], [T,F] or [F] and optional
@@ -32,21 +31,6 @@ final class OipCodec {
     static final String OUTPUT = ModelConfiguration.OUTPUT;
     static final String COHERENCE = ModelConfiguration.COHERENCE;
 
-    private static final Set<String> REQUEST_PARAMETERS = Set.of("state", "sequence_id", "sequence_start", "sequence_end",
-            "timeout", "priority", "binary_data_output");
-    private static final Set<String> SHARED_MEMORY = Set.of("shared_memory_region", "shared_memory_byte_size",
-            "shared_memory_offset");
-
-    /**
-     * One output to return.
-     *
-     * @param binary as binary tensor data after the JSON header (else JSON {@code data})
-     * @param datatype FP32 or FP64
-     * @param classCount Triton classification: the top {@code classCount} classes as BYTES, or 0 for the values
-     */
-    record Output(String name, boolean binary, TensorDatatype datatype, int classCount) {
-    }
-
     /**
      * A parsed infer request.
      *
@@ -54,17 +38,17 @@ final class OipCodec {
      * @param outputs the outputs asked for, in order; empty for all of them, as {@code binaryDefault} says
      * @param binaryDefault {@code binary_data_output}: outputs not asked for by name are binary
      */
-    record Parsed(InferenceRequest request, Optional<String> id, List<Output> outputs, boolean binaryDefault,
+    record Parsed(InferenceRequest request, Optional<String> id, List<OipOptions.Output> outputs, boolean binaryDefault,
             Optional<String> sequenceId) {
         /** What to return for a result that has coherence or not. */
-        List<Output> resolved(boolean hasCoherence) {
+        List<OipOptions.Output> resolved(boolean hasCoherence) {
             if (!outputs.isEmpty()) {
                 return outputs;
             }
-            List<Output> all = new ArrayList<>();
-            all.add(new Output(OUTPUT, binaryDefault, TensorDatatype.FP32, 0));
+            List<OipOptions.Output> all = new ArrayList<>();
+            all.add(new OipOptions.Output(OUTPUT, binaryDefault, TensorDatatype.FP32, 0));
             if (hasCoherence) {
-                all.add(new Output(COHERENCE, binaryDefault, TensorDatatype.FP32, 0));
+                all.add(new OipOptions.Output(COHERENCE, binaryDefault, TensorDatatype.FP32, 0));
             }
             return all;
         }
@@ -145,7 +129,7 @@ final class OipCodec {
         }
         float[][][] x = toBatch(input);
         float[][] dt = timespans == null ? new float[0][] : toTimespans(timespans, x.length, x[0].length);
-        Parameters p = new Parameters(header.get("parameters"));
+        OipOptions.Parameters p = new OipOptions.Parameters(header.get("parameters"));
         StateSource state = StateSource.fresh();
         Optional<String> seq = p.sequenceId();
         Optional<String> token = p.text("state");
@@ -165,7 +149,7 @@ final class OipCodec {
         }
         long timeout = p.unsigned("timeout");
         boolean binaryDefault = p.bool("binary_data_output");
-        List<Output> outputs = outputs(header.get("outputs"), binaryDefault);
+        List<OipOptions.Output> outputs = OipOptions.outputs(header.get("outputs"), binaryDefault);
         return new Parsed(new InferenceRequest(model, version, x, dt, state, timeout), id, outputs, binaryDefault, seq);
     }
 
@@ -188,7 +172,7 @@ final class OipCodec {
                             + abbreviate(v.toString()));
                 }
                 size = v.asInt();
-            } else if (SHARED_MEMORY.contains(k)) {
+            } else if (OipOptions.SHARED_MEMORY.contains(k)) {
                 throw ServerException.badRequest(name + ".parameters." + k + ": shared memory is not supported; send the "
                         + "data in the request (JSON or binary)");
             } else {
@@ -266,78 +250,6 @@ final class OipCodec {
         }
     }
 
-    /** The outputs asked for: names, each at most once, and their parameters. */
-    private static List<Output> outputs(JsonNode outs, boolean binaryDefault) {
-        List<Output> list = new ArrayList<>();
-        if (outs == null || outs.isNull()) {
-            return list;
-        }
-        if (!outs.isArray()) {
-            throw ServerException.badRequest("outputs: must be an array of {\"name\": ...}");
-        }
-        for (int i = 0; i < outs.size(); i++) {
-            JsonNode o = outs.get(i);
-            String where = "outputs[" + i + "]";
-            JsonNode n = o.get("name");
-            if (n == null || !n.isTextual() || !(n.asText().equals(OUTPUT) || n.asText().equals(COHERENCE))) {
-                throw ServerException.badRequest(where + ".name: unknown output " + abbreviate(String.valueOf(n))
-                        + " (output, coherence)");
-            }
-            String name = n.asText();
-            if (list.stream().anyMatch(x -> x.name().equals(name))) {
-                throw ServerException.badRequest(where + ".name: output '" + name + "' asked for twice");
-            }
-            boolean binary = binaryDefault;
-            TensorDatatype type = TensorDatatype.FP32;
-            int classes = 0;
-            JsonNode params = o.get("parameters");
-            if (params != null && !params.isNull()) {
-                if (!params.isObject()) {
-                    throw ServerException.badRequest(where + ".parameters: must be an object");
-                }
-                for (Iterator<String> it = params.fieldNames(); it.hasNext();) {
-                    String k = it.next();
-                    JsonNode v = params.get(k);
-                    String field = name + ".parameters." + abbreviate(k);
-                    switch (k) {
-                        case "binary_data" -> {
-                            if (!v.isBoolean()) {
-                                throw ServerException.badRequest(field + ": must be true or false");
-                            }
-                            binary = v.asBoolean();
-                        }
-                        case "classification" -> {
-                            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
-                                throw ServerException.badRequest(field + ": must be a non-negative integer (the number of "
-                                        + "classes), got " + abbreviate(v.toString()));
-                            }
-                            if (name.equals(COHERENCE) && v.asInt() > 0) {
-                                throw ServerException.badRequest(field + ": coherence is not a classification; ask it of "
-                                        + "output");
-                            }
-                            classes = v.asInt();
-                        }
-                        case "datatype" -> {
-                            if (!v.isTextual() || !(v.asText().equals("FP32") || v.asText().equals("FP64"))) {
-                                throw ServerException.badRequest(field + ": must be FP32 or FP64, got "
-                                        + abbreviate(v.toString()));
-                            }
-                            type = TensorDatatype.valueOf(v.asText());
-                        }
-                        default -> throw ServerException.badRequest(field + ": " + (SHARED_MEMORY.contains(k)
-                                ? "shared memory is not supported; outputs come in the response"
-                                : "not supported (binary_data, classification, datatype)"));
-                    }
-                }
-            }
-            if (classes > 0 && type != TensorDatatype.FP32) {
-                throw ServerException.badRequest(name + ".parameters: classification returns BYTES; leave datatype out");
-            }
-            list.add(new Output(name, binary, type, classes));
-        }
-        return list;
-    }
-
     private static float[][][] toBatch(Tensor t) {
         int[] s = t.shape();
         int b = s.length == 3 ? s[0] : 1;
@@ -366,78 +278,6 @@ final class OipCodec {
             System.arraycopy(t.data(), s.length == 2 ? b * steps : 0, dt[b], 0, steps);
         }
         return dt;
-    }
-
-    /** The request's "parameters" object (Triton-style); a name it does not know is refused. */
-    private static final class Parameters {
-        private final JsonNode p;
-
-        Parameters(JsonNode p) {
-            if (p != null && !p.isNull() && !p.isObject()) {
-                throw ServerException.badRequest("parameters: must be an object");
-            }
-            this.p = p == null || p.isNull() ? null : p;
-            if (this.p != null) {
-                for (Iterator<String> it = this.p.fieldNames(); it.hasNext();) {
-                    String k = it.next();
-                    if (!REQUEST_PARAMETERS.contains(k)) {
-                        throw ServerException.badRequest("parameters." + abbreviate(k) + ": not supported (known: "
-                                + String.join(", ", REQUEST_PARAMETERS.stream().sorted().toList()) + ")");
-                    }
-                }
-            }
-        }
-
-        Optional<String> text(String name) {
-            JsonNode n = p == null ? null : p.get(name);
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (!n.isTextual() || n.asText().isEmpty()) {
-                throw ServerException.badRequest("parameters." + name + ": must be a non-empty string");
-            }
-            return Optional.of(n.asText());
-        }
-
-        boolean bool(String name) {
-            JsonNode n = p == null ? null : p.get(name);
-            if (n == null || n.isNull()) {
-                return false;
-            }
-            if (!n.isBoolean()) {
-                throw ServerException.badRequest("parameters." + name + ": must be true or false");
-            }
-            return n.asBoolean();
-        }
-
-        /** A non-negative integer parameter, 0 when absent. */
-        long unsigned(String name) {
-            JsonNode n = p == null ? null : p.get(name);
-            if (n == null || n.isNull()) {
-                return 0;
-            }
-            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
-                throw ServerException.badRequest("parameters." + name + ": must be a non-negative integer, got "
-                        + abbreviate(n.toString()));
-            }
-            return n.asLong();
-        }
-
-        /** Triton's sequence_id: an unsigned integer (0 means none) or a string. */
-        Optional<String> sequenceId() {
-            JsonNode n = p == null ? null : p.get("sequence_id");
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0) {
-                return n.asLong() == 0 ? Optional.empty() : Optional.of(Long.toString(n.asLong()));
-            }
-            if (n.isTextual() && !n.asText().isEmpty() && n.asText().length() <= 128) {
-                return Optional.of(n.asText());
-            }
-            throw ServerException.badRequest("parameters.sequence_id: must be a non-negative integer or a string of 1..128 "
-                    + "characters");
-        }
     }
 
     /** A growable float array (the JSON data of one tensor). */

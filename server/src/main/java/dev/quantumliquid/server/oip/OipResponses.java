@@ -27,7 +27,7 @@ final class OipResponses {
      * (400 naming the output and both numbers); before the request runs.
      */
     static void checkClassification(OipCodec.Parsed p, String model, int classes) {
-        for (OipCodec.Output o : p.outputs()) {
+        for (OipOptions.Output o : p.outputs()) {
             if (o.classCount() > classes) {
                 throw ServerException.badRequest(o.name() + ".parameters.classification: " + o.classCount()
                         + " classes asked for, model '" + model + "' has " + classes + " outputs");
@@ -66,7 +66,7 @@ final class OipResponses {
         float[][][] y = r.output();
         int b = y.length;
         int t = y[0].length;
-        for (OipCodec.Output o : p.resolved(r.coherence().isPresent())) {
+        for (OipOptions.Output o : p.resolved(r.coherence().isPresent())) {
             if (o.name().equals(OipCodec.OUTPUT) && !o.binary() && o.classCount() == 0) {
                 writeJson(g, o, y); // the usual response: written from the result as it is, nothing copied
             } else if (o.name().equals(OipCodec.OUTPUT)) {
@@ -98,7 +98,7 @@ final class OipResponses {
         g.writeEndObject();
     }
 
-    private static void writeJson(JsonGenerator g, OipCodec.Output o, float[][][] y) throws IOException {
+    private static void writeJson(JsonGenerator g, OipOptions.Output o, float[][][] y) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", o.name());
         g.writeStringField("datatype", o.datatype().name());
@@ -119,7 +119,7 @@ final class OipResponses {
         g.writeEndObject();
     }
 
-    private static void writeValues(JsonGenerator g, ByteArrayBuilder binary, OipCodec.Output o, float[] v, int[] shape)
+    private static void writeValues(JsonGenerator g, ByteArrayBuilder binary, OipOptions.Output o, float[] v, int[] shape)
             throws IOException {
         g.writeStartObject();
         g.writeStringField("name", o.name());
@@ -145,7 +145,7 @@ final class OipResponses {
         g.writeEndObject();
     }
 
-    private static void writeClasses(JsonGenerator g, ByteArrayBuilder binary, OipCodec.Output o, float[] v, int b, int t,
+    private static void writeClasses(JsonGenerator g, ByteArrayBuilder binary, OipOptions.Output o, float[] v, int b, int t,
             int width, List<String> labels) throws IOException {
         int k = o.classCount();
         String[] all = new String[b * t * k];

@@ -79,8 +79,8 @@ class OipResponsesTest {
     private static OipCodec.Parsed parsed(Optional<String> id, Set<String> outputs, Optional<String> sequence) {
         InferenceRequest q = new InferenceRequest("m", OptionalLong.empty(), new float[1][1][1], new float[0][],
                 StateSource.fresh());
-        List<OipCodec.Output> asked = outputs.stream()
-                .map(n -> new OipCodec.Output(n, false, TensorDatatype.FP32, 0)).toList();
+        List<OipOptions.Output> asked = outputs.stream()
+                .map(n -> new OipOptions.Output(n, false, TensorDatatype.FP32, 0)).toList();
         return new OipCodec.Parsed(q, id, asked, false, sequence);
     }
 
