@@ -300,19 +300,17 @@ class OipBinaryHttpTest {
     }
 
     static byte[] gzip(byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-            z.write(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return compress(b, true);
     }
 
     /** zlib format, as Python's zlib.compress (what tritonclient sends for "deflate"). */
     static byte[] deflate(byte[] b) {
+        return compress(b, false);
+    }
+
+    private static byte[] compress(byte[] b, boolean gzip) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {
+        try (java.io.OutputStream z = gzip ? new GZIPOutputStream(out) : new DeflaterOutputStream(out)) {
             z.write(b);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -99,19 +99,12 @@ final class OipResponses {
     }
 
     private static void writeJson(JsonGenerator g, OipOptions.Output o, float[][][] y) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", o.name());
-        g.writeStringField("datatype", o.datatype().name());
-        writeShape(g, new int[] {y.length, y[0].length, y[0][0].length});
+        start(g, o.name(), o.datatype(), new int[] {y.length, y[0].length, y[0][0].length});
         g.writeArrayFieldStart("data");
         for (float[][] seq : y) {
             for (float[] step : seq) {
                 for (float f : step) {
-                    if (o.datatype() == TensorDatatype.FP64) {
-                        g.writeNumber((double) f);
-                    } else {
-                        g.writeNumber(f);
-                    }
+                    number(g, o.datatype(), f);
                 }
             }
         }
@@ -121,24 +114,13 @@ final class OipResponses {
 
     private static void writeValues(JsonGenerator g, ByteArrayBuilder binary, OipOptions.Output o, float[] v, int[] shape)
             throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", o.name());
-        g.writeStringField("datatype", o.datatype().name());
-        writeShape(g, shape);
+        start(g, o.name(), o.datatype(), shape);
         if (o.binary()) {
-            byte[] raw = TensorValues.toRaw(o.datatype(), v);
-            g.writeObjectFieldStart("parameters");
-            g.writeNumberField("binary_data_size", raw.length);
-            g.writeEndObject();
-            binary.write(raw);
+            binaryData(g, binary, TensorValues.toRaw(o.datatype(), v));
         } else {
             g.writeArrayFieldStart("data");
             for (float f : v) {
-                if (o.datatype() == TensorDatatype.FP64) {
-                    g.writeNumber((double) f);
-                } else {
-                    g.writeNumber(f);
-                }
+                number(g, o.datatype(), f);
             }
             g.writeEndArray();
         }
@@ -152,16 +134,9 @@ final class OipResponses {
         for (int row = 0; row < b * t; row++) {
             System.arraycopy(Classification.topK(v, row * width, width, k, labels), 0, all, row * k, k);
         }
-        g.writeStartObject();
-        g.writeStringField("name", o.name());
-        g.writeStringField("datatype", TensorDatatype.BYTES.name());
-        writeShape(g, new int[] {b, t, k});
+        start(g, o.name(), TensorDatatype.BYTES, new int[] {b, t, k});
         if (o.binary()) {
-            byte[] raw = TensorValues.bytesToRaw(Arrays.asList(all));
-            g.writeObjectFieldStart("parameters");
-            g.writeNumberField("binary_data_size", raw.length);
-            g.writeEndObject();
-            binary.write(raw);
+            binaryData(g, binary, TensorValues.bytesToRaw(Arrays.asList(all)));
         } else {
             g.writeArrayFieldStart("data");
             for (String s : all) {
@@ -170,6 +145,31 @@ final class OipResponses {
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /** Opens an output tensor's object: name, datatype, shape. */
+    private static void start(JsonGenerator g, String name, TensorDatatype type, int[] shape) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("datatype", type.name());
+        writeShape(g, shape);
+    }
+
+    /** An output sent as binary data: its size in the JSON, its bytes after it. */
+    private static void binaryData(JsonGenerator g, ByteArrayBuilder binary, byte[] raw) throws IOException {
+        g.writeObjectFieldStart("parameters");
+        g.writeNumberField("binary_data_size", raw.length);
+        g.writeEndObject();
+        binary.write(raw);
+    }
+
+    /** A float32 value as FP32 (its shortest decimal form) or FP64 (the same value, exactly). */
+    private static void number(JsonGenerator g, TensorDatatype type, float f) throws IOException {
+        if (type == TensorDatatype.FP64) {
+            g.writeNumber((double) f);
+        } else {
+            g.writeNumber(f);
+        }
     }
 
     private static void writeShape(JsonGenerator g, int[] shape) throws IOException {
