@@ -12,6 +12,7 @@ import dev.quantumliquid.server.http.JsonIo;
 import dev.quantumliquid.server.http.RequestFilter;
 import dev.quantumliquid.server.inference.CoherenceTracker;
 import dev.quantumliquid.server.inference.Inference;
+import dev.quantumliquid.server.inference.ModelStatistics;
 import dev.quantumliquid.server.inference.WorkerPool;
 import dev.quantumliquid.server.metrics.MetricsService;
 import dev.quantumliquid.server.metrics.ServerMetrics;
@@ -113,7 +114,8 @@ public final class QlnnServer implements AutoCloseable {
             Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
             SessionStore sessions = new SessionStore(config.maxSessions(), config.sessionIdle());
             CoherenceTracker coherence = new CoherenceTracker();
-            Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics,
+            ModelStatistics statistics = new ModelStatistics(Clock.systemUTC());
+            Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics, statistics,
                     lifecycle::draining);
             metrics.registerGauges(repository::index, coherence::means, sessions::active, pool::inflight);
             if (config.enableMetrics()) {
