@@ -151,7 +151,7 @@ public final class QlnnServer implements AutoCloseable {
                     GrpcGuard guard = new GrpcGuard(access, metrics, errors);
                     grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
                             () -> !lifecycle.draining() && repository.anyReady(),
-                            new OipGrpcService(repository, inference, lifecycle, audit, errors, guard, version())));
+                            new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
                 } catch (RuntimeException e) {
                     web.stop();
                     throw e;

@@ -7,7 +7,10 @@ import com.google.protobuf.ByteString;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.server.grpc.proto.DataType;
 import dev.quantumliquid.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.quantumliquid.server.grpc.proto.ModelConfigRequest;
+import dev.quantumliquid.server.grpc.proto.ModelStatisticsRequest;
 import dev.quantumliquid.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.quantumliquid.server.grpc.proto.InferParameter;
 import dev.quantumliquid.server.grpc.proto.InferTensorContents;
@@ -191,6 +194,57 @@ class GrpcServiceTest {
         float[] json = Bodies.output(s.post("/v2/models/" + DEMO + "/infer", Bodies.infer(x).toString()).json(), "output");
         assertThat(floats(raw, "output")).as("gRPC and HTTP JSON agree to the bit").containsExactly(json);
 
+        ModelInferResponse wide = stub.modelInfer(rawInfer(x[0])
+                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("output")
+                        .putParameters("datatype", InferParameter.newBuilder().setStringParam("FP64").build()))
+                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("output")
+                        .putParameters("classification", InferParameter.newBuilder().setInt64Param(1).build()))
+                .putParameters("timeout", InferParameter.newBuilder().setInt64Param(5_000_000).build()).build());
+        assertThat(wide.getOutputs(0).getDatatype()).isEqualTo("FP64");
+        ByteBuffer fp64 = wide.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        for (float w : want) {
+            assertThat(fp64.getDouble()).isEqualTo((double) w);
+        }
+        assertThat(wide.getOutputs(1).getDatatype()).isEqualTo("BYTES");
+        assertThat(wide.getOutputs(1).getShapeList()).containsExactly(1L, 5L, 1L);
+        ByteBuffer top = wide.getRawOutputContents(1).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        byte[] first = new byte[top.getInt()];
+        top.get(first);
+        int best = 0;
+        for (int j = 1; j < demo.outputSize(); j++) {
+            best = want[j] > want[best] ? j : best;
+        }
+        assertThat(new String(first, java.nio.charset.StandardCharsets.UTF_8).split(":")[1]).isEqualTo(Integer.toString(best));
+        InferTensorContents.Builder ints = InferTensorContents.newBuilder();
+        for (int j = 0; j < demo.inputSize(); j++) {
+            ints.addIntContents(j % 3 - 1);
+        }
+        float[][][] xi = new float[1][1][demo.inputSize()];
+        for (int j = 0; j < demo.inputSize(); j++) {
+            xi[0][0][j] = j % 3 - 1;
+        }
+        ModelInferResponse viaInts = stub.modelInfer(ModelInferRequest.newBuilder().setModelName(DEMO)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("INT8")
+                        .addShape(demo.inputSize()).setContents(ints)).build());
+        assertThat(floats(viaInts, "output")).containsExactly(Bodies.flat(demo.predict(BatchInput.of(xi), 1).output()));
+
+        var config = stub.modelConfig(ModelConfigRequest.newBuilder().setName(DEMO).build()).getConfig();
+        assertThat(config.getName()).isEqualTo(DEMO);
+        assertThat(config.getPlatform()).isEqualTo("qlnn_model");
+        assertThat(config.getInput(0).getDataType()).isEqualTo(DataType.TYPE_FP32);
+        assertThat(config.getInput(0).getDimsList()).containsExactly(-1L, (long) demo.inputSize());
+        assertThat(config.getMaxBatchSize()).isPositive();
+        assertThat(config.hasSequenceBatching()).isEqualTo(demo.stateSize() > 0);
+        var stats = stub.modelStatistics(ModelStatisticsRequest.newBuilder().setName(DEMO).build());
+        assertThat(stats.getModelStatsList()).singleElement().satisfies(m -> {
+            assertThat(m.getVersion()).isEqualTo("1");
+            assertThat(m.getInferenceCount()).as("the gRPC and HTTP requests above").isEqualTo(5);
+            assertThat(m.getInferenceStats().getSuccess().getCount()).isEqualTo(5);
+            assertThat(m.getInferenceStats().getComputeInfer().getNs()).isPositive();
+            assertThat(m.getLastInference()).isPositive();
+        });
+        assertThat(stub.modelStatistics(ModelStatisticsRequest.getDefaultInstance()).getModelStatsCount()).isEqualTo(2);
+
         RepositoryIndexResponse index = stub.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build());
         assertThat(index.getModelsList()).extracting(RepositoryIndexResponse.ModelIndex::getName).containsExactly("dense", DEMO);
         assertThat(stub.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList())
@@ -205,9 +259,17 @@ class GrpcServiceTest {
         assertThat(health.check(HealthCheckRequest.newBuilder().setService("inference.GRPCInferenceService").build())
                 .getStatus()).isEqualTo(ServingStatus.SERVING);
 
+        stub.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName("dense").build());
+        stub.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder().setModelName(DEMO).build());
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).as("no model ready")
+                .isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isFalse();
+        stub.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(DEMO).build());
+        assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+
         String metrics = s.get("/metrics").body();
         assertThat(metrics).contains("quantum_liquid_requests_total{code=\"OK\",endpoint=\"infer\",model=\"" + DEMO
-                + "\",protocol=\"grpc\",version=\"1\"} 2.0");
+                + "\",protocol=\"grpc\",version=\"1\"} 4.0");
         assertThat(metrics).contains("protocol=\"http\"");
     }
 
@@ -292,6 +354,9 @@ class GrpcServiceTest {
                 rawInfer(step).putParameters("sequence_end", InferParameter.newBuilder().setBoolParam(true).build()).build(),
                 rawInfer(step).putParameters("sequence_id", InferParameter.newBuilder().setInt64Param(99).build()).build(),
                 rawInfer(step).addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("logits")).build(),
+                rawInfer(step).addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("output")
+                        .putParameters("classification", InferParameter.newBuilder().setInt64Param(1000).build())).build(),
+                rawInfer(step).setInputs(0, rawInfer(step).getInputs(0).toBuilder().setDatatype("INT8")).build(),
                 ModelInferRequest.newBuilder().setModelName(DEMO).build());
         for (ModelInferRequest r : bad) {
             StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,

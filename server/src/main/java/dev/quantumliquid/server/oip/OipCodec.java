@@ -28,15 +28,12 @@ final class OipCodec {
     static final String TIMESPANS = "timespans";
     static final String OUTPUT = "output";
     static final String COHERENCE = "coherence";
-    /** The platform model metadata reports. */
-    static final String PLATFORM = "qlnn";
 
     /** A parsed infer request: what to run, the id to echo and the outputs asked for (empty: all). */
     record Parsed(InferenceRequest request, Optional<String> id, Set<String> outputs, Optional<String> sequenceId) {
     }
 
-    /** A decoded tensor: its shape and its values, flat in row-major order. */
-    record Tensor(int[] shape, float[] data) {
+    private record Tensor(int[] shape, float[] data) {
     }
 
     private OipCodec() {
@@ -183,8 +180,7 @@ final class OipCodec {
         }
     }
 
-    /** [B,T,F], [T,F] or [F] as a batch of sequences. */
-    static float[][][] toBatch(Tensor t) {
+    private static float[][][] toBatch(Tensor t) {
         int[] s = t.shape();
         int b = s.length == 3 ? s[0] : 1;
         int steps = s.length >= 2 ? s[s.length - 2] : 1;
@@ -201,7 +197,7 @@ final class OipCodec {
     }
 
     /** [B,T] as given, or [T] applied to every sequence. */
-    static float[][] toTimespans(Tensor t, int batch, int steps) {
+    private static float[][] toTimespans(Tensor t, int batch, int steps) {
         int[] s = t.shape();
         if (s[s.length - 1] != steps || (s.length == 2 && s[0] != batch)) {
             throw ServerException.badRequest("timespans.shape: " + Arrays.toString(s) + " does not match input ["
@@ -289,7 +285,7 @@ final class OipCodec {
         root.put("name", name);
         ArrayNode vs = root.putArray("versions");
         versions.forEach(v -> vs.add(Long.toString(v)));
-        root.put("platform", PLATFORM);
+        root.put("platform", "qlnn");
         ArrayNode in = root.putArray("inputs");
         ObjectNode x = in.addObject().put("name", INPUT).put("datatype", "FP32");
         x.putArray("shape").add(-1).add(-1).add(m.inputSize());

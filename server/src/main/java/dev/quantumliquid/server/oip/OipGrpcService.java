@@ -1,13 +1,26 @@
 package dev.quantumliquid.server.oip;
 
 import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.server.Config;
 import dev.quantumliquid.server.Lifecycle;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.ServerException.Kind;
 import dev.quantumliquid.server.audit.Audit;
 import dev.quantumliquid.server.grpc.GrpcErrors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
+import dev.quantumliquid.server.grpc.proto.DataType;
 import dev.quantumliquid.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.quantumliquid.server.grpc.proto.InferStatistics;
+import dev.quantumliquid.server.grpc.proto.ModelConfig;
+import dev.quantumliquid.server.grpc.proto.ModelConfigRequest;
+import dev.quantumliquid.server.grpc.proto.ModelConfigResponse;
+import dev.quantumliquid.server.grpc.proto.ModelInput;
+import dev.quantumliquid.server.grpc.proto.ModelOutput;
+import dev.quantumliquid.server.grpc.proto.ModelParameter;
+import dev.quantumliquid.server.grpc.proto.ModelSequenceBatching;
+import dev.quantumliquid.server.grpc.proto.ModelStatisticsRequest;
+import dev.quantumliquid.server.grpc.proto.ModelStatisticsResponse;
+import dev.quantumliquid.server.grpc.proto.StatisticDuration;
 import dev.quantumliquid.server.grpc.proto.ModelInferRequest;
 import dev.quantumliquid.server.grpc.proto.ModelInferResponse;
 import dev.quantumliquid.server.grpc.proto.ModelMetadataRequest;
@@ -31,6 +44,8 @@ import dev.quantumliquid.server.grpc.proto.ServerReadyResponse;
 import dev.quantumliquid.server.http.RequestTags;
 import dev.quantumliquid.server.inference.Inference;
 import dev.quantumliquid.server.inference.InferenceResult;
+import dev.quantumliquid.server.inference.ModelConfiguration;
+import dev.quantumliquid.server.inference.ModelStatistics;
 import dev.quantumliquid.server.repository.ModelRepository;
 import dev.quantumliquid.server.repository.Names;
 import dev.quantumliquid.server.repository.ServedModel;
@@ -38,6 +53,7 @@ import dev.quantumliquid.server.repository.VersionStatus;
 import dev.quantumliquid.server.security.AccessControl.Caller;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -48,18 +64,22 @@ import java.util.function.Supplier;
  * answered with its {@code error_message} and the stream goes on.
  */
 public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private final Config config;
     private final ModelRepository repository;
     private final Inference inference;
+    private final ModelStatistics statistics;
     private final Lifecycle lifecycle;
     private final Audit audit;
     private final GrpcErrors errors;
     private final GrpcGuard guard;
     private final String version;
 
-    public OipGrpcService(ModelRepository repository, Inference inference, Lifecycle lifecycle, Audit audit, GrpcErrors errors,
-            GrpcGuard guard, String version) {
+    public OipGrpcService(Config config, ModelRepository repository, Inference inference, ModelStatistics statistics,
+            Lifecycle lifecycle, Audit audit, GrpcErrors errors, GrpcGuard guard, String version) {
+        this.config = config;
         this.repository = repository;
         this.inference = inference;
+        this.statistics = statistics;
         this.lifecycle = lifecycle;
         this.audit = audit;
         this.errors = errors;
@@ -98,7 +118,8 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
         unary(out, () -> ServerMetadataResponse.newBuilder().setName("quantum-liquid").setVersion(version)
-                .addExtensions("model_repository").addExtensions("sequence").addExtensions("state_token").build());
+                .addExtensions("model_repository").addExtensions("model_configuration").addExtensions("statistics")
+                .addExtensions("classification").addExtensions("sequence").addExtensions("state_token").build());
     }
 
     private static OptionalLong version(String model, String v) {
@@ -132,12 +153,12 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             ServedModel served = repository.resolve(model, version(model, request.getVersion()));
             tags().model(served.name(), served.version());
             Model m = served.model();
-            ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(model).setPlatform(OipCodec.PLATFORM);
+            ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(model).setPlatform(ModelConfiguration.PLATFORM);
             repository.statuses(model).stream().filter(VersionStatus::ready).forEach(v -> b.addVersions(Long.toString(v.version())));
-            b.addInputs(tensor(OipCodec.INPUT, -1, -1, m.inputSize())).addInputs(tensor(OipCodec.TIMESPANS, -1, -1));
-            b.addOutputs(tensor(OipCodec.OUTPUT, -1, -1, m.outputSize()));
+            b.addInputs(tensor(ModelConfiguration.INPUT, -1, -1, m.inputSize())).addInputs(tensor(ModelConfiguration.TIMESPANS, -1, -1));
+            b.addOutputs(tensor(ModelConfiguration.OUTPUT, -1, -1, m.outputSize()));
             if (m.hasCoherence()) {
-                b.addOutputs(tensor(OipCodec.COHERENCE, -1, -1));
+                b.addOutputs(tensor(ModelConfiguration.COHERENCE, -1, -1));
             }
             return b.build();
         });
@@ -160,8 +181,77 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         OipGrpcCodec.Parsed parsed = OipGrpcCodec.parse(request);
         Inference.Prepared p = inference.prepare(parsed.request());
         tags.model(p.served().name(), p.served().version());
+        Model m = p.served().model();
+        OipGrpcCodec.checkClassification(parsed, p.served().name(), m.outputSize());
         InferenceResult r = inference.run(p);
-        return OipGrpcCodec.response(r, parsed);
+        return OipGrpcCodec.response(r, parsed, m.info().outputNames());
+    }
+
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
+        unary(out, () -> {
+            String model = Names.requireName("name", request.getName());
+            ServedModel served = repository.resolve(model, version(model, request.getVersion()));
+            tags().model(served.name(), served.version());
+            ModelConfiguration c = ModelConfiguration.of(served, config.maxBatch(), config.sessionIdle());
+            ModelConfig.Builder b = ModelConfig.newBuilder().setName(c.name()).setPlatform(c.platform()).setBackend(c.backend())
+                    .setMaxBatchSize(c.maxBatchSize());
+            for (ModelConfiguration.Tensor t : c.inputs()) {
+                b.addInput(ModelInput.newBuilder().setName(t.name()).setDataType(DataType.valueOf(t.dataType()))
+                        .addAllDims(t.dims()).setOptional(t.optional()));
+            }
+            for (ModelConfiguration.Tensor t : c.outputs()) {
+                b.addOutput(ModelOutput.newBuilder().setName(t.name()).setDataType(DataType.valueOf(t.dataType()))
+                        .addAllDims(t.dims()));
+            }
+            c.sequenceIdleMicroseconds().ifPresent(us -> b.setSequenceBatching(
+                    ModelSequenceBatching.newBuilder().setMaxSequenceIdleMicroseconds(us)));
+            c.parameters().forEach((k, v) -> b.putParameters(k, ModelParameter.newBuilder().setStringValue(v).build()));
+            return ModelConfigResponse.newBuilder().setConfig(b).build();
+        });
+    }
+
+    /** Every ready version of the model named (of every model when none is), or the version named. */
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
+        unary(out, () -> {
+            List<VersionStatus> versions;
+            if (request.getName().isEmpty()) {
+                if (!request.getVersion().isEmpty()) {
+                    throw ServerException.badRequest("version: give the model's name with a version");
+                }
+                versions = repository.index().stream().filter(VersionStatus::ready).toList();
+            } else {
+                String model = Names.requireName("name", request.getName());
+                OptionalLong v = version(model, request.getVersion());
+                versions = repository.statuses(model).stream().filter(VersionStatus::ready)
+                        .filter(s -> v.isEmpty() || s.version() == v.getAsLong()).toList();
+                if (versions.isEmpty()) {
+                    repository.resolve(model, v); // says why: unknown, unloaded, no such version or not ready
+                }
+            }
+            ModelStatisticsResponse.Builder b = ModelStatisticsResponse.newBuilder();
+            for (VersionStatus v : versions) {
+                ModelStatistics.Snapshot s = statistics.snapshot(v.name(), v.version());
+                b.addModelStats(dev.quantumliquid.server.grpc.proto.ModelStatistics.newBuilder().setName(s.name())
+                        .setVersion(Long.toString(s.version())).setLastInference(s.lastInferenceMillis())
+                        .setInferenceCount(s.inferenceCount()).setExecutionCount(s.executionCount())
+                        .setInferenceStats(InferStatistics.newBuilder().setSuccess(duration(s.success()))
+                                .setFail(duration(s.fail())).setQueue(duration(s.queue()))
+                                .setComputeInput(duration(s.computeInput())).setComputeInfer(duration(s.computeInfer()))
+                                .setComputeOutput(duration(s.computeOutput())).setCacheHit(duration(s.cacheHit()))
+                                .setCacheMiss(duration(s.cacheMiss()))));
+            }
+            return b.build();
+        });
+    }
+
+    private static StatisticDuration duration(ModelStatistics.Stat s) {
+        return StatisticDuration.newBuilder().setCount(s.count()).setNs(s.ns()).build();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     /**
@@ -247,7 +337,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
                 String model = Names.requireName("model_name", request.getModelName());
                 if (request.getParametersCount() > 0) {
                     throw ServerException.badRequest("parameters: not supported (the model is loaded from the repository as "
-                            + "it is), got " + OipCodec.abbreviate(String.join(", ", request.getParametersMap().keySet())));
+                            + "it is), got " + abbreviate(String.join(", ", request.getParametersMap().keySet())));
                 }
                 repository.load(model);
             });
@@ -263,7 +353,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
                 String model = Names.requireName("model_name", request.getModelName());
                 if (request.getParametersCount() > 0) {
                     throw ServerException.badRequest("parameters: not supported, got "
-                            + OipCodec.abbreviate(String.join(", ", request.getParametersMap().keySet())));
+                            + abbreviate(String.join(", ", request.getParametersMap().keySet())));
                 }
                 repository.unload(model);
             });
