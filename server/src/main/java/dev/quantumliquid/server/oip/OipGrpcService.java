@@ -254,26 +254,29 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
+    /** Requests of one stream taken ahead of the one running: they wait in order; more wait in the transport. */
+    static final int STREAM_WINDOW = 64;
+
     /**
-     * One response per request, in request order: requests are taken one at a time (the next only
-     * once the response is written and the client reads), so a client that stops reading stops the
-     * server taking its requests instead of filling memory. Each request passes the access checks
-     * again (rate limit, a key revoked meanwhile).
+     * One response per request, in request order: requests run one at a time in arrival order, at
+     * most {@value #STREAM_WINDOW} taken ahead, and no more once the client stops reading responses,
+     * so a client that stops reading stops the server taking its requests instead of filling memory.
+     * Each request passes the access checks again (rate limit, a key revoked meanwhile).
      */
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(StreamObserver<ModelStreamInferResponse> responses) {
         ServerCallStreamObserver<ModelStreamInferResponse> call = (ServerCallStreamObserver<ModelStreamInferResponse>) responses;
         RequestTags tags = tags();
         Caller caller = GrpcGuard.CALLER.get();
-        boolean[] waiting = {false}; // call callbacks are serialised: no other synchronisation needed
+        int[] owed = {0}; // requests to take once the client reads again; call callbacks are serialised
         call.disableAutoRequest();
         call.setOnReadyHandler(() -> {
-            if (waiting[0] && call.isReady()) {
-                waiting[0] = false;
-                call.request(1);
+            if (owed[0] > 0 && call.isReady()) {
+                call.request(owed[0]);
+                owed[0] = 0;
             }
         });
-        call.request(1);
+        call.request(STREAM_WINDOW);
         return new StreamObserver<>() {
             @Override
             public void onNext(ModelInferRequest request) {
@@ -293,7 +296,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
                 if (call.isReady()) {
                     call.request(1);
                 } else {
-                    waiting[0] = true;
+                    owed[0]++;
                 }
             }
 
