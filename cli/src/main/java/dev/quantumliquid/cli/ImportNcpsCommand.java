@@ -1,17 +1,13 @@
 package dev.quantumliquid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.TensorFile;
 import dev.quantumliquid.engine.io.InputFiles;
 import dev.quantumliquid.engine.liquid.NcpsImport;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +41,7 @@ final class ImportNcpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        prepareOut();
+        ModelDirs.prepareOut(out, force);
         JsonNode specJson = InputFiles.readJsonObject(specFile);
         TensorFile tensors = InputFiles.readSafeTensors(weights);
         String modelName = name != null ? name : defaultName(out);
@@ -55,33 +51,6 @@ final class ImportNcpsCommand implements Callable<Integer> {
                 specJson.path("class").asText("ncps module"), m.name(), out, m.inputSize(), m.outputSize(),
                 m.stateSize(), m.parameterCount());
         return Main.EXIT_OK;
-    }
-
-    private void prepareOut() {
-        if (!Files.exists(out)) {
-            return;
-        }
-        if (!Files.isDirectory(out)) {
-            throw new EngineException(out + ": exists and is not a directory");
-        }
-        boolean empty;
-        try (Stream<Path> s = Files.list(out)) {
-            empty = s.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new EngineException(out + ": cannot list (" + e.getMessage() + ")", e);
-        }
-        if (empty) {
-            return;
-        }
-        if (!force) {
-            throw new EngineException(out + ": not empty (use --force to replace the model in it)");
-        }
-        try {
-            // A calibration file of the replaced model would fail the new model.json's checksums.
-            Files.deleteIfExists(out.resolve(ModelFiles.CALIBRATION));
-        } catch (IOException e) {
-            throw new EngineException(out.resolve(ModelFiles.CALIBRATION) + ": cannot remove (" + e.getMessage() + ")", e);
-        }
     }
 
     static String defaultName(Path out) {

@@ -45,7 +45,7 @@ class ImportNcpsCommandTest {
         Files.writeString(out.resolve("notes.txt"), "keep me");
         Cli.Run r = importFixture("cfc_default_20_50", out);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("qlnn: " + out + ": not empty (use --force to replace the model in it)\n");
+        assertThat(r.err()).isEqualTo("qlnn: --out " + out + ": not empty (use --force to replace the model in it, or another folder)\n");
         assertThat(out.resolve("model.json")).doesNotExist();
 
         Path file = Files.writeString(tmp.resolve("afile"), "x");
