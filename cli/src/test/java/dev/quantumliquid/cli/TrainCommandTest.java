@@ -20,6 +20,10 @@ class TrainCommandTest {
         assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"done\""));
         assertThat(Cli.run("inspect", "--model", out.toString()).code()).isZero();
         assertThat(out.resolve("checkpoint/state.bin")).exists();
+        // The dataset's own file (columns t, x) goes straight into predict: the model names its input x.
+        Cli.Run p = Cli.run("predict", "--model", out.toString(), "--input", csv.toString(), "--output", dir.resolve("p.csv").toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains(csv + ": columns x by name (model.json input_names)");
         Cli.Run other = Cli.run("train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6",
                 "--horizon", "1", "--arch", "cfc", "--units", "3", "--epochs", "2", "--batch", "8", "--lr", "0.01",
                 "--seed", "4", "--threads", "1", "--out", out.toString(), "--resume");
