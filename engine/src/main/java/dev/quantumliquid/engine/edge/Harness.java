@@ -195,7 +195,7 @@ public final class Harness {
         write(dir.resolve("main.c"), mainC(f, s));
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
