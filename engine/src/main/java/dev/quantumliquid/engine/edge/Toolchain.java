@@ -140,7 +140,7 @@ public final class Toolchain {
     }
 
     /** Runs {@code cmd} in {@code dir} within the deadline; returns stdout; a failure is one line with its stderr. */
-    String run(Path dir, List<String> cmd) {
+    public String run(Path dir, List<String> cmd) {
         Process p;
         try {
             p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(false).start();
