@@ -3,6 +3,9 @@ package dev.quantumliquid.server;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.guide.GuideHealthService;
+import dev.quantumliquid.server.grpc.GrpcErrors;
+import dev.quantumliquid.server.grpc.GrpcGuard;
+import dev.quantumliquid.server.grpc.GrpcServer;
 import dev.quantumliquid.server.guide.GuideInferenceService;
 import dev.quantumliquid.server.http.Compression;
 import dev.quantumliquid.server.http.ErrorMapper;
@@ -14,6 +17,7 @@ import dev.quantumliquid.server.inference.ModelStatistics;
 import dev.quantumliquid.server.inference.WorkerPool;
 import dev.quantumliquid.server.metrics.MetricsService;
 import dev.quantumliquid.server.metrics.ServerMetrics;
+import dev.quantumliquid.server.oip.OipGrpcService;
 import dev.quantumliquid.server.oip.OipModelService;
 import dev.quantumliquid.server.oip.OipRepositoryService;
 import dev.quantumliquid.server.oip.OipServerService;
@@ -40,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -58,6 +63,7 @@ public final class QlnnServer implements AutoCloseable {
 
     private final Config config;
     private final WebServer web;
+    private final Optional<GrpcServer> grpc;
     private final Lifecycle lifecycle;
     private final ModelRepository repository;
     private final WorkerPool pool;
@@ -65,10 +71,11 @@ public final class QlnnServer implements AutoCloseable {
     private final Audit audit;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private QlnnServer(Config config, WebServer web, Lifecycle lifecycle, ModelRepository repository, WorkerPool pool,
-            SecretsWatcher watcher, Audit audit) {
+    private QlnnServer(Config config, WebServer web, Optional<GrpcServer> grpc, Lifecycle lifecycle, ModelRepository repository,
+            WorkerPool pool, SecretsWatcher watcher, Audit audit) {
         this.config = config;
         this.web = web;
+        this.grpc = grpc;
         this.lifecycle = lifecycle;
         this.repository = repository;
         this.pool = pool;
@@ -143,16 +150,34 @@ public final class QlnnServer implements AutoCloseable {
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
             }
+            Optional<GrpcServer> grpc = Optional.empty();
+            if (config.grpcEnabled()) {
+                try {
+                    GrpcErrors errors = new GrpcErrors(metrics);
+                    GrpcGuard guard = new GrpcGuard(access, metrics, errors);
+                    grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
+                            () -> !lifecycle.draining() && repository.anyReady(),
+                            new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+                } catch (RuntimeException e) {
+                    web.stop();
+                    throw e;
+                }
+            }
+            Optional<GrpcServer> grpcListener = grpc;
             config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> access.keys(ApiKeys.load(f)),
                     outcome -> audit.secretsReloaded("api_keys", outcome)));
-            tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> web.reloadTls(t.load()),
-                    outcome -> audit.secretsReloaded("tls", outcome)));
+            tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> {
+                TlsFiles.Material m = t.material();
+                web.reloadTls(t.load());
+                grpcListener.ifPresent(g -> g.reloadTls(m));
+            }, outcome -> audit.secretsReloaded("tls", outcome)));
             watcher.start();
             repository.startPolling(config.pollInterval());
-            LOG.info("quantum-liquid server listening on {}:{} ({}, repository {}, {} model(s) ready: {}) after {} ms",
-                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS", config.modelRepository().toAbsolutePath(),
+            LOG.info("quantum-liquid server listening on {}:{} ({}, gRPC {}, repository {}, {} model(s) ready: {}) after {} ms",
+                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS",
+                    grpc.map(g -> "on port " + g.port()).orElse("off"), config.modelRepository().toAbsolutePath(),
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
-            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit);
+            return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit);
         } catch (RuntimeException e) {
             awaitQuietly(scan);
             watcher.close();
@@ -237,6 +262,11 @@ public final class QlnnServer implements AutoCloseable {
         return web.port();
     }
 
+    /** The gRPC listener's port, or empty when QLNN_GRPC_PORT=0 turned it off. */
+    public OptionalInt grpcPort() {
+        return grpc.map(g -> OptionalInt.of(g.port())).orElse(OptionalInt.empty());
+    }
+
     public Config config() {
         return config;
     }
@@ -251,6 +281,7 @@ public final class QlnnServer implements AutoCloseable {
             return;
         }
         lifecycle.startDraining();
+        grpc.ifPresent(GrpcServer::refreshHealth);
         audit.lifecycle("draining", Map.of("drain_s", config.drain().toMillis() / 1000.0, "inflight", pool.inflight()));
         if (!config.drain().isZero()) {
             LOG.info("draining for {} s before stopping", config.drain().toMillis() / 1000.0);
@@ -261,6 +292,7 @@ public final class QlnnServer implements AutoCloseable {
             }
         }
         int cut = pool.inflight();
+        grpc.ifPresent(g -> g.stop(Duration.ofMillis(500)));
         web.stop();
         watcher.close();
         repository.close();
