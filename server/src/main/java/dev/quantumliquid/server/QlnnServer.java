@@ -7,6 +7,7 @@ import dev.quantumliquid.server.grpc.GrpcErrors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
 import dev.quantumliquid.server.grpc.GrpcServer;
 import dev.quantumliquid.server.guide.GuideInferenceService;
+import dev.quantumliquid.server.http.Compression;
 import dev.quantumliquid.server.http.ErrorMapper;
 import dev.quantumliquid.server.http.JsonIo;
 import dev.quantumliquid.server.http.RequestFilter;
@@ -34,6 +35,7 @@ import dev.quantumliquid.server.security.TlsFiles;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -129,8 +131,12 @@ public final class QlnnServer implements AutoCloseable {
                     .shutdownHook(false)
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
-                    .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
-                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
+                    // HTTP/2 on the same port: h2c with prior knowledge or by upgrade, h2 over TLS by ALPN.
+                    .addProtocol(Http2Config.builder().maxHeaderListSize(config.maxHeaderBytes()).build())
+                    .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
+                    .contentEncoding(Compression.context())
+                    .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
+                            access, audit));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
@@ -222,12 +228,14 @@ public final class QlnnServer implements AutoCloseable {
 
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
-            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit) {
+            Inference inference, ModelStatistics statistics, CoherenceTracker coherence, Lifecycle lifecycle,
+            AccessControl access, Audit audit) {
         r.addFilter(new RequestFilter(metrics))
                 .error(Throwable.class, new ErrorMapper(json, metrics))
                 .register(access)
                 .register(new OipServerService(json, repository, lifecycle, version()))
-                .register(new OipModelService(json, repository, inference))
+                .register(new OipModelService(json, repository, inference, statistics, config.maxBatch(),
+                        config.sessionIdle()))
                 .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
                 .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
