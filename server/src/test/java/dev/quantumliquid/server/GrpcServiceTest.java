@@ -370,6 +370,16 @@ class GrpcServiceTest {
     }
 
     @Test
+    void aGrpcPortInUseStopsStartUpNamingTheVariableAndOffMeansNoListener() {
+        TestServer first = start(Map.of());
+        int taken = first.server.grpcPort().orElseThrow();
+        assertThatThrownBy(() -> start(Map.of("QLNN_GRPC_PORT", Integer.toString(taken))))
+                .isInstanceOf(ServerException.class).hasMessageContaining("QLNN_GRPC_PORT").hasMessageContaining(":" + taken);
+        assertThat(start(Map.of("QLNN_GRPC_PORT", "0")).server.grpcPort()).isEmpty();
+        assertThat(first.get("/v2/health/ready").status()).as("the first server goes on").isEqualTo(200);
+    }
+
+    @Test
     void keysRolesAllowlistAndRateLimitApplyAsOverHttp() throws IOException {
         ApiKeys.Generated infer = ApiKeys.generate("infer-1", Role.INFER, new SecureRandom());
         ApiKeys.Generated admin = ApiKeys.generate("admin-1", Role.ADMIN, new SecureRandom());
