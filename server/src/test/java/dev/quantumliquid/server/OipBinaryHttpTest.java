@@ -366,7 +366,7 @@ class OipBinaryHttpTest {
         assertThat(br.json().get("error").asText()).isEqualTo("Content-Encoding: 'br' is not supported (gzip, deflate or identity)");
         assertThat(s.get("/metrics").body())
                 .contains("quantum_liquid_requests_total{code=\"400\",endpoint=\"refused_before_routing\",model=\"\","
-                        + "version=\"\"}")
+                        + "protocol=\"http\",version=\"\"}")
                 .contains("quantum_liquid_errors_total{kind=\"bad_request\",model=\"\"}");
     }
 }
