@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "qlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Serves, imports, runs, inspects and benchmarks quantum-liquid neural network models.",
-        subcommands = {ServeCommand.class, KeygenCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, KeygenCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, ExportCCommand.class, BenchCommand.class,
                 DatasetCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -121,7 +121,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of serve, keygen, import-ncps, predict, inspect, bench, dataset, train");
+        throw new ParameterException(spec.commandLine(), "missing command: one of serve, keygen, import-ncps, predict, inspect, export-c, bench, dataset, train");
     }
 
     /** Version of the build, the model format and the Java runtime. */

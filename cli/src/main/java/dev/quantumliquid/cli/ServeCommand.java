@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * Settings come from the environment (docs/SERVER.md lists them); flags override it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics).")
+        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics) and gRPC (Open Inference Protocol, grpc.health.v1).")
 public final class ServeCommand implements Callable<Integer> {
     /** Exit status for a setting the server refuses (same as every other user error of qlnn). */
     static final int USER_ERROR = 2;
@@ -30,6 +30,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "N", description = "port (QLNN_PORT, default 8080; 0 picks a free one)")
     private String port;
+
+    @Option(names = "--grpc-port", paramLabel = "N", description = "gRPC port (QLNN_GRPC_PORT, default 8001; 0 turns gRPC off)")
+    private String grpcPort;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on (QLNN_HOST, default 0.0.0.0)")
     private String host;
@@ -57,6 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>(); // variable -> the flag that set it
         put(settings, flags, "QLNN_MODEL_REPOSITORY", "--model-repository", repository);
         put(settings, flags, "QLNN_PORT", "--port", port);
+        put(settings, flags, "QLNN_GRPC_PORT", "--grpc-port", grpcPort);
         put(settings, flags, "QLNN_HOST", "--host", host);
         put(settings, flags, "QLNN_POLL_INTERVAL_S", "--poll-interval", pollInterval);
         put(settings, flags, "LOG_LEVEL", "--log-level", logLevel);

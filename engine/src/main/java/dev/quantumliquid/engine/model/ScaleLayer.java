@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.model;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
@@ -124,5 +125,17 @@ public final class ScaleLayer implements Layer {
     @Override
     public List<Tensor> tensors() {
         return List.of(DenseLayer.rename(scaleT, "scale"), DenseLayer.rename(shiftT, "shift"));
+    }
+
+    @Override
+    public void writeC(CSource c) {
+        String a = c.floats("scale", scale);
+        String b = c.floats("shift", shift);
+        c.line("(void)st;");
+        c.line("(void)dt;");
+        c.line("for (int i = 0; i < %d; i++) {", n);
+        c.line("y[i] = x[i] * %s[i] + %s[i];", a, b);
+        c.line("}");
+        c.line("return 0.0f;");
     }
 }
