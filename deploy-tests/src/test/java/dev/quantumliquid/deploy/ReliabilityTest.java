@@ -91,6 +91,7 @@ class ReliabilityTest {
         env.put("QLNN_POLL_INTERVAL_S", "0.5");
         env.put("QLNN_DRAIN_S", "2");
         env.put("QLNN_AUDIT_LOG", "off");
+        env.put("QLNN_GRPC_PORT", "0");
         env.put("LOG_LEVEL", "WARN");
         env.put("QLNN_WORKERS", "1");
         env.putAll(extra);

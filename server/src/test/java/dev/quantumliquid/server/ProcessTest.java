@@ -71,6 +71,24 @@ class ProcessTest {
         return m;
     }
 
+    /** Collects a server process's output lines and completes {@code port} with the port it listens on. */
+    static Thread readLog(Process p, List<String> out, CompletableFuture<Integer> port) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    out.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new IllegalStateException("server exited before listening: " + out));
+        });
+    }
+
     @Test
     void sigtermDrainsFinishesInFlightWorkExitsZeroAndNothingIsWrittenOutsideTmp() throws Exception {
         Path repo = Files.createDirectories(dir.resolve("models"));
@@ -104,20 +122,7 @@ class ProcessTest {
         Process p = pb.start();
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    out.add(line);
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                port.completeExceptionally(e);
-            }
-            port.completeExceptionally(new IllegalStateException("server exited before listening"));
-        });
+        Thread reader = readLog(p, out, port);
         try {
             int port0 = port.get(60, TimeUnit.SECONDS);
             assertThat(send(port0, "GET", "/ready", null).status()).isEqualTo(200);
