@@ -142,7 +142,8 @@ public final class QlnnServer implements AutoCloseable {
                 metrics.registerJvm();
             }
             AccessControl access = new AccessControl(config, keys, audit);
-            JsonIo json = new JsonIo(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonTokens());
+            JsonIo json = new JsonIo(config.maxBodyBytes(), config.maxJsonDepth(), config.maxJsonTokens(),
+                    Optional.of(parsers(config.workers())));
             ResourceLimits limits = config.limits();
             ReadDeadlines deadlines = new ReadDeadlines(limits.readTimeout(), limits.idleTimeout(), System::nanoTime);
             Admission admission = new Admission(limits.maxConcurrentRequests(), limits.bodyBytesInFlight(),
@@ -230,6 +231,16 @@ public final class QlnnServer implements AutoCloseable {
             access.keys(ApiKeys.none());
             throw new ServerException(ServerException.Kind.CONFIG, e.getMessage() + "; no API key is valid until it loads");
         }
+    }
+
+    /** Platform threads that parse large request bodies (as many as inference workers; a request waits for one). */
+    private static java.util.concurrent.ExecutorService parsers(int threads) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "qlnn-parse-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Waits for the first scan; what it threw is thrown here. */

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real server process under a low file-descriptor limit. With QLNN_MAX_CONNECTIONS above the limit
+ * A real server process under a file-descriptor limit of 1024. With QLNN_MAX_CONNECTIONS above the limit
  * (the fault), a flood of connections makes accepting fail, the web server ends its listener for
  * good, and the process must exit non-zero (so its supervisor restarts it) instead of staying up
- * deaf. With the cap below the limit, the same flood leaves the listener serving.
+ * deaf. (The cap below the limit keeping the listener alive is ReliabilityTest's connection scenario.)
  */
 class ListenerDeathTest {
     @TempDir
@@ -32,7 +32,7 @@ class ListenerDeathTest {
         Path repo = Files.createDirectories(dir.resolve("models-" + maxConnections));
         TestModels.writeDense(repo, "dense", 1, 0f);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cmd = "ulimit -n 300 && exec '" + java + "' --add-modules jdk.incubator.vector -XX:TieredStopAtLevel=1 -cp '"
+        String cmd = "ulimit -n 1024 && exec '" + java + "' --add-modules jdk.incubator.vector -XX:TieredStopAtLevel=1 -cp '"
                 + System.getProperty("java.class.path") + "' " + ProcessMain.class.getName();
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true);
         pb.environment().put("QLNN_HOST", "127.0.0.1");
@@ -72,39 +72,12 @@ class ListenerDeathTest {
     void aListenerThatDiesEndsTheProcessNonZero() throws Exception {
         Server s = start(10_000);
         try {
-            List<Socket> held = flood(s.port(), 400);
+            List<Socket> held = flood(s.port(), 1500);
             boolean exited = s.process().waitFor(60, TimeUnit.SECONDS);
             close(held);
             assertThat(exited).as("the process exits once its listener is dead").isTrue();
             assertThat(s.process().exitValue()).as(String.join("\n", s.log())).isEqualTo(ListenerWatchdog.EXIT_CODE);
             assertThat(String.join("\n", s.log())).contains("stopped accepting connections");
-        } finally {
-            s.process().destroyForcibly();
-        }
-    }
-
-    @Test
-    void underTheConnectionCapTheSameFloodLeavesTheListenerServing() throws Exception {
-        Server s = start(50); // the JVM itself holds well over 100 descriptors (its jars)
-        try {
-            List<Socket> held = flood(s.port(), 400);
-            close(held);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            boolean ready = false;
-            while (!ready && System.nanoTime() < deadline && s.process().isAlive()) {
-                try (Socket probe = new Socket("127.0.0.1", s.port())) {
-                    probe.setSoTimeout(10_000);
-                    probe.getOutputStream().write("GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    ready = new String(probe.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-                            .startsWith("HTTP/1.1 200");
-                } catch (IOException e) {
-                    Thread.onSpinWait();
-                }
-            }
-            assertThat(ready).as(String.join("\n", s.log())).isTrue();
-            assertThat(s.process().isAlive()).isTrue();
-            assertThat(String.join("\n", s.log())).doesNotContain("Too many open files");
         } finally {
             s.process().destroyForcibly();
         }

@@ -25,6 +25,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.OptionalLong;
 
 /**
@@ -44,8 +47,23 @@ public final class JsonIo {
     private final long maxBodyBytes;
     private final int maxDepth;
     private final long maxTokens;
+    /** Parses bodies above {@link #INLINE_PARSE_BYTES} (empty: on the calling thread). */
+    private final Optional<ExecutorService> parsers;
+
+    /** Bodies up to this size are parsed on the request's own (virtual) thread. */
+    static final int INLINE_PARSE_BYTES = 64 << 10;
 
     public JsonIo(long maxBodyBytes, int maxDepth, long maxTokens) {
+        this(maxBodyBytes, maxDepth, maxTokens, Optional.empty());
+    }
+
+    /**
+     * With {@code parsers}, larger bodies are parsed on those platform threads while the request's
+     * virtual thread waits unmounted: parsing megabytes of JSON is CPU work that would otherwise hold
+     * one of the few carrier threads for its whole duration, and health probes queue behind it.
+     */
+    public JsonIo(long maxBodyBytes, int maxDepth, long maxTokens, Optional<ExecutorService> parsers) {
+        this.parsers = parsers;
         this.maxBodyBytes = maxBodyBytes;
         this.maxDepth = maxDepth;
         this.maxTokens = maxTokens;
@@ -119,6 +137,25 @@ public final class JsonIo {
 
     /** {@code body[offset, offset + length)} as a JSON object within the limits (400 otherwise). */
     public ObjectNode parseObject(byte[] body, int offset, int length) {
+        if (length <= INLINE_PARSE_BYTES || parsers.isEmpty()) {
+            return parseHere(body, offset, length);
+        }
+        Future<ObjectNode> f = parsers.get().submit(() -> parseHere(body, offset, length));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ServerException(Kind.NOT_READY, "request interrupted (server stopping)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private ObjectNode parseHere(byte[] body, int offset, int length) {
         JsonNode n;
         try {
             n = mapper.readTree(body, offset, length);
