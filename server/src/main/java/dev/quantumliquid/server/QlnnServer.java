@@ -26,6 +26,10 @@ import dev.quantumliquid.server.security.AccessControl;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.SecretsWatcher;
 import dev.quantumliquid.server.security.TlsFiles;
+import dev.quantumliquid.server.signing.TrustedKeys;
+import dev.quantumliquid.server.store.StoreException;
+import dev.quantumliquid.server.store.StoreMirror;
+import dev.quantumliquid.server.store.Stores;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,10 +65,11 @@ public final class QlnnServer implements AutoCloseable {
     private final WorkerPool pool;
     private final SecretsWatcher watcher;
     private final Audit audit;
+    private final Optional<StoreMirror> mirror;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private QlnnServer(Config config, WebServer web, Lifecycle lifecycle, ModelRepository repository, WorkerPool pool,
-            SecretsWatcher watcher, Audit audit) {
+            SecretsWatcher watcher, Audit audit, Optional<StoreMirror> mirror) {
         this.config = config;
         this.web = web;
         this.lifecycle = lifecycle;
@@ -71,6 +77,7 @@ public final class QlnnServer implements AutoCloseable {
         this.pool = pool;
         this.watcher = watcher;
         this.audit = audit;
+        this.mirror = mirror;
     }
 
     /** Starts serving the model repository of {@code config}; returns once listening. */
@@ -92,9 +99,22 @@ public final class QlnnServer implements AutoCloseable {
             LOG.warn("QLNN_API_KEYS_FILE is not set: inference routes answer without a key; management routes answer "
                     + "only clients in QLNN_ADMIN_ALLOW_CIDRS {}", config.adminAllowCidrs());
         }
+        Optional<TrustedKeys> trusted = config.trustedKeys().map(TrustedKeys::load);
+        ModelLoader checked = trusted.isEmpty() ? loader : dir -> {
+            trusted.get().requireSigned(dir);
+            return loader.load(dir);
+        };
+        Optional<StoreMirror> mirror = config.modelStore().map(uri -> mirror(config, uri));
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry);
-        ModelRepository repository = new ModelRepository(config, loader, power, LoadListener.both(metrics, audit));
+        ModelRepository repository;
+        try {
+            repository = new ModelRepository(config, checked, power, LoadListener.both(metrics, audit));
+        } catch (RuntimeException e) {
+            mirror.ifPresent(StoreMirror::close);
+            throw e;
+        }
+        Supplier<List<String>> storeProblems = () -> mirror.map(StoreMirror::problems).orElse(List.of());
         WorkerPool pool = new WorkerPool(Math.min(config.workers(), config.maxInflight()), config.maxInflight(),
                 config.maxQueue());
         SecretsWatcher watcher = new SecretsWatcher(config.secretsPoll());
@@ -121,7 +141,8 @@ public final class QlnnServer implements AutoCloseable {
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
                     .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
-                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
+                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit,
+                            storeProblems));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
@@ -140,18 +161,41 @@ public final class QlnnServer implements AutoCloseable {
             tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> web.reloadTls(t.load()),
                     outcome -> audit.secretsReloaded("tls", outcome)));
             watcher.start();
-            repository.startPolling(config.pollInterval());
+            if (mirror.isPresent()) {
+                // The bucket is polled instead of the cache folder; the repository rescans the cache after a change.
+                mirror.get().start(config.pollInterval(), repository::scan);
+            } else {
+                repository.startPolling(config.pollInterval());
+            }
             LOG.info("quantum-liquid server listening on {}:{} ({}, repository {}, {} model(s) ready: {}) after {} ms",
-                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS", config.modelRepository().toAbsolutePath(),
+                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS",
+                    config.modelStore().map(u -> u + " via " + config.modelRepository().toAbsolutePath())
+                            .orElse(config.modelRepository().toAbsolutePath().toString()),
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
-            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit);
+            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit, mirror);
         } catch (RuntimeException e) {
             awaitQuietly(scan);
             watcher.close();
             repository.close();
+            mirror.ifPresent(StoreMirror::close);
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * The cache of a bucket repository, filled by a first pass before the first scan: when the bucket
+     * cannot be reached, the server starts with what the cache holds (not ready if nothing) and says why.
+     */
+    private static StoreMirror mirror(Config config, String uri) {
+        StoreMirror m;
+        try {
+            m = new StoreMirror(Stores.open("QLNN_MODEL_REPOSITORY", uri, config.s3()), config.modelCache());
+        } catch (StoreException e) {
+            throw new ServerException(ServerException.Kind.CONFIG, e.getMessage());
+        }
+        m.poll();
+        return m;
     }
 
     /** Waits for the first scan; what it threw is thrown here. */
@@ -195,7 +239,8 @@ public final class QlnnServer implements AutoCloseable {
 
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
-            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit) {
+            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit,
+            Supplier<List<String>> storeProblems) {
         r.addFilter(new RequestFilter(metrics))
                 .error(Throwable.class, new ErrorMapper(json, metrics))
                 .register(access)
@@ -203,7 +248,8 @@ public final class QlnnServer implements AutoCloseable {
                 .register(new OipModelService(json, repository, inference))
                 .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
-                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
+                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold(),
+                        storeProblems))
                 .register(new DashboardService(json, metrics.registry(), repository::index, config.coherenceThreshold()));
         if (config.enableMetrics()) {
             r.register(new MetricsService(metrics.registry()));
@@ -253,6 +299,7 @@ public final class QlnnServer implements AutoCloseable {
         int cut = pool.inflight();
         web.stop();
         watcher.close();
+        mirror.ifPresent(StoreMirror::close);
         repository.close();
         pool.close(Duration.ofMillis(500));
         audit.lifecycle("stopped", Map.of("inflight_at_close", cut));
