@@ -42,11 +42,23 @@ public final class VersionCopy {
         return src.read(key, ModelFiles.MAX_MODEL_JSON_BYTES);
     }
 
+    /** Where a file of the version is in the source store: by name in a version folder, by digest in a backup. */
+    @FunctionalInterface
+    public interface KeyOf {
+        String key(String file, String sha256);
+    }
+
     /**
      * Copies the version under {@code srcDir} of {@code src} (model.json bytes already read) into
      * {@code out}. {@code where} names the version in messages.
      */
     public Moved copy(Store src, String srcDir, byte[] modelJson, Optional<byte[]> signature, VersionWriter out, String where)
+            throws Refused {
+        return copy(src, (file, digest) -> srcDir + file, modelJson, signature, out, where);
+    }
+
+    /** As {@link #copy(Store, String, byte[], Optional, VersionWriter, String)}, each file found at {@code keyOf}. */
+    public Moved copy(Store src, KeyOf keyOf, byte[] modelJson, Optional<byte[]> signature, VersionWriter out, String where)
             throws Refused {
         if (trust.isPresent()) {
             Optional<String> problem = trust.get().problem(modelJson, signature);
@@ -69,7 +81,7 @@ public final class VersionCopy {
             Path tmp = tempFile();
             try {
                 try {
-                    src.download(srcDir + f.getKey(), tmp);
+                    src.download(keyOf.key(f.getKey(), f.getValue()), tmp);
                 } catch (StoreException e) {
                     if (e.getMessage().endsWith(": missing")) {
                         throw new Refused(where + ": " + f.getKey() + " is listed in model.json but missing at the source");
