@@ -37,10 +37,11 @@ done
 export QLNN_S3_ENDPOINT="http://127.0.0.1:$s3port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 bucket() { curl -fs -X PUT "http://127.0.0.1:$s3port/$1" >/dev/null; echo "s3://$1"; }
 
-# 100 versions of the bundled demo model (5 files, 31 KB each).
+# 100 versions of the bundled demo model: the files a version consists of (model.json and the files it
+# pins; the training report and plot next to them are not part of a version and are not copied).
 for v in $(seq 1 100); do
   mkdir -p "$tmp/repo/demo/$v"
-  cp "$root"/models/quantum-liquid-demo/1/* "$tmp/repo/demo/$v/"
+  cp "$root"/models/quantum-liquid-demo/1/{model.json,weights.safetensors,calibration.safetensors} "$tmp/repo/demo/$v/"
 done
 repo_bytes=$(du -sb "$tmp/repo" | cut -f1)
 

@@ -69,9 +69,11 @@ public final class RepositorySync {
             }
             Optional<byte[]> sig = f.containsKey(Listing.SIGNATURE_JSON)
                     ? VersionCopy.read(src, v.dir() + Listing.SIGNATURE_JSON) : Optional.empty();
-            if (atTarget && same(modelJson, VersionCopy.read(dst, v.dir() + Listing.MODEL_JSON))
-                    && same(sig, target.files(v).containsKey(Listing.SIGNATURE_JSON)
-                            ? VersionCopy.read(dst, v.dir() + Listing.SIGNATURE_JSON) : Optional.empty())) {
+            StoredObject targetSig = target.files(v).get(Listing.SIGNATURE_JSON);
+            boolean sigSame = sig.isEmpty() ? targetSig == null
+                    : targetSig != null && sameAtTarget(sig.get(), targetSig, dst, v.dir() + Listing.SIGNATURE_JSON);
+            if (atTarget && sigSame && sameAtTarget(modelJson.get(), target.files(v).get(Listing.MODEL_JSON), dst,
+                    v.dir() + Listing.MODEL_JSON)) {
                 known.put(v, tag);
                 unchanged++;
                 continue;
@@ -98,6 +100,25 @@ public final class RepositorySync {
             }
         }
         return new Report(List.copyOf(copied), unchanged, List.copyOf(refused), List.copyOf(deleted), files, bytes);
+    }
+
+    /**
+     * Whether the destination's object has these bytes: an S3 ETag of a single-part upload is the
+     * content's MD5, which spares the GET; otherwise (a folder, a multipart or encrypted object) it is read.
+     */
+    private static boolean sameAtTarget(byte[] content, StoredObject atTarget, Store dst, String key) {
+        if (atTarget.tag().equals("\"" + md5(content) + "\"")) {
+            return true;
+        }
+        return same(Optional.of(content), VersionCopy.read(dst, key));
+    }
+
+    private static String md5(byte[] b) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every JVM", e);
+        }
     }
 
     private static boolean same(Optional<byte[]> a, Optional<byte[]> b) {
