@@ -46,6 +46,7 @@ class BucketRepositoryTest {
         Map<String, String> env = new HashMap<>();
         env.put("QLNN_HOST", "127.0.0.1");
         env.put("QLNN_PORT", "0");
+        env.put("QLNN_GRPC_PORT", "0"); // no gRPC listener: these tests speak HTTP
         env.put("LOG_LEVEL", "ERROR");
         env.put("QLNN_AUDIT_LOG", "off");
         env.put("QLNN_DRAIN_S", "0");
