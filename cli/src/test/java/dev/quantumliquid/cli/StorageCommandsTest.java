@@ -63,6 +63,14 @@ class StorageCommandsTest {
         return out;
     }
 
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     @Test
     void pushThenPullGivesTheSameBitsAndAnExistingVersionIsRefusedWithoutForce() {
         String repo = s3.createBucket("push") + "/prod";
@@ -152,15 +160,44 @@ class StorageCommandsTest {
         want.remove("demo/3/weights.safetensors");
         assertThat(tree(edge)).as("the edge copy is the primary's complete versions, bit for bit").isEqualTo(want);
 
-        dev.quantumliquid.server.store.FolderStore.class.getName(); // (folder semantics are the store's)
-        try (Stream<Path> s = Files.walk(primary.resolve("other"))) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(primary.resolve("other"));
         assertThat(qlnn("sync", "--from", primary.toString(), "--to", region).out()).contains("0 deleted");
         assertThat(qlnn("sync", "--from", primary.toString(), "--to", region, "--delete").out()).contains("1 deleted");
         assertThat(qlnn("sync", "--from", region, "--to", edge.toString(), "--delete").code()).isZero();
         assertThat(edge.resolve("other")).doesNotExist();
         assertThat(edge.resolve("demo/1/model.json")).exists();
+    }
+
+    @Test
+    void syncWatchKeepsAnEdgeFolderInStepWithTheBucket() throws Exception {
+        String region = s3.createBucket("watched") + "/models";
+        Path edge = tmp.resolve("edge");
+        Map<String, String> childEnv = new HashMap<>(System.getenv());
+        childEnv.putAll(env);
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "sync", "--from", region, "--to", edge.toString(),
+                "--watch", "0.2", "--delete").redirectErrorStream(true).redirectOutput(tmp.resolve("watch.log").toFile());
+        pb.environment().putAll(childEnv);
+        Process p = pb.start();
+        try {
+            Path v1 = DenseModels.write(tmp.resolve("v1"), "demo", 0.1f);
+            assertThat(qlnn("push", "--model", v1.toString(), "--to", region + "/demo/1").code()).isZero();
+            HttpProbe.await("version 1 at the edge", Duration.ofSeconds(60), () -> Files.exists(edge.resolve("demo/1/model.json")));
+            Path v2 = DenseModels.write(tmp.resolve("v2"), "demo", 0.2f);
+            assertThat(qlnn("push", "--model", v2.toString(), "--to", region + "/demo/2").code()).isZero();
+            HttpProbe.await("version 2 at the edge", Duration.ofSeconds(60), () -> Files.exists(edge.resolve("demo/2/model.json")));
+            try (Store store = s3.open(region)) {
+                store.deleteVersion("demo", 1);
+            }
+            HttpProbe.await("version 1 removed at the edge", Duration.ofSeconds(60), () -> !Files.exists(edge.resolve("demo/1")));
+            assertThat(tree(edge.resolve("demo/2"))).isEqualTo(tree(v2));
+            try (Stream<Path> s = Files.list(edge.resolve("demo"))) {
+                assertThat(s.map(x -> x.getFileName().toString()).toList()).as("no staging folder left").containsExactly("2");
+            }
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
     }
 
     @Test
@@ -224,9 +261,7 @@ class StorageCommandsTest {
         // Mutate: a new version, a changed version, a removed model.
         DenseModels.write(repo.resolve("demo/2"), "demo", 0.3f);
         DenseModels.write(repo.resolve("demo/1"), "demo", 0.4f);
-        try (Stream<Path> s = Files.walk(repo.resolve("gone"))) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(repo.resolve("gone"));
         Map<String, String> state2 = tree(repo);
         HttpProbe.await("the clock moves past the first snapshot", Duration.ofSeconds(5), () -> Instant.now().isAfter(t1.plusMillis(2)));
         Cli.Run b2 = qlnn("backup", "--repository", repo.toString(), "--to", backup);

@@ -43,21 +43,7 @@ class BucketRepositoryTest {
     }
 
     private Config config(String repository, Path cache, Map<String, String> more) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QLNN_HOST", "127.0.0.1");
-        env.put("QLNN_PORT", "0");
-        env.put("QLNN_GRPC_PORT", "0"); // no gRPC listener: these tests speak HTTP
-        env.put("LOG_LEVEL", "ERROR");
-        env.put("QLNN_AUDIT_LOG", "off");
-        env.put("QLNN_DRAIN_S", "0");
-        env.put("QLNN_WORKERS", "2");
-        env.put("LIQUID_SPARSITY", "0");
-        env.put("QLNN_POLL_INTERVAL_S", "0.2");
-        env.put("QLNN_MODEL_REPOSITORY", repository);
-        env.put("QLNN_MODEL_CACHE", cache.toString());
-        env.put(S3Settings.ENDPOINT, s3.endpoint().toString());
-        env.putAll(more);
-        return Config.fromEnvironment(env);
+        return s3.serverConfig(repository, cache, Duration.ofMillis(200), more);
     }
 
     private void push(Store store, String name, long version, float seed) {

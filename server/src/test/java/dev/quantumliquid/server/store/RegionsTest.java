@@ -2,12 +2,10 @@ package dev.quantumliquid.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.server.Config;
 import dev.quantumliquid.server.QlnnServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +54,7 @@ class RegionsTest {
                     HttpProbe.await("version 1 synced to " + REGIONS.get(i), Duration.ofSeconds(30),
                             () -> !probe.list("demo/1/model.json").isEmpty());
                     probe.close();
-                    servers.add(QlnnServer.start(config(s3, regional.get(i), tmp.resolve("cache-" + i))));
+                    servers.add(QlnnServer.start(s3.serverConfig(regional.get(i), tmp.resolve("cache-" + i), POLL, Map.of())));
                 }
                 AtomicInteger failed = new AtomicInteger();
                 AtomicLong pushedAt = new AtomicLong(Long.MAX_VALUE);
@@ -121,22 +119,5 @@ class RegionsTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Config config(S3ProxyFixture s3, String repository, Path cache) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QLNN_HOST", "127.0.0.1");
-        env.put("QLNN_PORT", "0");
-        env.put("QLNN_GRPC_PORT", "0"); // no gRPC listener: these tests speak HTTP
-        env.put("LOG_LEVEL", "ERROR");
-        env.put("QLNN_AUDIT_LOG", "off");
-        env.put("QLNN_DRAIN_S", "0");
-        env.put("QLNN_WORKERS", "1");
-        env.put("LIQUID_SPARSITY", "0");
-        env.put("QLNN_POLL_INTERVAL_S", Double.toString(POLL.toMillis() / 1000.0));
-        env.put("QLNN_MODEL_REPOSITORY", repository);
-        env.put("QLNN_MODEL_CACHE", cache.toString());
-        env.put(S3Settings.ENDPOINT, s3.endpoint().toString());
-        return Config.fromEnvironment(env);
     }
 }

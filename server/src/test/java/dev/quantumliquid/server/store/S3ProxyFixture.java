@@ -144,6 +144,28 @@ public final class S3ProxyFixture implements AutoCloseable {
                 "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_REGION", "us-east-1");
     }
 
+    /**
+     * Test settings of a server on {@code repository} (an s3:// location on this S3Proxy) with its
+     * cache in {@code cache}: loopback, free port, no gRPC, quiet, no drain, no pruning; {@code more} on top.
+     */
+    public dev.quantumliquid.server.Config serverConfig(String repository, Path cache, Duration poll, Map<String, String> more) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QLNN_HOST", "127.0.0.1");
+        env.put("QLNN_PORT", "0");
+        env.put("QLNN_GRPC_PORT", "0"); // no gRPC listener: these tests speak HTTP
+        env.put("LOG_LEVEL", "ERROR");
+        env.put("QLNN_AUDIT_LOG", "off");
+        env.put("QLNN_DRAIN_S", "0");
+        env.put("QLNN_WORKERS", "1");
+        env.put("LIQUID_SPARSITY", "0");
+        env.put("QLNN_POLL_INTERVAL_S", Double.toString(poll.toMillis() / 1000.0));
+        env.put("QLNN_MODEL_REPOSITORY", repository);
+        env.put("QLNN_MODEL_CACHE", cache.toString());
+        env.put(S3Settings.ENDPOINT, endpoint().toString());
+        env.putAll(more);
+        return dev.quantumliquid.server.Config.fromEnvironment(env);
+    }
+
     /** Creates a bucket and returns {@code s3://bucket}. */
     public String createBucket(String name) {
         try (S3Client c = S3Store.client(settings())) {
