@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * Settings come from the environment (docs/SERVER.md lists them); flags override it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics).")
+        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics) and gRPC (Open Inference Protocol, grpc.health.v1).")
 public final class ServeCommand implements Callable<Integer> {
     /** Exit status for a setting the server refuses (same as every other user error of qlnn). */
     static final int USER_ERROR = 2;
@@ -30,6 +30,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "N", description = "port (QLNN_PORT, default 8080; 0 picks a free one)")
     private String port;
+
+    @Option(names = "--grpc-port", paramLabel = "N", description = "gRPC port (QLNN_GRPC_PORT, default 8001; 0 turns gRPC off)")
+    private String grpcPort;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on (QLNN_HOST, default 0.0.0.0)")
     private String host;
@@ -56,6 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, String> settings = new HashMap<>(environment);
         put(settings, "QLNN_MODEL_REPOSITORY", repository);
         put(settings, "QLNN_PORT", port);
+        put(settings, "QLNN_GRPC_PORT", grpcPort);
         put(settings, "QLNN_HOST", host);
         put(settings, "QLNN_POLL_INTERVAL_S", pollInterval);
         put(settings, "LOG_LEVEL", logLevel);

@@ -108,8 +108,13 @@ class PredictCommandTest {
         Path in = tmp.resolve("in.csv");
         Files.writeString(in, "x1, dt ,x2,x3\n0.5,1.0,-1,2e-1\n\n1.5,0.5,.25,-3\r\n-0.75,2,0,1E+1\n");
         Path out = tmp.resolve("out.csv");
+        Cli.Run blank = predict(in, out);
+        assertThat(blank.code()).isEqualTo(2);
+        assertThat(blank.err()).isEqualTo("qlnn: " + in + ": row 3 is blank (one row per step, no blank rows)\n");
+        Files.writeString(in, "x1, dt ,x2,x3\n0.5,1.0,-1,2e-1\n1.5,0.5,.25,-3\r\n-0.75,2,0,1E+1\n");
         Cli.Run r = predict(in, out);
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(in + ": columns x1, x2, x3 in file order (model.json names no inputs), time spans from 'dt'");
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo("speed,angle");

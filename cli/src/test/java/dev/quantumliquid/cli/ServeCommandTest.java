@@ -32,6 +32,13 @@ class ServeCommandTest {
     }
 
     @Test
+    void theGrpcPortFlagIsValidatedLikeItsVariable() {
+        String[] r = run(Map.of("QLNN_GRPC_PORT", "8001"), "--grpc-port", "70000");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1].strip()).doesNotContain("\n").contains("QLNN_GRPC_PORT").contains("70000");
+    }
+
+    @Test
     void aMissingRepositoryStopsStartUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String[] r = run(Map.of("LOG_LEVEL", "ERROR"), "--model-repository", dir.resolve("absent").toString(), "--port", "0");
         assertThat(r[0]).isEqualTo("2");

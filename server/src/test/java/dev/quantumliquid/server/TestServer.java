@@ -47,6 +47,7 @@ final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("QLNN_HOST", "127.0.0.1");
         env.put("QLNN_PORT", "0");
+        env.put("QLNN_GRPC_PORT", "0"); // off unless a test turns it on (-1: a free port)
         env.put("LOG_LEVEL", "ERROR");
         env.put("QLNN_DRAIN_S", "0");
         env.put("QLNN_POLL_INTERVAL_S", "0");

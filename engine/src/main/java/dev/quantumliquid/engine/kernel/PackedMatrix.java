@@ -12,7 +12,7 @@ import java.util.Arrays;
  * cycle on the machines benchmarked), TILE covers half of it.
  */
 public final class PackedMatrix {
-    /** Rows per block: the float lanes of the preferred vector species (8 with AVX2). */
+    /** Rows per block: the float lanes of {@link VectorWidth} (8). */
     public static final int LANES = VectorKernels.S.length();
     /** Blocks per wide tile. */
     public static final int WIDE = 8;

@@ -5,30 +5,57 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API float32 kernels: fma over full lanes, scalar tails. tanh and sigmoid are built on lanewise
- * EXP (lanewise TANH costs about three EXPs on AVX2): tanh(z) = 1 - 2/(e^2z + 1), sigmoid(z) = 1/(1 + e^-z),
+ * Vector API float32 kernels: fma over full lanes, scalar tails, lanes of the fixed {@link VectorWidth}.
+ * tanh and sigmoid are built on {@link #exp}: tanh(z) = 1 - 2/(e^2z + 1), sigmoid(z) = 1/(1 + e^-z),
  * absolute error about 1e-7.
  *
- * <p>No helper method here takes or returns a vector: C2 does not reliably inline such helpers inside
- * big loops (call-site frequency and node-count limits), and a vector crossing a call that is not
- * inlined gets boxed on the heap. So the formulas are written out where they are used, and shared code
- * goes through arrays.
+ * <p>A model's outputs are the same bits whether the interpreter, C1 or C2 runs these kernels (the
+ * trainer's figures and a served model's answers do not depend on how warm the JVM is): only IEEE-exact
+ * operations are used (add, mul, div, fma, min, max, lane moves, integer bit operations). Lanewise EXP
+ * and reduceLanes are not: their intrinsics (SVML, a reduction tree) and their Java fallbacks give
+ * different last bits. Hence {@link #exp} and the lane-by-lane sums of {@link #laneSum}.
+ *
+ * <p>Other helpers here do not take or return a vector: C2 does not reliably inline big ones inside big
+ * loops (call-site frequency and node-count limits), and a vector crossing a call that is not inlined
+ * gets boxed on the heap. So the longer formulas are written out where they are used, and shared code
+ * goes through arrays. {@link #exp} and {@link #laneSum} are small enough to be inlined.
  */
 final class VectorKernels implements Kernels {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorWidth.FLOATS;
     private static final int L = S.length();
-    /**
-     * e^z for the synapse kernels, written out instead of lanewise EXP (a call to an out-of-line stub per
-     * vector, which dominated them): Cephes expf, z = n ln2 + r with n rounded to nearest by the
-     * 1.5*2^23 trick (whose low bits then hold n for the exponent), a degree-7 polynomial in r, about
-     * 2 ulp. z is clamped to [EXP_LO, EXP_HI] first so 2^n stays a normal float; the sigmoid built on it
-     * then differs from the exact one by under 1e-37 there.
-     */
+    /** Clamp of {@link #exp}'s argument: 2^n stays a normal float. */
     private static final float EXP_LO = -87f, EXP_HI = 88f;
     private static final float LOG2E = 1.44269504088896341f, EXP_MAGIC = 12582912f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     private static final float EXP_P0 = 1.9875691500e-4f, EXP_P1 = 1.3981999507e-3f, EXP_P2 = 8.3334519073e-3f,
             EXP_P3 = 4.1665795894e-2f, EXP_P4 = 1.6666665459e-1f, EXP_P5 = 5.0000001201e-1f;
+
+    /**
+     * e^z lane by lane, from IEEE-exact operations only (so the same bits whoever runs it; it is also faster
+     * than lanewise EXP, a call to an out-of-line stub per vector): Cephes expf, z = n ln2 + r with n
+     * rounded to nearest by the 1.5*2^23 trick (whose low bits then hold n for the exponent), a degree-7
+     * polynomial in r, about 2 ulp. z is clamped to [EXP_LO, EXP_HI] first so 2^n stays a normal float;
+     * tanh and sigmoid built on it then differ from the exact ones by under 1e-37 there.
+     */
+    static FloatVector exp(FloatVector z) {
+        FloatVector c = z.max(EXP_LO).min(EXP_HI);
+        FloatVector t = c.fma(LOG2E, EXP_MAGIC);
+        FloatVector q = t.sub(EXP_MAGIC);
+        FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), c).sub(q.mul(LN2_LO));
+        FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
+                .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
+                .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
+        return p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+    }
+
+    /** The lanes added one by one in lane order (reduceLanes' order is the CPU's). */
+    private static float laneSum(FloatVector v) {
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += v.lane(l);
+        }
+        return s;
+    }
 
     @Override
     public void matVec(float[] w, float[] bias, float[] x, int xOff, int rows, int cols, float[] y, int yOff) {
@@ -45,7 +72,7 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = laneSum(acc);
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
@@ -126,10 +153,10 @@ final class VectorKernels implements Kernels {
                 FloatVector in2 = FloatVector.broadcast(S, 2f * inner);
                 FloatVector o = FloatVector.broadcast(S, outer);
                 FloatVector o2 = FloatVector.broadcast(S, 2f * outer);
-                a0 = o.sub(o2.div(a0.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
-                a1 = o.sub(o2.div(a1.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
-                a2 = o.sub(o2.div(a2.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
-                a3 = o.sub(o2.div(a3.mul(in2).lanewise(VectorOperators.EXP).add(1f)));
+                a0 = o.sub(o2.div(exp(a0.mul(in2)).add(1f)));
+                a1 = o.sub(o2.div(exp(a1.mul(in2)).add(1f)));
+                a2 = o.sub(o2.div(exp(a2.mul(in2)).add(1f)));
+                a3 = o.sub(o2.div(exp(a3.mul(in2)).add(1f)));
             }
             a0.intoArray(y, yOff + b);
             a1.intoArray(y, yOff + b + L);
@@ -165,7 +192,7 @@ final class VectorKernels implements Kernels {
         for (int i = 0; i < n; i += L) {
             FloatVector z = FloatVector.fromArray(S, y, off + i).mul(2f * inner);
             FloatVector th = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
-                    .div(z.lanewise(VectorOperators.EXP).add(1f)));
+                    .div(exp(z).add(1f)));
             th.mul(outer).intoArray(y, off + i);
         }
     }
@@ -208,13 +235,13 @@ final class VectorKernels implements Kernels {
                 a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
             }
             int o = hOff + t * 2 * L;
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
-            f2 = one.sub(two.div(a5.add(a5).lanewise(VectorOperators.EXP).add(1f)));
-            g = one.div(a6.fma(dtv, a7).neg().lanewise(VectorOperators.EXP).add(1f));
+            f1 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
+            f2 = one.sub(two.div(exp(a5.add(a5)).add(1f)));
+            g = one.div(exp(a6.fma(dtv, a7).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
         }
         if (m.restInTile) {
@@ -243,13 +270,13 @@ final class VectorKernels implements Kernels {
             }
             a8.intoArray(scratch, 0);
             int o = hOff + last * 2 * L;
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
-            f2 = one.sub(two.div(a5.add(a5).lanewise(VectorOperators.EXP).add(1f)));
-            g = one.div(a6.fma(dtv, a7).neg().lanewise(VectorOperators.EXP).add(1f));
+            f1 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
+            f2 = one.sub(two.div(exp(a5.add(a5)).add(1f)));
+            g = one.div(exp(a6.fma(dtv, a7).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
             restGates(m, scratch, false, dt, noGate, h, hOff + m.blocks * L);
         }
@@ -267,9 +294,9 @@ final class VectorKernels implements Kernels {
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
                 a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
             }
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
         }
         if (m.tail != null) {
@@ -282,9 +309,9 @@ final class VectorKernels implements Kernels {
             FloatVector a1 = FloatVector.fromArray(S, scratch, r);
             FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
             FloatVector a3 = FloatVector.fromArray(S, scratch, 3 * r);
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
         }
@@ -324,17 +351,17 @@ final class VectorKernels implements Kernels {
                 a8 = FloatVector.fromArray(S, d, p + 8 * L).fma(xc, a8);
             }
             int o = hOff + t * 3 * L;
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(a3.add(a3).lanewise(VectorOperators.EXP).add(1f)));
-            f2 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
-            g = one.div(a5.neg().lanewise(VectorOperators.EXP).add(1f));
+            f1 = one.sub(two.div(exp(a3.add(a3)).add(1f)));
+            f2 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
+            g = one.div(exp(a5.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
-            f1 = one.sub(two.div(a6.add(a6).lanewise(VectorOperators.EXP).add(1f)));
-            f2 = one.sub(two.div(a7.add(a7).lanewise(VectorOperators.EXP).add(1f)));
-            g = one.div(a8.neg().lanewise(VectorOperators.EXP).add(1f));
+            f1 = one.sub(two.div(exp(a6.add(a6)).add(1f)));
+            f2 = one.sub(two.div(exp(a7.add(a7)).add(1f)));
+            g = one.div(exp(a8.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + 2 * L);
         }
         if (m.restInTile) {
@@ -365,17 +392,17 @@ final class VectorKernels implements Kernels {
             }
             a9.intoArray(scratch, 0);
             int o = hOff + last * 3 * L;
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(a3.add(a3).lanewise(VectorOperators.EXP).add(1f)));
-            f2 = one.sub(two.div(a4.add(a4).lanewise(VectorOperators.EXP).add(1f)));
-            g = one.div(a5.neg().lanewise(VectorOperators.EXP).add(1f));
+            f1 = one.sub(two.div(exp(a3.add(a3)).add(1f)));
+            f2 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
+            g = one.div(exp(a5.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
-            f1 = one.sub(two.div(a6.add(a6).lanewise(VectorOperators.EXP).add(1f)));
-            f2 = one.sub(two.div(a7.add(a7).lanewise(VectorOperators.EXP).add(1f)));
-            g = one.div(a8.neg().lanewise(VectorOperators.EXP).add(1f));
+            f1 = one.sub(two.div(exp(a6.add(a6)).add(1f)));
+            f2 = one.sub(two.div(exp(a7.add(a7)).add(1f)));
+            g = one.div(exp(a8.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + 2 * L);
             restGates(m, scratch, true, 1f, noGate, h, hOff + m.blocks * L);
         }
@@ -390,9 +417,9 @@ final class VectorKernels implements Kernels {
                 a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
             }
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
         }
         if (m.tail != null) {
@@ -402,9 +429,9 @@ final class VectorKernels implements Kernels {
             FloatVector a0 = FloatVector.fromArray(S, scratch, 0);
             FloatVector a1 = FloatVector.fromArray(S, scratch, r);
             FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
         }
@@ -425,7 +452,7 @@ final class VectorKernels implements Kernels {
             }
         }
         FloatVector x = FloatVector.fromArray(S, pre, 0).mul(FloatVector.fromArray(S, m.restK, 0));
-        FloatVector sg = FloatVector.broadcast(S, 1f).div(x.lanewise(VectorOperators.EXP).add(1f));
+        FloatVector sg = FloatVector.broadcast(S, 1f).div(exp(x).add(1f));
         sg.fma(FloatVector.fromArray(S, m.restM, 0), FloatVector.fromArray(S, m.restA, 0)).intoArray(pre, 0);
         for (int j = 0; j < r; j++) {
             float f1 = pre[j];
@@ -447,7 +474,7 @@ final class VectorKernels implements Kernels {
                 for (; p + L <= end; p += L) {
                     acc = FloatVector.fromArray(S, m.val, p).fma(FloatVector.fromArray(S, x, xOff, m.col, p), acc);
                 }
-                s += acc.reduceLanes(VectorOperators.ADD);
+                s += laneSum(acc);
             }
             for (; p < end; p++) {
                 s += m.val[p] * x[xOff + m.col[p]];
@@ -462,17 +489,7 @@ final class VectorKernels implements Kernels {
         for (int k = 0; k < s.padded; k += L) {
             FloatVector vp = FloatVector.fromArray(S, v, 0, s.pre, k);
             // the same e^z as synapseCurrentsLanes, so a sample gives the same bits in either kernel
-            FloatVector z = FloatVector.fromArray(S, s.mu, k).sub(vp).mul(FloatVector.fromArray(S, s.sigma, k))
-                    .max(EXP_LO).min(EXP_HI);
-            FloatVector t = z.fma(LOG2E, EXP_MAGIC);
-            FloatVector q = t.sub(EXP_MAGIC);
-            FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), z).sub(q.mul(LN2_LO));
-            FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
-                    .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
-                    .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
-            FloatVector e = p.reinterpretAsInts()
-                    .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                    .reinterpretAsFloats().add(1f);
+            FloatVector e = exp(FloatVector.fromArray(S, s.mu, k).sub(vp).mul(FloatVector.fromArray(S, s.sigma, k))).add(1f);
             FloatVector a = FloatVector.fromArray(S, s.weight, k).div(e);
             a.intoArray(scratch, k);
             a.mul(FloatVector.fromArray(S, s.erev, k)).intoArray(scratch, off + k);
@@ -492,18 +509,7 @@ final class VectorKernels implements Kernels {
                 for (int k = s.start[j], end = s.start[j + 1]; k < end; k++) {
                     FloatVector x = FloatVector.fromArray(S, v, s.pre[k] * lanes + b);
                     // sigmoid(sigma (x - mu)) = 1 / (1 + e^(sigma (mu - x)))
-                    FloatVector z = FloatVector.broadcast(S, s.mu[k]).sub(x).mul(s.sigma[k])
-                            .max(EXP_LO).min(EXP_HI);
-                    // e^z, written out (see EXP_HI)
-                    FloatVector t = z.fma(LOG2E, EXP_MAGIC);
-                    FloatVector q = t.sub(EXP_MAGIC);
-                    FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), z).sub(q.mul(LN2_LO));
-                    FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
-                            .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
-                            .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
-                    FloatVector e = p.reinterpretAsInts()
-                            .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                            .reinterpretAsFloats().add(1f);
+                    FloatVector e = exp(FloatVector.broadcast(S, s.mu[k]).sub(x).mul(s.sigma[k])).add(1f);
                     FloatVector a = FloatVector.broadcast(S, s.weight[k]).div(e);
                     d = d.add(a);
                     // not fma: synapseCurrents rounds a*erev before summing, and a lane must match it
@@ -593,7 +599,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector z = FloatVector.fromArray(S, a, off + i);
-            z.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(a, off + i);
+            z.div(exp(z.neg()).add(1f)).intoArray(a, off + i);
         }
         for (; i < n; i++) {
             a[off + i] = a[off + i] * sigmoid(a[off + i]);
@@ -624,9 +630,9 @@ final class VectorKernels implements Kernels {
             FloatVector a1 = FloatVector.fromArray(S, heads, n + i);
             FloatVector a2 = FloatVector.fromArray(S, heads, 2 * n + i);
             FloatVector a3 = FloatVector.fromArray(S, heads, 3 * n + i);
-            FloatVector f1 = one.sub(two.div(a0.add(a0).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector f2 = one.sub(two.div(a1.add(a1).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector g = one.div(a2.fma(dtv, a3).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
+            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
+            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
@@ -644,7 +650,7 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             FloatVector f = FloatVector.fromArray(S, ff1, i);
             FloatVector av = FloatVector.fromArray(S, a, i);
-            FloatVector e = FloatVector.fromArray(S, absTau, i).add(f.abs()).mul(-dt).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, absTau, i).add(f.abs()).mul(-dt));
             av.sub(av.mul(e).mul(f)).intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
@@ -660,14 +666,14 @@ final class VectorKernels implements Kernels {
         int k = 0;
         for (; k < bound; k += L) {
             FloatVector zi = FloatVector.fromArray(S, z, k);
-            FloatVector in = one.sub(two.div(zi.add(zi).lanewise(VectorOperators.EXP).add(1f)));
-            FloatVector ig = one.div(FloatVector.fromArray(S, z, n + k).neg().lanewise(VectorOperators.EXP).add(1f));
-            FloatVector fg = one.div(FloatVector.fromArray(S, z, 2 * n + k).add(1f).neg()
-                    .lanewise(VectorOperators.EXP).add(1f));
-            FloatVector og = one.div(FloatVector.fromArray(S, z, 3 * n + k).neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector in = one.sub(two.div(exp(zi.add(zi)).add(1f)));
+            FloatVector ig = one.div(exp(FloatVector.fromArray(S, z, n + k).neg()).add(1f));
+            FloatVector fg = one.div(exp(FloatVector.fromArray(S, z, 2 * n + k).add(1f).neg()
+                    ).add(1f));
+            FloatVector og = one.div(exp(FloatVector.fromArray(S, z, 3 * n + k).neg()).add(1f));
             FloatVector cn = FloatVector.fromArray(S, c, cOff + k).mul(fg).add(in.mul(ig));
             cn.intoArray(c, cOff + k);
-            one.sub(two.div(cn.add(cn).lanewise(VectorOperators.EXP).add(1f))).mul(og).intoArray(h, hOff + k);
+            one.sub(two.div(exp(cn.add(cn)).add(1f))).mul(og).intoArray(h, hOff + k);
         }
         for (; k < n; k++) {
             float cn = c[cOff + k] * sigmoid(z[2 * n + k] + 1f) + tanh(z[k]) * sigmoid(z[n + k]);

@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.quantum;
 
+import dev.quantumliquid.engine.kernel.VectorWidth;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (the lowest one or two wires) interleave pairs within a vector and take the scalar loop.
  */
 final class VectorGateKernels implements GateKernels {
-    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> S = VectorWidth.DOUBLES;
 
     @Override
     public void apply(double[] re, double[] im, int len, int stride, double[] u) {

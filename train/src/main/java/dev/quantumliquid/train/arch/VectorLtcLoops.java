@@ -1,5 +1,6 @@
 package dev.quantumliquid.train.arch;
 
+import dev.quantumliquid.engine.kernel.VectorWidth;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The mixed-memory cell is left to the scalar reference: it is not on the hot path of a wired LTC.
  */
 final class VectorLtcLoops implements LtcLoops {
-    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> S = VectorWidth.DOUBLES;
     static final int LANES = S.length();
     private static final ScalarLtcLoops REFERENCE = new ScalarLtcLoops();
 

@@ -1,5 +1,6 @@
 package dev.quantumliquid.train.fast;
 
+import dev.quantumliquid.engine.kernel.VectorWidth;
 import dev.quantumliquid.engine.model.Activation;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
@@ -8,7 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API twin of {@link ScalarOps}, bit for bit: float64 lanes of the preferred species (4 on AVX2) along
+ * The Vector API twin of {@link ScalarOps}, bit for bit: float64 lanes of the fixed {@link VectorWidth} (4) along
  * the chunk's columns. Products are register-blocked: {@link #mul} keeps a 6-row x 2-vector tile of
  * accumulators (12 of the 16 AVX2 registers, enough independent FMA chains to cover the FMA latency)
  * and broadcasts one weight per row per inner index (each loaded column vector feeds six FMAs);
@@ -27,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorOps implements Ops {
     static final VectorOps INSTANCE = new VectorOps();
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> S = VectorWidth.DOUBLES;
     private static final int L = S.length();
     private static final double LOG2E = ScalarOps.LOG2E;
     private static final double LN2_HI = ScalarOps.LN2_HI;
