@@ -48,7 +48,7 @@ final class ExportCCommand implements Callable<Integer> {
                 written.get(0), written.get(1), m.inputSize(), m.outputSize(), f.stateFloats(), f.constantBytes(),
                 f.ramBytes());
         if (report) {
-            ModelReport r = ModelReport.of(m, java.util.Optional.of(EdgeMeasure.run(m)));
+            ModelReport r = ModelReport.measured(m, EdgeMeasure.run(m));
             StringBuilder sb = new StringBuilder();
             ModelReport.line(sb, "power at " + ModelReport.fmt(r.sampleRateHz()) + " Hz",
                     ModelReport.fmt(r.energy().microwatts()) + " uW (from operation counts, profile " + r.energyProfile() + ")");
