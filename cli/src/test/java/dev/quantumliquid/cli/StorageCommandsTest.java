@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -61,6 +63,16 @@ class StorageCommandsTest {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** qlnn in a child process (to be killed), talking to this S3Proxy, its output in {@code log}. */
+    private static Process child(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -117,13 +129,7 @@ class StorageCommandsTest {
         assertThat(json).contains("a.bin");
         Files.writeString(model.resolve("model.json"), json);
 
-        Map<String, String> childEnv = new HashMap<>(System.getenv());
-        childEnv.putAll(env);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "push", "--model", model.toString(), "--to", repo + "/big/1")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("push.log").toFile());
-        pb.environment().putAll(childEnv);
-        Process p = pb.start();
+        Process p = child(tmp.resolve("push.log"), "push", "--model", model.toString(), "--to", repo + "/big/1");
         try (Store store = s3.open(repo)) {
             HttpProbe.await("a.bin uploaded", Duration.ofSeconds(60), () -> store.sha256("big/1/a.bin").isPresent() || !p.isAlive());
             boolean alive = p.isAlive();
@@ -172,13 +178,7 @@ class StorageCommandsTest {
     void syncWatchKeepsAnEdgeFolderInStepWithTheBucket() throws Exception {
         String region = s3.createBucket("watched") + "/models";
         Path edge = tmp.resolve("edge");
-        Map<String, String> childEnv = new HashMap<>(System.getenv());
-        childEnv.putAll(env);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "sync", "--from", region, "--to", edge.toString(),
-                "--watch", "0.2", "--delete").redirectErrorStream(true).redirectOutput(tmp.resolve("watch.log").toFile());
-        pb.environment().putAll(childEnv);
-        Process p = pb.start();
+        Process p = child(tmp.resolve("watch.log"), "sync", "--from", region, "--to", edge.toString(), "--watch", "0.2", "--delete");
         try {
             Path v1 = DenseModels.write(tmp.resolve("v1"), "demo", 0.1f);
             assertThat(qlnn("push", "--model", v1.toString(), "--to", region + "/demo/1").code()).isZero();
