@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlnn import-ncps}: an exported ncps module (spec.json + state_dict) to a model version folder. */
 @Command(name = "import-ncps", mixinStandardHelpOptions = true,
-        description = {"Turns an ncps module exported by tools/ncps_export.py (spec.json + weights.safetensors)",
-            "into a loadable model version folder (model.json with checksums + weights)."})
+        description = {"Imports an ncps module as a model version folder.",
+            "Reads what tools/ncps_export.py writes (spec.json + weights.safetensors) and writes model.json (with",
+            "checksums) and the weights, then states the power estimate against the server's energy budget."})
 final class ImportNcpsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

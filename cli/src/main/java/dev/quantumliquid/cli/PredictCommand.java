@@ -25,8 +25,11 @@ import picocli.CommandLine.Spec;
             "                the columns named by model.json input_names (others are ignored), or, when the",
             "                model names none, every column in file order; a column 'dt' is the time span.",
             "                Output: the model's output names (+ 'coherence' for quantum models).",
-            "  .json         {\"input\": [T][F]} (one sequence) or [B][T][F] (batch), optional \"timespans\",",
-            "                \"initial_state\", \"initial_cell\"; output has the safetensors keys, same layout."})
+            "  .json         the body of POST /inference (docs/SERVER.md): {\"input\": [f, ...]} is one step,",
+            "                {\"inputs\": [[f, ...], ...]} a sequence; a file may also hold a batch [B][T][F] in",
+            "                \"inputs\". Optional \"timespans\" (a number, or one per step), \"initial_state\",",
+            "                \"initial_cell\". Output: the safetensors keys, same layout. Example:",
+            "                {\"inputs\": [[0.9], [1.0], [1.1]], \"timespans\": 1.0}"})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

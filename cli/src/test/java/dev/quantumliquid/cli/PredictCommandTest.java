@@ -74,6 +74,19 @@ class PredictCommandTest {
     }
 
     @Test
+    void theHelpsJsonExampleRunsOnTheBundledModel() throws IOException {
+        String help = Cli.run("predict", "--help").out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Example:\\s+(\\{.*\\})").matcher(help);
+        assertThat(m.find()).as(help).isTrue();
+        Path in = Files.writeString(tmp.resolve("example.json"), m.group(1));
+        Path out = tmp.resolve("out.json");
+        Cli.Run r = Cli.run("predict", "--model", "../models/quantum-liquid-demo/1", "--input", in.toString(), "--output",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toFile()).get("output").size()).isEqualTo(3);
+    }
+
+    @Test
     void safetensorsRoundTripMatchesModelPredict() {
         float[][][] x = inputs(3, 5, 3);
         Path in = tmp.resolve("in.safetensors");

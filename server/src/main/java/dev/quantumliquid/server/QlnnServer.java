@@ -274,6 +274,14 @@ public final class QlnnServer implements AutoCloseable {
      * inference still running gets a short grace, and the pool, poller and watcher stop. Idempotent.
      */
     public void stop() {
+        stop(false);
+    }
+
+    /**
+     * As {@link #stop()}; with {@code untilIdle} the drain ends as soon as no request is in flight
+     * (Ctrl-C at a terminal: nobody routes traffic here, so there is nothing to wait for).
+     */
+    void stop(boolean untilIdle) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
@@ -281,9 +289,13 @@ public final class QlnnServer implements AutoCloseable {
         grpc.ifPresent(GrpcServer::refreshHealth);
         audit.lifecycle("draining", Map.of("drain_s", config.drain().toMillis() / 1000.0, "inflight", pool.inflight()));
         if (!config.drain().isZero()) {
-            LOG.info("draining for {} s before stopping", config.drain().toMillis() / 1000.0);
+            LOG.info(untilIdle ? "draining until no request is in flight, at most {} s" : "draining for {} s before stopping",
+                    config.drain().toMillis() / 1000.0);
+            long deadline = System.nanoTime() + config.drain().toNanos();
             try {
-                Thread.sleep(config.drain());
+                while (System.nanoTime() < deadline && !(untilIdle && pool.inflight() == 0)) {
+                    Thread.sleep(Math.min(untilIdle ? 10 : Long.MAX_VALUE, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -304,9 +316,13 @@ public final class QlnnServer implements AutoCloseable {
      */
     public void serveUntilSignalled() {
         CountDownLatch signalled = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupt = new java.util.concurrent.atomic.AtomicBoolean();
         for (String name : List.of("TERM", "INT")) {
             try {
-                Signal.handle(new Signal(name), sig -> signalled.countDown());
+                Signal.handle(new Signal(name), sig -> {
+                    interrupt.compareAndSet(false, name.equals("INT"));
+                    signalled.countDown();
+                });
             } catch (IllegalArgumentException e) { // the signal is reserved here (-Xrs, a debugger): keep the JVM's handling
                 LOG.warn("cannot handle SIG{} ({}); it will end the process without draining", name, e.getMessage());
             }
@@ -317,7 +333,7 @@ public final class QlnnServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("signal received: draining, then stopping");
-        stop();
+        stop(interrupt.get()); // SIGTERM (an orchestrator) drains in full; SIGINT (Ctrl-C) only while requests run
     }
 
     @Override

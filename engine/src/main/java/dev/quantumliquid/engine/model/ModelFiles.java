@@ -143,7 +143,7 @@ public final class ModelFiles {
         } catch (NoSuchFileException e) {
             throw new EngineException(p + ": not found (a model version folder needs model.json)");
         } catch (JsonProcessingException e) {
-            throw new EngineException(p + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new EngineException(p + ": not valid JSON (" + Json.parseError(e) + ")");
         } catch (IOException e) {
             throw new EngineException(p + ": cannot read (" + e.getMessage() + ")", e);
         }

@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.model;
 
+import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
@@ -28,8 +29,19 @@ public final class ScaleLayer implements Layer {
         this.shiftD = shift.toDoubleArray();
     }
 
+    /** {@code size} is optional: without it the width is the length of the {@code scale} tensor. */
     static ScaleLayer create(LayerSource src) {
-        int size = Json.requireInt(src.json(), "size", src.where(), 1, ModelFiles.MAX_FEATURES);
+        int size;
+        if (src.json().hasNonNull("size")) {
+            size = Json.requireInt(src.json(), "size", src.where(), 1, ModelFiles.MAX_FEATURES);
+        } else {
+            int[] shape = src.weights().require(src.prefix() + "scale").shape();
+            if (shape.length != 1 || shape[0] < 1 || shape[0] > ModelFiles.MAX_FEATURES) {
+                throw new EngineException(src.where() + ": tensor '" + src.prefix() + "scale' must have shape [F] with F in 1.."
+                        + ModelFiles.MAX_FEATURES + " (or set \"size\"), got " + java.util.Arrays.toString(shape));
+            }
+            size = shape[0];
+        }
         return new ScaleLayer(src.name(), src.tensor("scale", size), src.tensor("shift", size));
     }
 

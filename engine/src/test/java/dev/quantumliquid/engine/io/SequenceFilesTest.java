@@ -145,6 +145,31 @@ class SequenceFilesTest {
     }
 
     @Test
+    void jsonFilesTakeTheShapesOfTheHttpBody() throws IOException {
+        Model m = model();
+        ObjectMapper om = new ObjectMapper();
+        Path seq = Files.writeString(tmp.resolve("seq.json"), "{\"inputs\": [[1, 2], [3, 4]], \"timespans\": 0.5}");
+        Path old = Files.writeString(tmp.resolve("old.json"), "{\"input\": [[1, 2], [3, 4]], \"timespans\": [0.5, 0.5]}");
+        Path out = tmp.resolve("out.json");
+        SequenceInput a = SequenceFiles.read(seq, m);
+        SequenceInput b = SequenceFiles.read(old, m);
+        assertThat(m.predict(a.batch()).output()).isDeepEqualTo(m.predict(b.batch()).output());
+        Path step = Files.writeString(tmp.resolve("step.json"), "{\"input\": [1, 2]}");
+        SequenceInput one = SequenceFiles.read(step, m);
+        assertThat(one.batch().batch()).isEqualTo(1);
+        assertThat(one.batch().steps()).isEqualTo(1);
+        SequenceFiles.write(out, m, m.predict(one.batch()), one.layout());
+        assertThat(om.readTree(out.toFile()).get("output").get(0).size()).isEqualTo(2);
+        Path batch = Files.writeString(tmp.resolve("batch.json"), "{\"inputs\": [[[1, 2]], [[3, 4]]]}");
+        assertThat(SequenceFiles.read(batch, m).layout()).isEqualTo(Layout.BATCH);
+        Path flat = Files.writeString(tmp.resolve("flat.json"), "{\"inputs\": [1, 2]}");
+        assertThatThrownBy(() -> SequenceFiles.read(flat, m)).hasMessage(flat
+                + ": field 'inputs' is a sequence, one array per step ([[f, ...], ...]); one step goes in 'input'");
+        Path both = Files.writeString(tmp.resolve("both.json"), "{\"input\": [1, 2], \"inputs\": [[1, 2]]}");
+        assertThatThrownBy(() -> SequenceFiles.read(both, m)).hasMessage(both + ": give 'inputs' (a sequence) or 'input' (one step), not both");
+    }
+
+    @Test
     void jsonWritesFinalCellAndCoherenceInTheInputLayout() throws IOException {
         Model m = model();
         ObjectMapper om = new ObjectMapper();
@@ -203,7 +228,7 @@ class SequenceFilesTest {
         Files.writeString(json, "{\"input\": [[1, 2]], \"initial_state\": [[1]]}");
         assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessage(json + ": field 'initial_state' at [0]: [1] is not a number");
         Files.writeString(json, "[1, 2]");
-        assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessage(json + ": must hold a JSON object with the field 'input'");
+        assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessage(json + ": must hold a JSON object with the field 'inputs' (a sequence) or 'input' (one step)");
         Files.writeString(json, "{\"input\": [[1, 2]");
         assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessageStartingWith(json + ": not valid JSON");
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.ServerException.Kind;
 import io.helidon.http.HeaderNames;
@@ -124,9 +125,7 @@ public final class JsonIo {
         } catch (StreamConstraintsException e) {
             throw ServerException.badRequest("body: " + constraint(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            throw ServerException.badRequest("body: not valid JSON (" + (m.length() > 160 ? m.substring(0, 160) + "..." : m)
-                    + ")");
+            throw ServerException.badRequest("body: not valid JSON (" + Json.parseError(e) + ")");
         } catch (CharConversionException e) {
             // Jackson guesses the encoding from the first bytes (UTF-8/16/32); a body that looks like
             // UTF-32 but is not is the client's error, not the server's (found by Jazzer: was a 500).
