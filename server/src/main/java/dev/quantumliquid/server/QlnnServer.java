@@ -163,6 +163,15 @@ public final class QlnnServer implements AutoCloseable {
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
+            // gRPC listens first: once HTTP readiness answers, both listeners take requests.
+            Optional<GrpcServer> grpc = Optional.empty();
+            if (config.grpcEnabled()) {
+                GrpcErrors errors = new GrpcErrors(metrics);
+                GrpcGuard guard = new GrpcGuard(access, metrics, errors);
+                grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
+                        () -> !lifecycle.draining() && repository.anyReady(),
+                        new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+            }
             String failure = "";
             try {
                 web.start();
@@ -170,21 +179,9 @@ public final class QlnnServer implements AutoCloseable {
                 failure = " (" + rootMessage(e) + ")";
             }
             if (!web.isRunning() || web.port() < 0) { // Helidon logs a failed bind and reports it this way
+                grpc.ifPresent(GrpcServer::close);
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
-            }
-            Optional<GrpcServer> grpc = Optional.empty();
-            if (config.grpcEnabled()) {
-                try {
-                    GrpcErrors errors = new GrpcErrors(metrics);
-                    GrpcGuard guard = new GrpcGuard(access, metrics, errors);
-                    grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
-                            () -> !lifecycle.draining() && repository.anyReady(),
-                            new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
-                } catch (RuntimeException e) {
-                    web.stop();
-                    throw e;
-                }
             }
             Optional<GrpcServer> grpcListener = grpc;
             config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> access.keys(ApiKeys.load(f)),
