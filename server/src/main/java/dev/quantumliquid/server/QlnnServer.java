@@ -35,6 +35,10 @@ import dev.quantumliquid.server.security.AccessControl;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.SecretsWatcher;
 import dev.quantumliquid.server.security.TlsFiles;
+import dev.quantumliquid.server.signing.TrustedKeys;
+import dev.quantumliquid.server.store.StoreException;
+import dev.quantumliquid.server.store.StoreMirror;
+import dev.quantumliquid.server.store.Stores;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -49,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,11 +80,12 @@ public final class QlnnServer implements AutoCloseable {
     private final Admission admission;
     private final ListenerWatchdog watchdog;
     private final ReadDeadlines deadlines;
+    private final Optional<StoreMirror> mirror;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private QlnnServer(Config config, WebServer web, Optional<GrpcServer> grpc, Lifecycle lifecycle, ModelRepository repository,
-            WorkerPool pool, SecretsWatcher watcher, Audit audit, Admission admission, ListenerWatchdog watchdog,
-            ReadDeadlines deadlines) {
+            WorkerPool pool, SecretsWatcher watcher, Audit audit, Optional<StoreMirror> mirror, Admission admission,
+            ListenerWatchdog watchdog, ReadDeadlines deadlines) {
         this.deadlines = deadlines;
         this.admission = admission;
         this.watchdog = watchdog;
@@ -91,6 +97,7 @@ public final class QlnnServer implements AutoCloseable {
         this.pool = pool;
         this.watcher = watcher;
         this.audit = audit;
+        this.mirror = mirror;
     }
 
     /** Starts serving the model repository of {@code config}; returns once listening. */
@@ -120,9 +127,22 @@ public final class QlnnServer implements AutoCloseable {
             LOG.warn("QLNN_API_KEYS_FILE is not set: inference routes answer without a key; management routes answer "
                     + "only clients in QLNN_ADMIN_ALLOW_CIDRS {}", config.adminAllowCidrs());
         }
+        Optional<TrustedKeys> trusted = config.trustedKeys().map(TrustedKeys::load);
+        ModelLoader checked = trusted.isEmpty() ? loader : (dir, budget) -> {
+            trusted.get().requireSigned(dir);
+            return loader.load(dir, budget);
+        };
+        Optional<StoreMirror> mirror = config.modelStore().map(uri -> mirror(config, uri));
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry);
-        ModelRepository repository = new ModelRepository(config, loader, power, LoadListener.both(metrics, audit));
+        ModelRepository repository;
+        try {
+            repository = new ModelRepository(config, checked, power, LoadListener.both(metrics, audit));
+        } catch (RuntimeException e) {
+            mirror.ifPresent(StoreMirror::close);
+            throw e;
+        }
+        Supplier<List<String>> storeProblems = () -> mirror.map(StoreMirror::problems).orElse(List.of());
         WorkerPool pool = new WorkerPool(Math.min(config.workers(), config.maxInflight()), config.maxInflight(),
                 config.maxQueue());
         SecretsWatcher watcher = new SecretsWatcher(config.secretsPoll());
@@ -165,13 +185,25 @@ public final class QlnnServer implements AutoCloseable {
                             .addReceiveListener(deadlines).addSendListener(deadlines.sendListener()).build())
                     // HTTP/2 on the same port: h2c with prior knowledge or by upgrade, h2 over TLS by ALPN.
                     .addProtocol(Http2Config.builder().maxHeaderListSize(config.maxHeaderBytes()).build())
+                    // HTTP/2 writes a response's HEADERS and DATA frames apart: with Nagle's algorithm the second
+                    // waits for the client's delayed ACK (about 40 ms a request on loopback).
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
                     .contentEncoding(Compression.context())
                     .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
-                            access, audit, admission, deadlines));
+                            access, audit, storeProblems, admission, deadlines));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
+            // gRPC listens first: once HTTP readiness answers, both listeners take requests.
+            Optional<GrpcServer> grpc = Optional.empty();
+            if (config.grpcEnabled()) {
+                GrpcErrors errors = new GrpcErrors(metrics);
+                GrpcGuard guard = new GrpcGuard(access, metrics, errors);
+                grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
+                        () -> !lifecycle.draining() && repository.anyReady(),
+                        new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+            }
             String failure = "";
             try {
                 web.start();
@@ -179,21 +211,9 @@ public final class QlnnServer implements AutoCloseable {
                 failure = " (" + rootMessage(e) + ")";
             }
             if (!web.isRunning() || web.port() < 0) { // Helidon logs a failed bind and reports it this way
+                grpc.ifPresent(GrpcServer::close);
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
-            }
-            Optional<GrpcServer> grpc = Optional.empty();
-            if (config.grpcEnabled()) {
-                try {
-                    GrpcErrors errors = new GrpcErrors(metrics);
-                    GrpcGuard guard = new GrpcGuard(access, metrics, errors);
-                    grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
-                            () -> !lifecycle.draining() && repository.anyReady(),
-                            new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
-                } catch (RuntimeException e) {
-                    web.stop();
-                    throw e;
-                }
             }
             Optional<GrpcServer> grpcListener = grpc;
             config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> reloadKeys(access, f),
@@ -204,17 +224,26 @@ public final class QlnnServer implements AutoCloseable {
                 grpcListener.ifPresent(g -> g.reloadTls(m));
             }, outcome -> audit.secretsReloaded("tls", outcome)));
             watcher.start();
-            repository.startPolling(config.pollInterval());
+            if (mirror.isPresent()) {
+                // The bucket is polled instead of the cache folder; the repository rescans the cache after a change.
+                mirror.get().start(config.pollInterval(), repository::scan);
+            } else {
+                repository.startPolling(config.pollInterval());
+            }
             LOG.info("quantum-liquid server listening on {}:{} ({}, gRPC {}, repository {}, {} model(s) ready: {}) after {} ms",
                     config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS",
-                    grpc.map(g -> "on port " + g.port()).orElse("off"), config.modelRepository().toAbsolutePath(),
+                    grpc.map(g -> "on port " + g.port()).orElse("off"),
+                    config.modelStore().map(u -> u + " via " + config.modelRepository().toAbsolutePath())
+                            .orElse(config.modelRepository().toAbsolutePath().toString()),
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
             ListenerWatchdog watchdog = new ListenerWatchdog(config.host(), web.port(), Duration.ofSeconds(1), exit);
-            return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit, admission, watchdog, deadlines);
+            return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit, mirror, admission, watchdog,
+                    deadlines);
         } catch (RuntimeException e) {
             awaitQuietly(scan);
             watcher.close();
             repository.close();
+            mirror.ifPresent(StoreMirror::close);
             pool.close();
             throw e;
         }
@@ -241,6 +270,21 @@ public final class QlnnServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The cache of a bucket repository, filled by a first pass before the first scan: when the bucket
+     * cannot be reached, the server starts with what the cache holds (not ready if nothing) and says why.
+     */
+    private static StoreMirror mirror(Config config, String uri) {
+        StoreMirror m;
+        try {
+            m = new StoreMirror(Stores.open("QLNN_MODEL_REPOSITORY", uri, config.s3()), config.modelCache());
+        } catch (StoreException e) {
+            throw new ServerException(ServerException.Kind.CONFIG, e.getMessage());
+        }
+        m.poll();
+        return m;
     }
 
     /** Waits for the first scan; what it threw is thrown here. */
@@ -285,7 +329,8 @@ public final class QlnnServer implements AutoCloseable {
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
             Inference inference, ModelStatistics statistics, CoherenceTracker coherence, Lifecycle lifecycle,
-            AccessControl access, Audit audit, Admission admission, ReadDeadlines deadlines) {
+            AccessControl access, Audit audit, Supplier<List<String>> storeProblems, Admission admission,
+            ReadDeadlines deadlines) {
         r.addFilter(new RequestFilter(metrics))
                 .addFilter(deadlines)
                 .addFilter(admission)
@@ -296,7 +341,8 @@ public final class QlnnServer implements AutoCloseable {
                         config.sessionIdle()))
                 .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
-                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
+                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold(),
+                        storeProblems))
                 .register(new DashboardService(json, metrics.registry(), repository::index, config.coherenceThreshold()));
         if (config.enableMetrics()) {
             r.register(new MetricsService(metrics.registry()));
@@ -376,6 +422,7 @@ public final class QlnnServer implements AutoCloseable {
             LOG.warn("{} request(s) still running {} s after the drain were cut", cut, DRAIN_GRACE.toMillis() / 1000.0);
         }
         watcher.close();
+        mirror.ifPresent(StoreMirror::close);
         repository.close();
         pool.close(Duration.ofMillis(500));
         audit.lifecycle("stopped", Map.of("inflight_at_drain_end", before, "inflight_at_close", cut));
