@@ -43,6 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone-dropout", paramLabel = "P", description = "Unwired CfC: ncps's backbone_dropout. Only 0 (the default, as ncps): the trainer applies no dropout.") Double backboneDropout;
     @Option(names = "--mixed-memory", description = "ncps's mixed_memory: an LSTM cell around the liquid cell (CfC without a wiring, or LTC). Default off, as ncps.") boolean mixedMemory;
     @Option(names = "--ncps-defaults", description = "Options not given take ncps 1.0.1's defaults where qlnn's differ: --backbone-units 128, --sparsity 0.5 for autoncp (AutoNCP's sparsity_level) and 0.0 for random.") boolean ncpsDefaults;
+    @Option(names = "--ablate-circuit", description = "First train the same model without the circuit into <out>/ablation, then this one; report.json states both (the twin under ablation). Needs --qubits.") boolean ablateCircuit;
     @Option(names = "--qubits", defaultValue = "0", paramLabel = "Q") int qubits;
     @Option(names = "--qlayers", defaultValue = "1", paramLabel = "L") int qlayers;
     @Option(names = "--dephasing", defaultValue = "0.0", paramLabel = "P") double dephasing;
@@ -131,10 +132,11 @@ final class TrainCommand implements Callable<Integer> {
         boolean jsonLines = System.console() == null;
         ObjectMapper m = new ObjectMapper();
         ProgressLine live = new ProgressLine(o);
-        TrainJob.Result r = TrainJob.run(opts, line -> {
+        java.util.function.Consumer<String> log = line -> {
             o.println(jsonLines ? m.createObjectNode().put("event", "energy").put("message", line).toString() : line);
             o.flush();
-        }, ep -> {
+        };
+        java.util.function.Consumer<Trainer.Epoch> epochDone = ep -> {
             if (jsonLines) {
                 o.println(m.createObjectNode().put("event", "epoch").put("epoch", ep.epoch()).put("train_loss", ep.trainLoss())
                         .put("validation_loss", ep.validationLoss()).put("samples_per_s", ep.samplesPerSecond()).toString());
@@ -143,11 +145,14 @@ final class TrainCommand implements Callable<Integer> {
                 live.epoch(String.format(Locale.ROOT, "epoch %d/%d  loss %.5f  val %.5f  %.1f samples/s%s", ep.epoch(), epochs,
                         ep.trainLoss(), ep.validationLoss(), ep.samplesPerSecond(), ep.best() ? "  *" : ""));
             }
-        }, batchDone -> {
+        };
+        java.util.function.Consumer<Trainer.Batch> batchDone = b -> {
             if (!jsonLines) {
-                live.batch(batchDone);
+                live.batch(b);
             }
-        });
+        };
+        TrainJob.Result r = ablateCircuit ? TrainJob.runWithAblation(opts, log, epochDone, batchDone)
+                : TrainJob.run(opts, log, epochDone, batchDone);
         var metrics = r.metrics();
         String figures = opts.classification()
                 ? String.format(Locale.ROOT, "%s accuracy %.4f, majority class %.4f", opts.testFraction() > 0 ? "test" : "validation", metrics.path("accuracy").asDouble(),

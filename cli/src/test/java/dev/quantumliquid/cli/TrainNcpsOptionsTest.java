@@ -105,4 +105,24 @@ class TrainNcpsOptionsTest {
         assertThat(report.get("config").get("test").asDouble()).isEqualTo(0.25);
         assertThat(report.get("trained_parameters").asInt()).isEqualTo(report.get("parameters").asInt() - 4);
     }
+
+    @Test
+    void ablateCircuitTrainsTheCircuitFreeTwinAndReportsBoth(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("mg.csv");
+        Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "80");
+        Path out = dir.resolve("q/1");
+        Cli.Run r = train(csv, out, "--arch", "ltc", "--units", "8", "--wiring", "autoncp", "--qubits", "2", "--ablate-circuit");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        JsonNode twin = JSON.readTree(out.resolve("ablation/report.json").toFile());
+        assertThat(report.get("ablation").get("final")).isEqualTo(twin.get("final"));
+        assertThat(report.get("ablation").get("epochs")).isEqualTo(twin.get("epochs"));
+        assertThat(twin.get("config").get("qubits").asInt()).isZero();
+        assertThat(report.get("final").has("coherence_mean")).isTrue();
+        assertThat(twin.get("final").has("coherence_mean")).isFalse();
+        assertThat(JSON.readTree(out.resolve("ablation/model.json").toFile()).toString()).doesNotContain("\"pqc\"");
+        Cli.Run none = train(csv, dir.resolve("n/1"), "--arch", "ltc", "--units", "8", "--ablate-circuit");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("--ablate-circuit").contains("--qubits > 0");
+    }
 }

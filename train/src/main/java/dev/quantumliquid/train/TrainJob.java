@@ -80,6 +80,12 @@ public final class TrainJob {
         public boolean classification() {
             return label != null;
         }
+
+        /** The same run without the circuit, into out/ablation: the twin {@code --ablate-circuit} trains. */
+        public Options withoutCircuit() {
+            return new Options(data, features, targets, label, dtColumn, window, horizon, arch, units, wiring, sparsity, wiringSeed,
+                    ncp, 0, 0, dephasing, sampleRateHz, energyBudgetUw, train, out.resolve("ablation"), resume, liquid, testFraction);
+        }
     }
 
     /**
@@ -324,6 +330,41 @@ public final class TrainJob {
 
     /** As {@link #run(Options, Consumer, Consumer)}, also reporting each batch (the live progress line). */
     public static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress, Consumer<Trainer.Batch> batches) {
+        return run(o, log, progress, batches, null);
+    }
+
+    /**
+     * {@code --ablate-circuit}: first the same model without the circuit ({@link Options#withoutCircuit}, a
+     * model version of its own in out/ablation), then the run, whose report.json also states the twin's
+     * per-epoch losses and final figures under {@code ablation}: the circuit's contribution at equal epochs,
+     * data, seed and settings.
+     */
+    public static Result runWithAblation(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress,
+            Consumer<Trainer.Batch> batches) {
+        if (o.qubits() <= 0) {
+            throw new TrainException("--ablate-circuit compares with the circuit-free twin: it needs --qubits > 0");
+        }
+        Options twin = o.withoutCircuit();
+        log.accept("training the same model without the circuit into " + twin.out());
+        run(twin, log, progress, batches, null);
+        ObjectNode ablation = JsonNodeFactory.instance.objectNode();
+        try {
+            com.fasterxml.jackson.databind.JsonNode r = new ObjectMapper().readTree(twin.out().resolve("report.json").toFile());
+            ablation.put("folder", "ablation").put("qubits", 0);
+            for (String k : List.of("parameters", "trained_parameters", "epochs", "final", "test")) {
+                if (r.has(k)) {
+                    ablation.set(k, r.get(k));
+                }
+            }
+        } catch (IOException ex) {
+            throw new TrainException(twin.out() + ": cannot read report.json (" + ex.getMessage() + ")", ex);
+        }
+        log.accept("training the model with the circuit into " + o.out());
+        return run(o, log, progress, batches, ablation);
+    }
+
+    private static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress, Consumer<Trainer.Batch> batches,
+            ObjectNode ablation) {
         if (o.classification() && !o.targets().isEmpty()) {
             throw new TrainException("give --targets (forecasting) or --label (sequence classification), not both");
         }
@@ -403,7 +444,7 @@ public final class TrainJob {
         }
         ObjectNode headlineFrom = test != null ? test : metrics;
         double headline = o.classification() ? headlineFrom.path("accuracy").asDouble() : headlineFrom.path("one_step_nrmse").asDouble();
-        writeReport(o, table, energy, epochs, metrics, test, model, outputNames);
+        writeReport(o, table, energy, epochs, metrics, test, ablation, model, outputNames);
         LossPlot.write(o.out().resolve("loss.png"), epochs, o.classification() ? "cross-entropy" : "normalised MSE");
         return new Result(energy.microwatts(), epochs, headline, test != null ? test : metrics, o.out());
     }
@@ -449,7 +490,7 @@ public final class TrainJob {
     }
 
     private static void writeReport(Options o, CsvTable table, EnergyEstimate e, List<Trainer.Epoch> epochs, ObjectNode metrics,
-            ObjectNode test, TrainableModel model, List<String> outputNames) {
+            ObjectNode test, ObjectNode ablation, TrainableModel model, List<String> outputNames) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("task", o.classification() ? "classification" : "forecast");
         r.set("config", configJson(o));
@@ -479,6 +520,9 @@ public final class TrainJob {
         if (test != null) {
             // the same figures on the held-out test windows: neither trained on nor used to pick the epoch
             r.set("test", test);
+        }
+        if (ablation != null) {
+            r.set("ablation", ablation);
         }
         r.putObject("energy").put("profile", e.profile()).put("microwatts", e.microwatts())
                 .put("microjoules_per_step", e.microjoulesPerStep()).put("sample_rate_hz", e.sampleRateHz());
