@@ -49,7 +49,7 @@ for task in ("mackey-glass", "phase"):
     for s in range(1, seeds + 1):
         q = json.load(open(f"{work}/{task}/q3/{s}/report.json"))["test"]
         a = json.load(open(f"{work}/{task}/q0/{s}/report.json"))["test"]
-        ten = lambda x: f"{x['ten_step_nrmse']:.4f}" if "ten_step_nrmse" in x else "-"
+        ten = lambda x: f"{x['ten_step_nrmse']:.4f}" if x.get('ten_step_nrmse') is not None else "-"
         print(f"| {s} | {q['one_step_nrmse']:.4f} / {a['one_step_nrmse']:.4f} | {ten(q)} / {ten(a)} | "
               f"{q['coherence_mean']:.3f} ({q['coherence_min']:.3f}) | {cpu(3, s):.0f} / {cpu(0, s):.0f} |")
 PY
