@@ -199,19 +199,18 @@ def module_spec(module, ncps_version):
 
 
 def _ncps_version():
+    """The installed ncps distribution's version (ncps 1.0.1 still says 0.0.2 in ncps.__version__)."""
     try:
-        import ncps  # noqa: F401  (the module being exported comes from it)
-
-        version = getattr(ncps, "__version__", None)
-        if version:
-            return str(version)
-    except ImportError:
-        pass
-    try:
-        from importlib.metadata import version
+        from importlib.metadata import PackageNotFoundError, version
 
         return version("ncps")
-    except Exception:  # noqa: BLE001 - metadata may be missing for a source checkout
+    except PackageNotFoundError:
+        pass
+    try:
+        import ncps  # noqa: F401  (a source checkout has no distribution metadata)
+
+        return str(getattr(ncps, "__version__", None) or "unknown")
+    except ImportError:
         return "unknown"
 
 

@@ -209,5 +209,31 @@ class CommandLineTest(unittest.TestCase):
         self.assertIn("checkpoint", r.stdout)
 
 
+class NcpsVersionTest(unittest.TestCase):
+    def test_the_installed_distribution_wins_over_the_stale_module_attribute(self):
+        import importlib.metadata
+        import types
+
+        stale = types.ModuleType("ncps")
+        stale.__version__ = "0.0.2"
+        saved_module, saved_version = sys.modules.get("ncps"), importlib.metadata.version
+        sys.modules["ncps"] = stale
+        try:
+            importlib.metadata.version = lambda name: "1.0.1" if name == "ncps" else saved_version(name)
+            self.assertEqual(ncps_export._ncps_version(), "1.0.1")
+
+            def missing(name):
+                raise importlib.metadata.PackageNotFoundError(name)
+
+            importlib.metadata.version = missing
+            self.assertEqual(ncps_export._ncps_version(), "0.0.2")
+        finally:
+            importlib.metadata.version = saved_version
+            if saved_module is None:
+                del sys.modules["ncps"]
+            else:
+                sys.modules["ncps"] = saved_module
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -24,7 +24,8 @@ final class DatasetCommand implements Runnable {
     /** {@code qlnn dataset mackey-glass}. */
     @Command(name = "mackey-glass", mixinStandardHelpOptions = true,
             description = "Mackey-Glass series (tau 17, beta 0.2, gamma 0.1, n 10; RK4 step 0.1, history x=1.2,"
-                    + " one sample per time unit) as CSV with header t,x.")
+                    + " one sample per time unit) as CSV with the header t,x; the generator's parameters go to a .json"
+                    + " beside it (mackey-glass.csv -> mackey-glass.json).")
     static final class MackeyGlassCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -42,7 +43,8 @@ final class DatasetCommand implements Runnable {
         @Override
         public Integer call() {
             MackeyGlass.write(out, length);
-            spec.commandLine().getOut().println("wrote " + length + " samples of Mackey-Glass to " + out);
+            spec.commandLine().getOut().println("wrote " + length + " samples of Mackey-Glass to " + out + ", its parameters to "
+                    + MackeyGlass.sidecar(out));
             spec.commandLine().getOut().flush();
             return Main.EXIT_OK;
         }

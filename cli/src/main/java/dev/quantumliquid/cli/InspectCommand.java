@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlnn inspect}: layers, sizes, sparsity, operations and energy of a model. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Shows a model's layers, parameters, state size, qubits, liquid sparsity, operations and energy per step.")
+        description = {"Shows a model's layers, parameters, state size, qubits, sparsity, operations and energy per step.",
+            "With --measure also its cost measured on an emulated Cortex-M4F."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -23,10 +24,15 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--measure", description = {"Also export the model to C, build it for a Cortex-M4F and run it on",
+        "qemu-system-arm -M mps2-an386: flash, RAM, instructions per step and the power they mean",
+        "(needs arm-none-eabi-gcc with newlib and qemu-system-arm on PATH)."})
+    boolean measure;
+
     @Override
     public Integer call() throws JsonProcessingException {
         Model m = ModelDirs.load(model);
-        ModelReport r = ModelReport.of(m);
+        ModelReport r = measure ? ModelReport.measured(m, EdgeMeasure.run(m)) : ModelReport.of(m);
         if (json) {
             spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.json()));
         } else {

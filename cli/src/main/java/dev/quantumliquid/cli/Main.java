@@ -5,6 +5,7 @@ import dev.quantumliquid.engine.model.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "qlnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Serves, imports, runs, inspects and benchmarks quantum-liquid neural network models.",
-        subcommands = {ServeCommand.class, KeygenCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, KeygenCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, ExportCCommand.class, BenchCommand.class,
                 DatasetCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -51,7 +52,10 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("qlnn: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+            // A misspelled flag explains whatever else went wrong (picocli would first report the
+            // required option it then misses), so it is reported first, with picocli's suggestions.
+            String message = unknownOption(ex.getCommandLine(), args).orElse(oneLine(ex.getMessage()));
+            err.println("qlnn: " + message + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help')");
             err.flush();
             return EXIT_INVALID;
@@ -90,13 +94,34 @@ public final class Main implements Runnable {
         return false;
     }
 
+    /** The first argument that looks like a flag the failing command does not have, as a message. */
+    static java.util.Optional<String> unknownOption(CommandLine cmd, String[] args) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (CommandLine c = cmd; c != null; c = c.getParent()) {
+            c.getCommandSpec().options().forEach(o -> known.addAll(java.util.List.of(o.names())));
+        }
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (name.startsWith("-") && name.length() > 1 && !known.contains(name) && !name.matches("-[0-9.].*")
+                    && !cmd.getSubcommands().containsKey(name)) {
+                List<String> near = new CommandLine.UnmatchedArgumentException(cmd, java.util.List.of(name)).getSuggestions();
+                return java.util.Optional.of("unknown option '" + name + "'" + (near.isEmpty() ? "" : " (did you mean "
+                        + String.join(" or ", near) + "?)"));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     static String oneLine(String s) {
         return s == null ? "(no message)" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of serve, keygen, import-ncps, predict, inspect, bench, dataset, train");
+        throw new ParameterException(spec.commandLine(), "missing command: one of serve, keygen, import-ncps, predict, inspect, export-c, bench, dataset, train");
     }
 
     /** Version of the build, the model format and the Java runtime. */

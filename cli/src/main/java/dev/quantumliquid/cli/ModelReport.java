@@ -3,7 +3,9 @@ package dev.quantumliquid.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.edge.EdgeCost;
 import dev.quantumliquid.engine.energy.EnergyEstimate;
+import dev.quantumliquid.engine.energy.InstructionEnergy;
 import dev.quantumliquid.engine.energy.EnergyProfile;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.model.Layer;
@@ -17,7 +19,7 @@ import java.util.Optional;
 /** What {@code qlnn inspect} reports about a model, rendered as text or JSON. */
 record ModelReport(String name, String description, int inputFeatures, List<String> outputNames, double sampleRateHz,
         String energyProfile, List<LayerRow> layers, long parameters, int stateSize, int hiddenSize, int cellSize,
-        int qubits, Optional<SynapseCount> synapses, OpCounts ops, Energy energy) {
+        int qubits, Optional<SynapseCount> synapses, OpCounts ops, Energy energy, Optional<Measured> measured) {
 
     static final String NOT_APPLICABLE = "not applicable";
 
@@ -29,7 +31,32 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
     record Energy(double microjoulesPerStep, double microwatts) {
     }
 
+    /** Cost measured on the emulated Cortex-M4F and the power it means (qlnn inspect --measure, export-c --report). */
+    record Measured(EdgeCost cost, InstructionEnergy energy) {
+        static Measured of(Model m, EdgeCost cost) {
+            return new Measured(cost, InstructionEnergy.of(cost.instructionsPerStep(), m.info().sampleRateHz(),
+                    EnergyProfile.forModel(m)));
+        }
+
+        /** Microseconds per step at {@code mhz}: measured instructions x cycles per instruction / clock. */
+        double microsecondsAt(double mhz) {
+            return energy.cyclesPerStep() / mhz;
+        }
+    }
+
+    /** The clock the time per step is reported at besides the profile's (a common Cortex-M4F setting). */
+    static final double REPORT_MHZ = 80.0;
+
     static ModelReport of(Model m) {
+        return of(m, Optional.empty());
+    }
+
+    /** The report with the cost measured on the emulated Cortex-M4F. */
+    static ModelReport measured(Model m, EdgeCost cost) {
+        return of(m, Optional.of(cost));
+    }
+
+    private static ModelReport of(Model m, Optional<EdgeCost> cost) {
         List<LayerRow> rows = new ArrayList<>();
         for (Layer l : m.layers()) {
             rows.add(new LayerRow(l.name(), l.type(), l.inputSize(), l.outputSize(), l.stateSize(), l.parameterCount(),
@@ -37,7 +64,8 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
         }
         return new ModelReport(m.name(), m.info().description(), m.inputSize(), m.info().outputNames(),
                 m.info().sampleRateHz(), m.info().energyProfile(), rows, m.parameterCount(), m.stateSize(),
-                m.hiddenSize(), m.cellSize(), m.qubits(), m.synapses(), m.opsPerStep(), energyPerStep(m));
+                m.hiddenSize(), m.cellSize(), m.qubits(), m.synapses(), m.opsPerStep(), energyPerStep(m),
+                cost.map(c -> Measured.of(m, c)));
     }
 
     /** Energy of one step from the model's energy profile (spec section 6); power at the model's sample rate. */
@@ -87,8 +115,30 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
                 "macs %d, transcendentals %d, divisions %d, amplitude updates %d, total %d",
                 ops.macs(), ops.transcendentals(), ops.divisions(), ops.amplitudeUpdates(), ops.total()));
         line(sb, "energy per step", fmt(energy.microjoulesPerStep()) + " uJ (profile " + energyProfile + ")");
-        line(sb, "power at " + fmt(sampleRateHz) + " Hz", fmt(energy.microwatts()) + " uW");
+        line(sb, "power at " + fmt(sampleRateHz) + " Hz", fmt(energy.microwatts()) + " uW (from operation counts)");
+        if (measured.isEmpty()) {
+            line(sb, "measured power", "not measured (qlnn inspect --measure or export-c --report; needs"
+                    + " arm-none-eabi-gcc and qemu-system-arm)");
+        } else {
+            measuredText(sb, measured.get(), sampleRateHz);
+        }
         return sb.toString();
+    }
+
+    /** The measured lines (flash, RAM, instructions, time, power) shared by inspect and export-c --report. */
+    static void measuredText(StringBuilder sb, Measured m, double sampleRateHz) {
+        EdgeCost c = m.cost();
+        line(sb, "flash", c.flashBytes() + " bytes (text " + c.textBytes() + " + data " + c.dataBytes()
+                + ", minimal Cortex-M4F firmware)");
+        line(sb, "static RAM", c.ramBytes() + " bytes (data " + c.dataBytes() + " + bss " + c.bssBytes()
+                + ", stack not included)");
+        line(sb, "instructions", String.format(Locale.ROOT, "%.1f per step (+-%.1f, counted on QEMU mps2-an386)",
+                c.instructionsPerStep(), c.instructionsErrorPerStep()));
+        line(sb, "time per step", fmt(m.microsecondsAt(REPORT_MHZ)) + " us at " + fmt(REPORT_MHZ) + " MHz, "
+                + fmt(m.energy().cyclesPerStep()) + " cycles at " + fmt(m.energy().cyclesPerInstruction())
+                + " cycles/instruction");
+        line(sb, "measured power", fmt(m.energy().microwatts()) + " uW at " + fmt(sampleRateHz) + " Hz ("
+                + fmt(m.energy().microjoulesPerStep()) + " uJ per step, from measured instructions)");
     }
 
     ObjectNode json() {
@@ -135,15 +185,30 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
         en.put("profile", energyProfile);
         en.put("uj_per_step", energy.microjoulesPerStep());
         en.put("power_uw", energy.microwatts());
+        if (measured.isPresent()) {
+            Measured m = measured.get();
+            ObjectNode me = o.putObject("measured");
+            me.put("flash_bytes", m.cost().flashBytes());
+            me.put("ram_bytes", m.cost().ramBytes());
+            me.put("instructions_per_step", m.cost().instructionsPerStep());
+            me.put("instructions_error_per_step", m.cost().instructionsErrorPerStep());
+            me.put("cycles_per_instruction", m.energy().cyclesPerInstruction());
+            me.put("cycles_per_step", m.energy().cyclesPerStep());
+            me.put("us_per_step_at_80_mhz", m.microsecondsAt(REPORT_MHZ));
+            me.put("uj_per_step", m.energy().microjoulesPerStep());
+            me.put("power_uw", m.energy().microwatts());
+        } else {
+            o.putNull("measured");
+        }
         return o;
     }
 
-    private static void line(StringBuilder sb, String key, String value) {
+    static void line(StringBuilder sb, String key, String value) {
         sb.append(String.format(Locale.ROOT, "%-18s %s%n", key + ":", value));
     }
 
     /** Four significant digits: the estimate is not more precise than that (the --json form keeps all). */
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }

@@ -21,10 +21,15 @@ import picocli.CommandLine.Spec;
             "  .safetensors  in: input [B,T,F], optional timespans [B,T], initial_state [B,H], initial_cell [B,C];",
             "                out (F64): output [B,T,O], final_state [B,H], final_cell [B,C] (mixed memory),",
             "                coherence [B,T] (quantum models).",
-            "  .csv          one sequence: a header row, then one row per step; a column named 'dt' is the",
-            "                time span. Output: the model's output names (+ 'coherence' for quantum models).",
-            "  .json         {\"input\": [T][F]} (one sequence) or [B][T][F] (batch), optional \"timespans\",",
-            "                \"initial_state\", \"initial_cell\"; output has the safetensors keys, same layout."})
+            "  .csv          one sequence: a header row, then one row per step (no blank rows). The inputs are",
+            "                the columns named by model.json input_names (others are ignored), or, when the",
+            "                model names none, every column in file order; a column 'dt' is the time span.",
+            "                Output: the model's output names (+ 'coherence' for quantum models).",
+            "  .json         the body of POST /inference (docs/SERVER.md): {\"input\": [f, ...]} is one step,",
+            "                {\"inputs\": [[f, ...], ...]} a sequence; a file may also hold a batch [B][T][F] in",
+            "                \"inputs\". Optional \"timespans\" (a number, or one per step), \"initial_state\",",
+            "                \"initial_cell\". Output: the safetensors keys, same layout. Example:",
+            "                {\"inputs\": [[0.9], [1.0], [1.1]], \"timespans\": 1.0}"})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,6 +53,9 @@ final class PredictCommand implements Callable<Integer> {
         SequenceFormat.of(output);
         Model m = ModelDirs.load(model);
         SequenceInput in = SequenceFiles.read(input, m);
+        if (!in.columns().isEmpty()) {
+            spec.commandLine().getOut().printf("%s: %s%n", input, in.columns());
+        }
         SequenceFiles.checkWritable(output, in);
         BatchResult r = precision == Precision.F64 ? m.predictReference(in.batch()) : m.predict(in.batch());
         SequenceFiles.write(output, m, r, in.layout());

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * Settings come from the environment (docs/SERVER.md lists them); flags override it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics).")
+        description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics) and gRPC (Open Inference Protocol, grpc.health.v1).")
 public final class ServeCommand implements Callable<Integer> {
     /** Exit status for a setting the server refuses (same as every other user error of qlnn). */
     static final int USER_ERROR = 2;
@@ -30,6 +30,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "N", description = "port (QLNN_PORT, default 8080; 0 picks a free one)")
     private String port;
+
+    @Option(names = "--grpc-port", paramLabel = "N", description = "gRPC port (QLNN_GRPC_PORT, default 8001; 0 turns gRPC off)")
+    private String grpcPort;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on (QLNN_HOST, default 0.0.0.0)")
     private String host;
@@ -54,11 +57,13 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, String> settings = new HashMap<>(environment);
-        put(settings, "QLNN_MODEL_REPOSITORY", repository);
-        put(settings, "QLNN_PORT", port);
-        put(settings, "QLNN_HOST", host);
-        put(settings, "QLNN_POLL_INTERVAL_S", pollInterval);
-        put(settings, "LOG_LEVEL", logLevel);
+        Map<String, String> flags = new HashMap<>(); // variable -> the flag that set it
+        put(settings, flags, "QLNN_MODEL_REPOSITORY", "--model-repository", repository);
+        put(settings, flags, "QLNN_PORT", "--port", port);
+        put(settings, flags, "QLNN_GRPC_PORT", "--grpc-port", grpcPort);
+        put(settings, flags, "QLNN_HOST", "--host", host);
+        put(settings, flags, "QLNN_POLL_INTERVAL_S", "--poll-interval", pollInterval);
+        put(settings, flags, "LOG_LEVEL", "--log-level", logLevel);
         QlnnServer server;
         try {
             server = QlnnServer.start(Config.fromEnvironment(settings));
@@ -66,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (e.kind() != ServerException.Kind.CONFIG) {
                 throw e;
             }
-            err.println("qlnn serve: " + e.getMessage());
+            err.println("qlnn serve: " + namingTheFlag(e.getMessage(), flags));
             err.flush();
             return USER_ERROR;
         }
@@ -74,9 +79,20 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void put(Map<String, String> m, String variable, String flag) {
-        if (flag != null) {
-            m.put(variable, flag);
+    private static void put(Map<String, String> m, Map<String, String> flags, String variable, String flag, String value) {
+        if (value != null) {
+            m.put(variable, value);
+            flags.put(variable, flag);
         }
+    }
+
+    /** A settings error about a variable the user set with a flag names the flag first ("--port (QLNN_PORT): ..."). */
+    static String namingTheFlag(String message, Map<String, String> flags) {
+        for (Map.Entry<String, String> f : flags.entrySet()) {
+            if (message.startsWith(f.getKey() + ":") || message.startsWith(f.getKey() + " ")) {
+                return f.getValue() + " (" + f.getKey() + ")" + message.substring(f.getKey().length());
+            }
+        }
+        return message;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.train.TrainException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,8 +87,7 @@ final class TrainConfigFile {
         try {
             root = (yaml ? new YAMLMapper() : new ObjectMapper()).readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new TrainException(file + ": not valid " + (yaml ? "YAML" : "JSON") + " (" + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
+            throw new TrainException(file + ": not valid " + (yaml ? "YAML" : "JSON") + " (" + Json.parseError(e) + ")");
         } catch (IOException e) {
             throw new TrainException(file + ": cannot read (" + e.getMessage() + ")", e);
         }

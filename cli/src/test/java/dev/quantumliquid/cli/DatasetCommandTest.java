@@ -15,8 +15,10 @@ class DatasetCommandTest {
         Cli.Run r = Cli.run("dataset", "mackey-glass", "--out", out.toString(), "--length", "100");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out);
-        assertThat(lines).hasSize(102);
-        assertThat(lines.get(1)).isEqualTo("t,x");
+        assertThat(lines).hasSize(101);
+        assertThat(lines.get(0)).isEqualTo("t,x"); // a plain header: pandas.read_csv and predict read it as is
+        assertThat(dir.resolve("mg.json")).isRegularFile();
+        assertThat(r.out()).contains(dir.resolve("mg.json").toString());
     }
 
     @Test

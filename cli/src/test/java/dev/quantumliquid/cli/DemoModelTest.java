@@ -41,6 +41,7 @@ class DemoModelTest {
     private static final Path SCRIPT = ROOT.resolve("tools/train_demo.sh");
     private static final Path DEMO = ROOT.resolve("models/quantum-liquid-demo/1");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String README_OUT = "models/my-forecaster/1";
 
     /** The script's commands, backslash continuations joined, whitespace collapsed. */
     private static List<String> commands() throws IOException {
@@ -99,9 +100,12 @@ class DemoModelTest {
     @Test
     void readmeQuotesTheCommandsAndTheReportsFigures() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md")).replace("\\\n", " ").replaceAll("[ \\t]+", " ");
+        // The README trains into a folder of the user's: run as printed, it leaves the shipped model alone.
+        String shipped = "--out " + ROOT.relativize(DEMO);
         for (String c : commands()) {
-            assertThat(readme).as("README quotes " + c).contains(c);
+            assertThat(readme).as("README quotes " + c).contains(c.replace(shipped, "--out " + README_OUT));
         }
+        assertThat(readme).doesNotContain(shipped).contains("tools/train_demo.sh");
         JsonNode fin = report().get("final");
         assertThat(readme).contains(String.format(Locale.ROOT, "%.3f", fin.get("one_step_nrmse").asDouble()));
         assertThat(readme).contains(String.format(Locale.ROOT, "%.3f", fin.get("ten_step_nrmse").asDouble()));

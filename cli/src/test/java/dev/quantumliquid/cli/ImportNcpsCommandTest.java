@@ -35,6 +35,42 @@ class ImportNcpsCommandTest {
     }
 
     @Test
+    void saysWhetherTheImportFitsTheServersEnergyBudgetAndWhichRateWould() throws IOException {
+        Path out = tmp.resolve("ltc/1");
+        Cli.Run r = importFixture("ltc_autoncp_20_28_4", out);
+        assertThat(r.code()).as(r.err()).isZero();
+        String verdict = r.outLines().get(r.outLines().size() - 1);
+        assertThat(verdict).startsWith("estimated power ").contains(" at 10.0 Hz on cortex-m4f, budget 50.000 uW (ENERGY_BUDGET_UW)")
+                .contains("over the budget, so ./qlnn serve will not serve it").contains("QLNN_ENERGY_POLICY=warn");
+        var m = java.util.regex.Pattern.compile("--sample-rate-hz ([0-9.]+) or lower").matcher(verdict);
+        assertThat(m.find()).as(verdict).isTrue();
+        String rate = m.group(1);
+
+        java.util.List<String> inputs = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "s" + i).toList();
+        Cli.Run again = importFixture("ltc_autoncp_20_28_4", out, "--force", "--sample-rate-hz", rate, "--name", "steering",
+                "--description", "lane keeping", "--input-names", String.join(",", inputs), "--output-names", "a,b,c,d");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.outLines().get(again.outLines().size() - 1)).contains(" at " + Double.parseDouble(rate) + " Hz")
+                .endsWith(": fits, ./qlnn serve serves it");
+        var model = dev.quantumliquid.engine.model.ModelFiles.load(out);
+        assertThat(model.name()).isEqualTo("steering");
+        assertThat(model.info().description()).isEqualTo("lane keeping");
+        assertThat(model.info().sampleRateHz()).isEqualTo(Double.parseDouble(rate));
+        assertThat(model.info().inputNames()).isEqualTo(inputs);
+        assertThat(model.info().outputNames()).containsExactly("a", "b", "c", "d");
+        assertThat(dev.quantumliquid.engine.energy.EnergyEstimate.of(model,
+                dev.quantumliquid.engine.energy.EnergyProfile.forModel(model)).microwatts()).isLessThanOrEqualTo(50.0);
+    }
+
+    @Test
+    void refusesNamesThatDoNotMatchTheModule() {
+        Cli.Run r = importFixture("ltc_autoncp_20_28_4", tmp.resolve("m/1"), "--input-names", "a,b");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("qlnn: --input-names: the module has 20 inputs, got 2 names\n");
+        assertThat(tmp.resolve("m/1/model.json")).doesNotExist();
+    }
+
+    @Test
     void fixturesAreThere() throws IOException {
         assertThat(ncpsFixtures().toList()).contains("ltc_autoncp_20_28_4", "cfc_default_20_50");
     }
@@ -45,7 +81,7 @@ class ImportNcpsCommandTest {
         Files.writeString(out.resolve("notes.txt"), "keep me");
         Cli.Run r = importFixture("cfc_default_20_50", out);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("qlnn: " + out + ": not empty (use --force to replace the model in it)\n");
+        assertThat(r.err()).isEqualTo("qlnn: --out " + out + ": not empty (use --force to replace the model in it, or another folder)\n");
         assertThat(out.resolve("model.json")).doesNotExist();
 
         Path file = Files.writeString(tmp.resolve("afile"), "x");

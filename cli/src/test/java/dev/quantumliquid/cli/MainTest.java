@@ -88,6 +88,26 @@ class MainTest {
     }
 
     @Test
+    void aMisspelledFlagIsReportedAsSuchNotAsTheMissingOptionItMeant() {
+        Cli.Run r = Cli.run("import-ncps", "--spec", "s.json", "--weight", "w.safetensors", "--out", "m/1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("qlnn: unknown option '--weight' (did you mean --weights").doesNotContain("Missing");
+        Cli.Run negative = Cli.run("train", "--lr", "-0.5", "--epocs", "3");
+        assertThat(negative.err()).startsWith("qlnn: unknown option '--epocs'");
+    }
+
+    @Test
+    void everySubcommandSummaryInTheHelpIsAWholeSentence() {
+        CommandLine cl = Main.commandLine(Map.of());
+        cl.getSubcommands().forEach((name, sub) -> {
+            String[] d = sub.getCommandSpec().usageMessage().description();
+            if (d.length > 0) {
+                assertThat(d[0].strip()).as(name).endsWith(".");
+            }
+        });
+    }
+
+    @Test
     void oneLineFoldsLineBreaks() {
         assertThat(Main.oneLine("a\n  b\r\nc ")).isEqualTo("a b c");
         assertThat(Main.oneLine(null)).isEqualTo("(no message)");

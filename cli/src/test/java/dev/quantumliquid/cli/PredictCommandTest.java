@@ -74,6 +74,19 @@ class PredictCommandTest {
     }
 
     @Test
+    void theHelpsJsonExampleRunsOnTheBundledModel() throws IOException {
+        String help = Cli.run("predict", "--help").out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Example:\\s+(\\{.*\\})").matcher(help);
+        assertThat(m.find()).as(help).isTrue();
+        Path in = Files.writeString(tmp.resolve("example.json"), m.group(1));
+        Path out = tmp.resolve("out.json");
+        Cli.Run r = Cli.run("predict", "--model", "../models/quantum-liquid-demo/1", "--input", in.toString(), "--output",
+                out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toFile()).get("output").size()).isEqualTo(3);
+    }
+
+    @Test
     void safetensorsRoundTripMatchesModelPredict() {
         float[][][] x = inputs(3, 5, 3);
         Path in = tmp.resolve("in.safetensors");
@@ -108,8 +121,13 @@ class PredictCommandTest {
         Path in = tmp.resolve("in.csv");
         Files.writeString(in, "x1, dt ,x2,x3\n0.5,1.0,-1,2e-1\n\n1.5,0.5,.25,-3\r\n-0.75,2,0,1E+1\n");
         Path out = tmp.resolve("out.csv");
+        Cli.Run blank = predict(in, out);
+        assertThat(blank.code()).isEqualTo(2);
+        assertThat(blank.err()).isEqualTo("qlnn: " + in + ": row 3 is blank (one row per step, no blank rows)\n");
+        Files.writeString(in, "x1, dt ,x2,x3\n0.5,1.0,-1,2e-1\n1.5,0.5,.25,-3\r\n-0.75,2,0,1E+1\n");
         Cli.Run r = predict(in, out);
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(in + ": columns x1, x2, x3 in file order (model.json names no inputs), time spans from 'dt'");
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo("speed,angle");

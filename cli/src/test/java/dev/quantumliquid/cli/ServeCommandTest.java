@@ -28,13 +28,22 @@ class ServeCommandTest {
     void aFlagOverridesTheEnvironmentAndIsValidatedTheSameWay() {
         String[] r = run(Map.of("QLNN_PORT", "8080"), "--port", "70000");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("QLNN_PORT").contains("70000");
+        assertThat(r[1]).startsWith("qlnn serve: --port (QLNN_PORT): must be ").contains("70000");
+        String[] env = run(Map.of("QLNN_PORT", "70000"));
+        assertThat(env[1]).startsWith("qlnn serve: QLNN_PORT: must be ").doesNotContain("--port");
+    }
+
+    @Test
+    void theGrpcPortFlagIsValidatedLikeItsVariable() {
+        String[] r = run(Map.of("QLNN_GRPC_PORT", "8001"), "--grpc-port", "70000");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1].strip()).doesNotContain("\n").contains("QLNN_GRPC_PORT").contains("70000");
     }
 
     @Test
     void aMissingRepositoryStopsStartUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String[] r = run(Map.of("LOG_LEVEL", "ERROR"), "--model-repository", dir.resolve("absent").toString(), "--port", "0");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("QLNN_MODEL_REPOSITORY").contains("does not exist");
+        assertThat(r[1]).contains("--model-repository (QLNN_MODEL_REPOSITORY)").contains("does not exist");
     }
 }

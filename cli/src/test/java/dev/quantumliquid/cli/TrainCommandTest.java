@@ -20,6 +20,10 @@ class TrainCommandTest {
         assertThat(r.outLines()).anyMatch(l -> l.contains("\"event\":\"done\""));
         assertThat(Cli.run("inspect", "--model", out.toString()).code()).isZero();
         assertThat(out.resolve("checkpoint/state.bin")).exists();
+        // The dataset's own file (columns t, x) goes straight into predict: the model names its input x.
+        Cli.Run p = Cli.run("predict", "--model", out.toString(), "--input", csv.toString(), "--output", dir.resolve("p.csv").toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains(csv + ": columns x by name (model.json input_names)");
         Cli.Run other = Cli.run("train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6",
                 "--horizon", "1", "--arch", "cfc", "--units", "3", "--epochs", "2", "--batch", "8", "--lr", "0.01",
                 "--seed", "4", "--threads", "1", "--out", out.toString(), "--resume");
@@ -109,6 +113,64 @@ class TrainCommandTest {
                 "--window", "6", "--arch", "cfc", "--units", "4", "--epochs", "1", "--out", dir.resolve("o").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("no column 'nope'");
+    }
+
+    @Test
+    void refusesANonEmptyOutBeforeTrainingUnlessForced(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("mg.csv");
+        Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60");
+        Path out = dir.resolve("repo/mg/1");
+        java.nio.file.Files.createDirectories(out);
+        java.nio.file.Files.writeString(out.resolve("model.json"), "{}");
+        String[] args = {"train", "--data", csv.toString(), "--features", "x", "--targets", "x", "--window", "6", "--arch", "cfc",
+            "--units", "3", "--epochs", "1", "--batch", "8", "--threads", "1", "--out", out.toString()};
+        Cli.Run r = Cli.run(args);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("qlnn: --out " + out + ": not empty (use --force to replace the model in it, or another folder)\n");
+        assertThat(r.out()).isEmpty(); // nothing ran: no energy line, no epoch
+        assertThat(java.nio.file.Files.readString(out.resolve("model.json"))).isEqualTo("{}");
+        java.util.List<String> forced = new java.util.ArrayList<>(java.util.List.of(args));
+        forced.add("--force");
+        Cli.Run f = Cli.run(forced.toArray(String[]::new));
+        assertThat(f.code()).as(f.err()).isZero();
+        assertThat(Cli.run("inspect", "--model", out.toString()).code()).isZero();
+    }
+
+    @Test
+    void argumentErrorsComeBeforeReadingTheData(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such.csv");
+        String[][] cases = {{"--arch", "gru", "--arch must be cfc or ltc, got 'gru'"},
+            {"--wiring", "star", "--wiring must be full, random, ncp or autoncp, got 'star'"},
+            {"--batch", "0", "--batch must be >= 1, got 0"}};
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data", missing.toString(), "--features",
+                    "x", "--targets", "x", "--window", "6", "--arch", "cfc", "--units", "3", "--epochs", "1", "--out",
+                    dir.resolve("o").toString()));
+            int at = args.indexOf(c[0]);
+            if (at >= 0) {
+                args.set(at + 1, c[1]);
+            } else {
+                args.add(c[0]);
+                args.add(c[1]);
+            }
+            Cli.Run r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).contains(c[2]).doesNotContain("no-such.csv");
+        }
+    }
+
+    @Test
+    void helpStatesTheDefaultOfEveryOption() {
+        picocli.CommandLine train = Main.commandLine(java.util.Map.of()).getSubcommands().get("train");
+        for (picocli.CommandLine.Model.OptionSpec o : train.getCommandSpec().options()) {
+            if (o.usageHelp() || o.versionHelp() || o.typeInfo().isBoolean() || o.longestName().equals("--config")
+                    || o.longestName().equals("--label") || o.longestName().equals("--targets")) {
+                continue; // flags default to off; --targets/--label: one of them is required, as the help says
+            }
+            assertThat(String.join(" ", o.description())).as(o.longestName()).containsAnyOf("Default:", "Required");
+        }
+        Cli.Run help = Cli.run("train", "--help");
+        assertThat(help.out()).contains("Default: full").contains("Default: 32").contains("Default: 1.0");
     }
 
     @Test

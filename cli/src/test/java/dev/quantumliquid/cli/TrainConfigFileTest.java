@@ -116,6 +116,12 @@ class TrainConfigFileTest {
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("t.yaml: not valid YAML");
 
+        Files.writeString(type, "window: 32\nunits 8\nepochs: 3\n"); // the colon is missing on line 2
+        r = Cli.run("train", "--config", type.toString());
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("t.yaml: not valid YAML (while scanning a simple key (line 2, column 1): could not find"
+                + " expected ':' (line 3, column 1))").doesNotContain("?").doesNotContain("^");
+
         Path ok = dir.resolve("ok.yaml");
         Files.writeString(ok, "data: d.csv\nfeatures: [x]\ntargets: [x]\nwindow: 4\narch: cfc\nunits: 3\nout: o\n");
         r = Cli.run("train", "--config", ok.toString());

@@ -67,7 +67,7 @@ class DockerfileTest {
         assertThat(users).isNotEmpty();
         assertThat(users.getLast()).matches("\\d+(:\\d+)?");
         assertThat(Long.parseLong(users.getLast().split(":")[0])).isEqualTo(10001L);
-        assertThat(all("EXPOSE")).containsExactly(String.valueOf(Server.PORT));
+        assertThat(all("EXPOSE")).containsExactly(Server.PORT + " " + Server.GRPC_PORT);
         assertThat(all("ENV")).anySatisfy(e -> assertThat(e).contains("QLNN_PORT=" + Server.PORT));
         assertThat(all("ENV")).noneSatisfy(e -> assertThat(e).containsPattern("(?i)(password|secret|api_key)="));
         assertThat(all("ADD")).isEmpty();

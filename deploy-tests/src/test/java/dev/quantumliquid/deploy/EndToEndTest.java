@@ -47,7 +47,7 @@ class EndToEndTest {
      * scraping it with the shipped config and rules, traffic to every model; the server's series must
      * arrive, LowCoherence must fire for a low-coherence model (a heavily dephased circuit served beside
      * the bundled models) and HighErrorRate must not.
-     * Skipped until the server is merged (cli/target/qlnn.jar with the `serve` command and models/).
+     * Needs cli/target/qlnn.jar (the `serve` command), built earlier in the same reactor, and models/.
      */
     @Test
     void serverScrapedLowCoherenceFiresAndHighErrorRateDoesNot(@TempDir Path tmp) throws Exception {

@@ -126,18 +126,19 @@ class KustomizeTest {
     }
 
     private static void assertProbes(Container c) {
-        assertThat(c.getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getContainerPort()).isEqualTo(Server.PORT);
-            assertThat(p.getName()).isEqualTo("http");
-        });
-        for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+        assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("http:" + Server.PORT, "grpc:" + Server.GRPC_PORT);
+        for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe())) {
             assertThat(p.getHttpGet().getPath()).isIn(Server.PROBE_PATHS);
             assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("http");
         }
-        // Liveness must not follow readiness: a draining pod answers /ready 503 and must not be killed.
+        // Liveness must not follow readiness: a draining pod turns NOT_SERVING and must not be killed.
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isIn(Server.LIVENESS_PATHS);
         assertThat(c.getStartupProbe().getHttpGet().getPath()).isIn(Server.LIVENESS_PATHS);
-        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isIn(Server.READINESS_PATHS);
+        // Readiness asks grpc.health.v1 on the gRPC port (the whole server: no service name).
+        assertThat(c.getReadinessProbe().getHttpGet()).isNull();
+        assertThat(c.getReadinessProbe().getGrpc().getPort()).isEqualTo(Server.GRPC_PORT);
+        assertThat(c.getReadinessProbe().getGrpc().getService()).isNullOrEmpty();
     }
 
     @ParameterizedTest
@@ -179,7 +180,9 @@ class KustomizeTest {
         List<Map<String, String>> podLabels = Manifests.ofType(objects, Deployment.class).stream()
                 .map(d -> d.getSpec().getTemplate().getMetadata().getLabels()).toList();
         for (Service s : Manifests.ofType(objects, Service.class)) {
-            assertThat(s.getSpec().getPorts()).allSatisfy(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+            assertThat(s.getSpec().getPorts()).allSatisfy(p -> assertThat(p.getTargetPort().getStrVal()).isIn("http", "grpc"));
+            assertThat(s.getSpec().getPorts()).filteredOn(p -> "grpc".equals(p.getTargetPort().getStrVal()))
+                    .allSatisfy(p -> assertThat(p.getAppProtocol()).isEqualTo("kubernetes.io/h2c"));
             if (kustomization.endsWith("argo-rollouts")) {
                 continue; // Argo Rollouts owns these selectors and points them at its own ReplicaSets
             }

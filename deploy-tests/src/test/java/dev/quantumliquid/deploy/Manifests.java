@@ -22,7 +22,8 @@ final class Manifests {
     /** Custom resources that fabric8 cannot type: checked field by field in their own tests. */
     static final Set<String> KNOWN_CUSTOM_KINDS = Set.of(
             "argoproj.io/v1alpha1/Rollout", "argoproj.io/v1alpha1/AnalysisTemplate",
-            "security.istio.io/v1/PeerAuthentication");
+            "security.istio.io/v1/PeerAuthentication",
+            "serving.kserve.io/v1alpha1/ClusterServingRuntime", "serving.kserve.io/v1beta1/InferenceService");
 
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();

@@ -34,7 +34,8 @@ class NetworkTest {
     @MethodSource("kustomizations")
     void ingressTerminatesTlsRateLimitsAndPublishesOnlyPublicRoutes(String kustomization) {
         List<HasMetadata> objects = render(kustomization);
-        Ingress ingress = Manifests.ofType(objects, Ingress.class).getFirst();
+        Ingress ingress = Manifests.ofType(objects, Ingress.class).stream()
+                .filter(i -> i.getMetadata().getName().equals("quantum-liquid")).findFirst().orElseThrow();
         assertThat(ingress.getMetadata().getAnnotations())
                 .containsKey("cert-manager.io/cluster-issuer")
                 .containsKey("nginx.ingress.kubernetes.io/limit-rps");
@@ -53,6 +54,34 @@ class NetworkTest {
             assertThat(Server.PRIVATE_ROUTES).as("path %s exposes a private route", p.getPath())
                     .noneMatch(r -> matches(p, r));
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void grpcIngressSpeaksGrpcToThePodsAndPublishesEveryRpcButTheRepositoryOnes(String kustomization) {
+        List<HasMetadata> objects = render(kustomization);
+        Ingress ingress = Manifests.ofType(objects, Ingress.class).stream()
+                .filter(i -> i.getMetadata().getName().equals("quantum-liquid-grpc")).findFirst().orElseThrow();
+        assertThat(ingress.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/backend-protocol", "GRPC")
+                .containsKey("cert-manager.io/cluster-issuer")
+                .containsKey("nginx.ingress.kubernetes.io/limit-rps");
+        var rule = ingress.getSpec().getRules().getFirst();
+        assertThat(ingress.getSpec().getTls()).singleElement()
+                .satisfies(t -> assertThat(t.getHosts()).containsExactly(rule.getHost()));
+        Service service = Manifests.ofType(objects, Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("quantum-liquid-service")).findFirst().orElseThrow();
+        assertThat(service.getSpec().getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("grpc");
+            assertThat(p.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
+        });
+        for (HTTPIngressPath p : rule.getHttp().getPaths()) {
+            assertThat(p.getBackend().getService().getName()).isEqualTo("quantum-liquid-service");
+            assertThat(p.getBackend().getService().getPort().getName()).isEqualTo("grpc");
+            assertThat(Server.PRIVATE_RPCS).as("path %s exposes a repository RPC", p.getPath()).noneMatch(r -> matches(p, r));
+        }
+        assertThat(Server.PUBLIC_RPCS).allSatisfy(r -> assertThat(rule.getHttp().getPaths())
+                .as("%s is published", r).anyMatch(p -> matches(p, r)));
     }
 
     private static boolean matches(HTTPIngressPath p, String route) {
@@ -76,7 +105,7 @@ class NetworkTest {
                 assertThat(rule.getFrom()).isNotEmpty().allSatisfy(peer ->
                         assertThat(namespaceOf(peer)).isIn("ingress-nginx", "monitoring"));
                 assertThat(rule.getPorts()).isNotEmpty().allSatisfy(port -> assertThat(port.getPort())
-                        .isIn(new IntOrString("http"), new IntOrString(15020)));
+                        .isIn(new IntOrString("http"), new IntOrString("grpc"), new IntOrString(15020)));
             }
             for (var rule : p.getSpec().getEgress()) {
                 assertThat(rule.getTo()).isNotEmpty();

@@ -17,7 +17,23 @@ final class Server {
 
     /** Routes the Ingress may publish (prefixes of OIP model routes included). */
     static final List<String> PUBLIC_ROUTES = List.of(
-            "/inference", "/health", "/ready", "/v2/health/live", "/v2/health/ready", "/v2/models/");
+            "/inference", "/health", "/ready", "/v2", "/v2/", "/v2/health/live", "/v2/health/ready", "/v2/models/");
+
+    /** The gRPC port (QLNN_GRPC_PORT's default). */
+    static final int GRPC_PORT = 8001;
+
+    /** gRPC methods the gRPC Ingress may publish: every inference-service RPC but the repository ones, and health. */
+    static final List<String> PUBLIC_RPCS = List.of(
+            "/inference.GRPCInferenceService/ServerLive", "/inference.GRPCInferenceService/ServerReady",
+            "/inference.GRPCInferenceService/ModelReady", "/inference.GRPCInferenceService/ServerMetadata",
+            "/inference.GRPCInferenceService/ModelMetadata", "/inference.GRPCInferenceService/ModelInfer",
+            "/inference.GRPCInferenceService/ModelStreamInfer", "/inference.GRPCInferenceService/ModelConfig",
+            "/inference.GRPCInferenceService/ModelStatistics", "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch");
+
+    /** gRPC methods that must stay in-cluster (management). */
+    static final List<String> PRIVATE_RPCS = List.of(
+            "/inference.GRPCInferenceService/RepositoryIndex", "/inference.GRPCInferenceService/RepositoryModelLoad",
+            "/inference.GRPCInferenceService/RepositoryModelUnload");
 
     /** Routes that must stay in-cluster. */
     static final List<String> PRIVATE_ROUTES = List.of("/metrics", "/v2/repository/index", "/");

@@ -2,6 +2,10 @@ package dev.quantumliquid.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.engine.format.SafeTensors;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
@@ -74,6 +78,24 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A pqc case as a one-layer model (outputs z0..z{n-1}), its tensors unprefixed. */
+    public static Model pqcModel(Case c) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("format", ModelFiles.FORMAT);
+        root.put("name", c.name());
+        root.put("input_features", c.spec().get("input_size").asInt());
+        int n = c.spec().get("n_qubits").asInt();
+        var names = root.putArray("output_names");
+        for (int q = 0; q < n; q++) {
+            names.add("z" + q);
+        }
+        ObjectNode layer = ((ObjectNode) c.spec()).deepCopy();
+        layer.put("name", "q");
+        layer.put("weights_prefix", "");
+        root.putArray("layers").add(layer);
+        return ModelFiles.build(root, c.weights());
     }
 
     /** A [B][T][F] tensor as floats. */

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param enableMetrics ENABLE_METRICS: false removes /metrics
  * @param host QLNN_HOST: address to bind
  * @param port QLNN_PORT: 0 picks a free port
+ * @param grpcPort QLNN_GRPC_PORT: the gRPC listener's port, -1 when it is off (QLNN_GRPC_PORT=0)
  * @param modelRepository QLNN_MODEL_REPOSITORY
  * @param pollInterval QLNN_POLL_INTERVAL_S: zero disables polling
  * @param cacheSize QLNN_CACHE_SIZE: zero disables the result cache
@@ -64,6 +65,7 @@ public record Config(
         boolean enableMetrics,
         String host,
         int port,
+        int grpcPort,
         Path modelRepository,
         Duration pollInterval,
         int cacheSize,
@@ -114,6 +116,7 @@ public record Config(
             new Setting("ENABLE_METRICS", "true", "true | false: false removes GET /metrics"),
             new Setting("QLNN_HOST", "0.0.0.0", "address to listen on"),
             new Setting("QLNN_PORT", "8080", "port to listen on (0 picks a free one)"),
+            new Setting("QLNN_GRPC_PORT", "8001", "port of the gRPC listener (Open Inference Protocol, grpc.health.v1); 0 turns it off, -1 picks a free one"),
             new Setting("QLNN_MODEL_REPOSITORY", "models", "model repository folder: <repo>/<model>/<version>/model.json"),
             new Setting("QLNN_POLL_INTERVAL_S", "5", "seconds between repository scans for new, changed or removed versions (0 disables)"),
             new Setting("QLNN_CACHE_SIZE", "1000", "entries of the LRU result cache (0 disables it)"),
@@ -141,6 +144,16 @@ public record Config(
             new Setting("QLNN_RATE_LIMIT_RPS", "0", "requests per second allowed per API key (per client address without keys); beyond it 429. 0 disables"),
             new Setting("QLNN_AUDIT_LOG", "stdout", "stdout | off: the audit trail (JSON lines on the logger named audit)"));
 
+    /** QLNN_GRPC_PORT as held: 0 (off) becomes -1, -1 (any free port) becomes 0, as a listener binds. */
+    private static int grpcPort(int setting) {
+        return setting == 0 ? -1 : Math.max(setting, 0);
+    }
+
+    /** Whether the gRPC listener runs. */
+    public boolean grpcEnabled() {
+        return grpcPort >= 0;
+    }
+
     /** The defaults: what an empty environment gives. */
     public static Config defaults() {
         return fromEnvironment(Map.of());
@@ -162,6 +175,7 @@ public record Config(
                 Boolean.parseBoolean(r.choice("ENABLE_METRICS", "true", "false")),
                 r.host("QLNN_HOST"),
                 (int) r.integer("QLNN_PORT", 0, 65535),
+                grpcPort((int) r.integer("QLNN_GRPC_PORT", -1, 65535)),
                 r.path("QLNN_MODEL_REPOSITORY"),
                 r.seconds("QLNN_POLL_INTERVAL_S", 0),
                 (int) r.integer("QLNN_CACHE_SIZE", 0, 10_000_000),
@@ -221,6 +235,7 @@ public record Config(
         m.put("ENABLE_METRICS", Boolean.toString(enableMetrics));
         m.put("QLNN_HOST", host);
         m.put("QLNN_PORT", Integer.toString(port));
+        m.put("QLNN_GRPC_PORT", Integer.toString(grpcEnabled() ? (grpcPort == 0 ? -1 : grpcPort) : 0));
         m.put("QLNN_MODEL_REPOSITORY", modelRepository.toString());
         m.put("QLNN_POLL_INTERVAL_S", seconds(pollInterval));
         m.put("QLNN_CACHE_SIZE", Integer.toString(cacheSize));

@@ -3,15 +3,21 @@ package dev.quantumliquid.server;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.guide.GuideHealthService;
+import dev.quantumliquid.server.grpc.GrpcErrors;
+import dev.quantumliquid.server.grpc.GrpcGuard;
+import dev.quantumliquid.server.grpc.GrpcServer;
 import dev.quantumliquid.server.guide.GuideInferenceService;
+import dev.quantumliquid.server.http.Compression;
 import dev.quantumliquid.server.http.ErrorMapper;
 import dev.quantumliquid.server.http.JsonIo;
 import dev.quantumliquid.server.http.RequestFilter;
 import dev.quantumliquid.server.inference.CoherenceTracker;
 import dev.quantumliquid.server.inference.Inference;
+import dev.quantumliquid.server.inference.ModelStatistics;
 import dev.quantumliquid.server.inference.WorkerPool;
 import dev.quantumliquid.server.metrics.MetricsService;
 import dev.quantumliquid.server.metrics.ServerMetrics;
+import dev.quantumliquid.server.oip.OipGrpcService;
 import dev.quantumliquid.server.oip.OipModelService;
 import dev.quantumliquid.server.oip.OipRepositoryService;
 import dev.quantumliquid.server.oip.OipServerService;
@@ -29,6 +35,7 @@ import dev.quantumliquid.server.security.TlsFiles;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -37,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -55,6 +63,7 @@ public final class QlnnServer implements AutoCloseable {
 
     private final Config config;
     private final WebServer web;
+    private final Optional<GrpcServer> grpc;
     private final Lifecycle lifecycle;
     private final ModelRepository repository;
     private final WorkerPool pool;
@@ -62,10 +71,11 @@ public final class QlnnServer implements AutoCloseable {
     private final Audit audit;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private QlnnServer(Config config, WebServer web, Lifecycle lifecycle, ModelRepository repository, WorkerPool pool,
-            SecretsWatcher watcher, Audit audit) {
+    private QlnnServer(Config config, WebServer web, Optional<GrpcServer> grpc, Lifecycle lifecycle, ModelRepository repository,
+            WorkerPool pool, SecretsWatcher watcher, Audit audit) {
         this.config = config;
         this.web = web;
+        this.grpc = grpc;
         this.lifecycle = lifecycle;
         this.repository = repository;
         this.pool = pool;
@@ -106,7 +116,8 @@ public final class QlnnServer implements AutoCloseable {
             Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
             SessionStore sessions = new SessionStore(config.maxSessions(), config.sessionIdle());
             CoherenceTracker coherence = new CoherenceTracker();
-            Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics,
+            ModelStatistics statistics = new ModelStatistics(Clock.systemUTC());
+            Inference inference = new Inference(config, repository, pool, tokens, sessions, coherence, metrics, statistics,
                     lifecycle::draining);
             metrics.registerGauges(repository::index, coherence::means, sessions::active, pool::inflight);
             if (config.enableMetrics()) {
@@ -120,8 +131,15 @@ public final class QlnnServer implements AutoCloseable {
                     .shutdownHook(false)
                     .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
-                    .directHandlers(ErrorMapper.directHandlers(json, config.maxHeaderBytes()))
-                    .routing(r -> routing(r, config, json, metrics, repository, inference, coherence, lifecycle, access, audit));
+                    // HTTP/2 on the same port: h2c with prior knowledge or by upgrade, h2 over TLS by ALPN.
+                    .addProtocol(Http2Config.builder().maxHeaderListSize(config.maxHeaderBytes()).build())
+                    // HTTP/2 writes a response's HEADERS and DATA frames apart: with Nagle's algorithm the second
+                    // waits for the client's delayed ACK (about 40 ms a request on loopback).
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
+                    .contentEncoding(Compression.context())
+                    .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
+                            access, audit));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
@@ -135,16 +153,34 @@ public final class QlnnServer implements AutoCloseable {
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
             }
+            Optional<GrpcServer> grpc = Optional.empty();
+            if (config.grpcEnabled()) {
+                try {
+                    GrpcErrors errors = new GrpcErrors(metrics);
+                    GrpcGuard guard = new GrpcGuard(access, metrics, errors);
+                    grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
+                            () -> !lifecycle.draining() && repository.anyReady(),
+                            new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+                } catch (RuntimeException e) {
+                    web.stop();
+                    throw e;
+                }
+            }
+            Optional<GrpcServer> grpcListener = grpc;
             config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> access.keys(ApiKeys.load(f)),
                     outcome -> audit.secretsReloaded("api_keys", outcome)));
-            tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> web.reloadTls(t.load()),
-                    outcome -> audit.secretsReloaded("tls", outcome)));
+            tlsFiles.ifPresent(t -> watcher.watch("TLS certificate and key", t.files(), () -> {
+                TlsFiles.Material m = t.material();
+                web.reloadTls(t.load());
+                grpcListener.ifPresent(g -> g.reloadTls(m));
+            }, outcome -> audit.secretsReloaded("tls", outcome)));
             watcher.start();
             repository.startPolling(config.pollInterval());
-            LOG.info("quantum-liquid server listening on {}:{} ({}, repository {}, {} model(s) ready: {}) after {} ms",
-                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS", config.modelRepository().toAbsolutePath(),
+            LOG.info("quantum-liquid server listening on {}:{} ({}, gRPC {}, repository {}, {} model(s) ready: {}) after {} ms",
+                    config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS",
+                    grpc.map(g -> "on port " + g.port()).orElse("off"), config.modelRepository().toAbsolutePath(),
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
-            return new QlnnServer(config, web, lifecycle, repository, pool, watcher, audit);
+            return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit);
         } catch (RuntimeException e) {
             awaitQuietly(scan);
             watcher.close();
@@ -195,12 +231,14 @@ public final class QlnnServer implements AutoCloseable {
 
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
-            Inference inference, CoherenceTracker coherence, Lifecycle lifecycle, AccessControl access, Audit audit) {
+            Inference inference, ModelStatistics statistics, CoherenceTracker coherence, Lifecycle lifecycle,
+            AccessControl access, Audit audit) {
         r.addFilter(new RequestFilter(metrics))
                 .error(Throwable.class, new ErrorMapper(json, metrics))
                 .register(access)
                 .register(new OipServerService(json, repository, lifecycle, version()))
-                .register(new OipModelService(json, repository, inference))
+                .register(new OipModelService(json, repository, inference, statistics, config.maxBatch(),
+                        config.sessionIdle()))
                 .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
                 .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
@@ -227,6 +265,11 @@ public final class QlnnServer implements AutoCloseable {
         return web.port();
     }
 
+    /** The gRPC listener's port, or empty when QLNN_GRPC_PORT=0 turned it off. */
+    public OptionalInt grpcPort() {
+        return grpc.map(g -> OptionalInt.of(g.port())).orElse(OptionalInt.empty());
+    }
+
     public Config config() {
         return config;
     }
@@ -237,20 +280,34 @@ public final class QlnnServer implements AutoCloseable {
      * inference still running gets a short grace, and the pool, poller and watcher stop. Idempotent.
      */
     public void stop() {
+        stop(false);
+    }
+
+    /**
+     * As {@link #stop()}; with {@code untilIdle} the drain ends as soon as no request is in flight
+     * (Ctrl-C at a terminal: nobody routes traffic here, so there is nothing to wait for).
+     */
+    void stop(boolean untilIdle) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
         lifecycle.startDraining();
+        grpc.ifPresent(GrpcServer::refreshHealth);
         audit.lifecycle("draining", Map.of("drain_s", config.drain().toMillis() / 1000.0, "inflight", pool.inflight()));
         if (!config.drain().isZero()) {
-            LOG.info("draining for {} s before stopping", config.drain().toMillis() / 1000.0);
+            LOG.info(untilIdle ? "draining until no request is in flight, at most {} s" : "draining for {} s before stopping",
+                    config.drain().toMillis() / 1000.0);
+            long deadline = System.nanoTime() + config.drain().toNanos();
             try {
-                Thread.sleep(config.drain());
+                while (System.nanoTime() < deadline && !(untilIdle && pool.inflight() == 0)) {
+                    Thread.sleep(Math.min(untilIdle ? 10 : Long.MAX_VALUE, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         int cut = pool.inflight();
+        grpc.ifPresent(g -> g.stop(Duration.ofMillis(500)));
         web.stop();
         watcher.close();
         repository.close();
@@ -265,9 +322,13 @@ public final class QlnnServer implements AutoCloseable {
      */
     public void serveUntilSignalled() {
         CountDownLatch signalled = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupt = new java.util.concurrent.atomic.AtomicBoolean();
         for (String name : List.of("TERM", "INT")) {
             try {
-                Signal.handle(new Signal(name), sig -> signalled.countDown());
+                Signal.handle(new Signal(name), sig -> {
+                    interrupt.compareAndSet(false, name.equals("INT"));
+                    signalled.countDown();
+                });
             } catch (IllegalArgumentException e) { // the signal is reserved here (-Xrs, a debugger): keep the JVM's handling
                 LOG.warn("cannot handle SIG{} ({}); it will end the process without draining", name, e.getMessage());
             }
@@ -278,7 +339,7 @@ public final class QlnnServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("signal received: draining, then stopping");
-        stop();
+        stop(interrupt.get()); // SIGTERM (an orchestrator) drains in full; SIGINT (Ctrl-C) only while requests run
     }
 
     @Override

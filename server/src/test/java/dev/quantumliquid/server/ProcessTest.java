@@ -94,6 +94,7 @@ class ProcessTest {
         Map<String, String> env = pb.environment();
         env.put("QLNN_HOST", "127.0.0.1");
         env.put("QLNN_PORT", "0");
+        env.put("QLNN_GRPC_PORT", "0");
         env.put("QLNN_MODEL_REPOSITORY", repo.toString());
         env.put("QLNN_DRAIN_S", "3");
         env.put("QLNN_POLL_INTERVAL_S", "0.2");

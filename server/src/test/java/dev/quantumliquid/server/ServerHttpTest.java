@@ -59,7 +59,7 @@ class ServerHttpTest {
     void modelMetadataAndReadiness() {
         JsonNode m = s.get("/v2/models/dense").json();
         assertThat(m.get("name").asText()).isEqualTo("dense");
-        assertThat(m.get("platform").asText()).isEqualTo("qlnn");
+        assertThat(m.get("platform").asText()).isEqualTo("qlnn_model");
         assertThat(m.get("versions").toString()).isEqualTo("[\"1\"]");
         assertThat(m.get("inputs").get(0).toString()).contains("\"name\":\"input\"").contains("\"datatype\":\"FP32\"")
                 .contains("\"shape\":[-1,-1,3]");
@@ -130,8 +130,8 @@ class ServerHttpTest {
                 400, "not valid JSON");
         assertError(s.post(p, "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,\"2\",3]}]}"),
                 400, "not a number");
-        assertError(s.post(p, "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"INT32\",\"shape\":[3],\"data\":[1,2,3]}]}"),
-                400, "FP32");
+        assertError(s.post(p, "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[3],\"data\":[1,2,3]}]}"),
+                400, "input.datatype: BYTES is not supported");
         assertError(s.post(p, "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,2,3]}]}"),
                 400, "unknown tensor");
         assertError(s.post(p, "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,2,3]},"
@@ -242,7 +242,7 @@ class ServerHttpTest {
         assertThat(m.header("Content-Type")).startsWith("text/plain");
         String text = m.body();
         assertThat(text).contains(
-                "quantum_liquid_requests_total{code=\"200\",endpoint=\"infer\",model=\"dense\",version=\"1\"}",
+                "quantum_liquid_requests_total{code=\"200\",endpoint=\"infer\",model=\"dense\",protocol=\"http\",version=\"1\"}",
                 "quantum_liquid_errors_total{kind=\"not_found\",model=\"\"}",
                 "quantum_liquid_inference_duration_seconds_bucket{model=\"dense\",le=",
                 "quantum_liquid_request_duration_seconds_bucket{endpoint=\"infer\"",

@@ -47,6 +47,7 @@ final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("QLNN_HOST", "127.0.0.1");
         env.put("QLNN_PORT", "0");
+        env.put("QLNN_GRPC_PORT", "0"); // off unless a test turns it on (-1: a free port)
         env.put("LOG_LEVEL", "ERROR");
         env.put("QLNN_DRAIN_S", "0");
         env.put("QLNN_POLL_INTERVAL_S", "0");
@@ -100,6 +101,15 @@ final class TestServer implements AutoCloseable {
     Response postWith(String path, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    /** POST of raw bytes with headers given as name, value, ...; nothing else is set (no Content-Type). */
+    Response postBytes(String path, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

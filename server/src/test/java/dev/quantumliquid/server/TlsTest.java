@@ -62,6 +62,11 @@ class TlsTest {
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_TLS_CERT", cert.toString(), "QLNN_TLS_KEY", server[1].toString()))) {
             HttpResponse<String> r = get(ca.clientContext(null), s.server.port(), "/v2/health/ready");
             assertThat(r.statusCode()).isEqualTo(200);
+            HttpClient h2 = HttpClient.newBuilder().sslContext(ca.clientContext(null)).version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> alpn = h2.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + s.server.port()
+                    + "/v2/health/live")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(alpn.version()).as("h2 chosen by ALPN").isEqualTo(HttpClient.Version.HTTP_2);
             assertThatThrownBy(() -> s.get("/v2/health/ready")).as("plain HTTP on the TLS port").isInstanceOf(RuntimeException.class);
             for (String old : new String[] {"TLSv1.1", "TLSv1"}) {
                 SSLContext ctx = ca.clientContext(null);

@@ -432,7 +432,9 @@ public final class TrainJob {
                 }
             }
         }
-        ModelFiles.write(o.out(), model.modelJson(), weights,
+        ObjectNode modelJson = model.modelJson();
+        o.features().forEach(modelJson.putArray(ModelFiles.INPUT_NAMES)::add); // predict picks CSV columns by these names
+        ModelFiles.write(o.out(), modelJson, weights,
                 List.of(Tensor.f32("input", new int[] {cb, o.window(), o.features().size()}, cal)));
         Model written = ModelFiles.load(o.out());
         ObjectNode metrics = figures(o, written, w, cut, testFrom, outputNames);

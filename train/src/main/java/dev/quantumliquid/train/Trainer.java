@@ -51,6 +51,14 @@ public final class Trainer {
     }
 
     public Trainer(TrainableModel model, Config c, Loss loss) {
+        check(c);
+        this.model = model;
+        this.c = c;
+        this.loss = loss;
+    }
+
+    /** Refuses settings out of range, naming the command-line flag and the value received. */
+    public static void check(Config c) {
         if (c.epochs() < 1) {
             throw new TrainException("--epochs must be >= 1, got " + c.epochs());
         }
@@ -63,9 +71,6 @@ public final class Trainer {
         if (c.threads() < 1) {
             throw new TrainException("--threads must be >= 1, got " + c.threads());
         }
-        this.model = model;
-        this.c = c;
-        this.loss = loss;
     }
 
     /** Index of the first validation window (windows before it train). */

@@ -106,11 +106,11 @@ class ClassificationTest {
         Path bad = dir.resolve("b.csv");
         Files.writeString(bad, "a,y\n1,0\nx,1\n");
         assertThatThrownBy(() -> CsvTable.read(bad, java.util.Set.of("y")))
-                .isInstanceOf(TrainException.class).hasMessageContaining("line 3 column 'a' is not a number: 'x'");
+                .isInstanceOf(TrainException.class).hasMessageContaining("row 3 column 'a' is not a number: 'x'");
         Path empty = dir.resolve("e.csv");
         Files.writeString(empty, "a,y\n1,0\n2,\n");
         assertThatThrownBy(() -> CsvTable.read(empty, java.util.Set.of("y")))
-                .isInstanceOf(TrainException.class).hasMessageContaining("line 3 column 'y' is empty");
+                .isInstanceOf(TrainException.class).hasMessageContaining("row 3 column 'y' is empty");
         TrainJob.Options both = new TrainJob.Options(csv, List.of("a"), List.of("a"), "y", null, 2, 0, "cfc", 3, "full", 0.4, 1111,
                 List.of(), 0, 0, 0.0, 1.0, 50.0, new Trainer.Config(1, 4, 0.01, 0.0, 1.0, 1, 1, 0.25, 0, 0), out, false);
         assertThatThrownBy(() -> TrainJob.run(both, s -> { }, e -> { }))

@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>File format ({@code qlnn-energy-profile/1}): {@code name}, optional {@code description} and
  * {@code caveats}, {@code clock_mhz}, exactly one of {@code picojoules_per_cycle} or {@code run_power_mw}
- * (then pJ/cycle = mW x 1000 / MHz), and {@code cycles} with exactly {@code mac}, {@code transcendental},
+ * (then pJ/cycle = mW x 1000 / MHz), optional {@code cycles_per_instruction} (for estimates from measured
+ * instruction counts), and {@code cycles} with exactly {@code mac}, {@code transcendental},
  * {@code division} and {@code amplitude_update}. Every number is an object {@code {"value": x, "source": "..."}};
  * a figure without a non-blank source is refused.
  */
@@ -42,15 +43,17 @@ public final class EnergyProfile {
     private final Figure clockMhz;
     private final Figure picojoulesPerCycle;
     private final Map<OpKind, Figure> cycles;
+    private final Figure cyclesPerInstruction; // null when the profile has none
 
     private EnergyProfile(String name, String description, String caveats, Figure clockMhz, Figure pj,
-            Map<OpKind, Figure> cycles) {
+            Map<OpKind, Figure> cycles, Figure cyclesPerInstruction) {
         this.name = name;
         this.description = description;
         this.caveats = caveats;
         this.clockMhz = clockMhz;
         this.picojoulesPerCycle = pj;
         this.cycles = cycles;
+        this.cyclesPerInstruction = cyclesPerInstruction;
     }
 
     /** A built-in profile by name; an unknown name is refused with the list of known ones. */
@@ -134,7 +137,9 @@ public final class EnergyProfile {
         for (OpKind k : OpKind.values()) {
             cycles.put(k, figure(c, k.key(), label + ": cycles", 0, 1e7));
         }
-        return new EnergyProfile(name, description, caveats, clock, pj, cycles);
+        Figure cpi = root.hasNonNull("cycles_per_instruction")
+                ? figure(root, "cycles_per_instruction", label, 0.1, 100) : null;
+        return new EnergyProfile(name, description, caveats, clock, pj, cycles, cpi);
     }
 
     private static Figure figure(JsonNode parent, String field, String where, double min, double max) {
@@ -171,6 +176,11 @@ public final class EnergyProfile {
 
     public Figure picojoulesPerCycle() {
         return picojoulesPerCycle;
+    }
+
+    /** Average cycles per executed instruction, to turn a measured instruction count into cycles; empty if not given. */
+    public java.util.Optional<Figure> cyclesPerInstruction() {
+        return java.util.Optional.ofNullable(cyclesPerInstruction);
     }
 
     /** Cycles one operation of this kind costs. */

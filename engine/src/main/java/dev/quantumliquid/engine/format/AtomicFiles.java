@@ -6,8 +6,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Whole-file writes that never leave a half-written file behind: temp file, then atomic rename. */
+/**
+ * Whole-file writes that never leave a half-written file behind: temp file, then atomic rename. The
+ * file gets the permissions the umask gives a new file (a model written by one user stays readable
+ * by the server's user); {@code Files.createTempFile} would force 0600.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -17,8 +23,9 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-            Files.write(tmp, content);
+            tmp = dir.resolve("." + path.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            // CREATE_NEW: a file or link someone placed under that name fails the write instead of receiving it.
+            Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

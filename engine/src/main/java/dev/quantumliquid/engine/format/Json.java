@@ -7,7 +7,45 @@ import java.util.List;
 
 /** Field readers for untrusted JSON objects: each refusal names where, the field, the limit and what was found. */
 public final class Json {
+    // SnakeYAML's marks: " in 'reader', line 2, column 1:" (1-based), each followed by the echoed line and a caret.
+    private static final java.util.regex.Pattern YAML_MARK = java.util.regex.Pattern.compile(
+            "^\\s*in '[^']*', line (\\d+), column (\\d+):$");
+
     private Json() {
+    }
+
+    /**
+     * A JSON or YAML parse error as one line a user can act on: the parser's words with the line and
+     * column of each place it names, without Jackson's source description ("Source: REDACTED ...") and
+     * without SnakeYAML's echo of the offending text (which spans lines).
+     */
+    public static String parseError(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String msg = String.valueOf(e.getOriginalMessage());
+        if (msg.contains("\n")) {
+            StringBuilder sb = new StringBuilder();
+            boolean afterMark = false;
+            for (String line : msg.split("\r?\n")) {
+                java.util.regex.Matcher m = YAML_MARK.matcher(line);
+                if (m.matches()) {
+                    sb.append(" (line ").append(m.group(1)).append(", column ").append(m.group(2)).append(')');
+                    afterMark = true;
+                } else if (afterMark && (line.isBlank() || line.startsWith("    ") || line.strip().equals("^"))) {
+                    continue; // the echoed text and its caret
+                } else if (!line.isBlank()) {
+                    sb.append(sb.length() == 0 ? "" : ": ").append(line.strip());
+                    afterMark = false;
+                }
+            }
+            return clip(sb.toString());
+        }
+        msg = msg.replaceAll("\\[Source: [^;\\]]*; ", "[");
+        var at = e.getLocation();
+        return clip(at == null || at.getLineNr() < 1 ? msg : msg + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+
+    private static String clip(String s) {
+        String one = s.replaceAll("\\p{Cntrl}", " ");
+        return one.length() > 240 ? one.substring(0, 237) + "..." : one;
     }
 
     public static JsonNode require(JsonNode obj, String field, String where) {

@@ -26,7 +26,7 @@ public final class InputFiles {
         try {
             n = ModelFiles.mapper().readTree(Values.readAll(file, MAX_JSON_BYTES));
         } catch (JsonProcessingException e) {
-            throw new EngineException(file + ": not valid JSON (" + Json.abbreviate(e.getOriginalMessage()) + ")");
+            throw new EngineException(file + ": not valid JSON (" + Json.parseError(e) + ")");
         } catch (IOException e) {
             throw new EngineException(file + ": cannot read (" + e.getMessage() + ")", e);
         }

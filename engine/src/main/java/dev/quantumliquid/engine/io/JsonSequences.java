@@ -20,12 +20,15 @@ import java.util.Iterator;
 import java.util.Set;
 
 /**
- * Sequences as JSON: {"input": [T][F]} for one sequence or [B][T][F] for a batch, optional
- * "timespans" ([T] / [B][T]), "initial_state" ([H] / [B][H]) and "initial_cell" ([C] / [B][C]). The
- * result has the keys of the safetensors output, in the input's layout.
+ * Sequences as JSON, in the shapes of the HTTP {@code /inference} body: {@code "input": [F]} is one
+ * step, {@code "inputs": [T][F]} a sequence; files also take a batch, {@code "inputs": [B][T][F]}
+ * ({@code "input"} with a sequence or a batch is read the same way). Optional {@code "timespans"} (a
+ * number for every step, [T] / [B][T]), {@code "initial_state"} ([H] / [B][H]) and
+ * {@code "initial_cell"} ([C] / [B][C]). The result has the keys of the safetensors output, in the
+ * input's layout.
  */
 final class JsonSequences {
-    private static final Set<String> INPUT_KEYS = Set.of("input", "timespans", "initial_state", "initial_cell");
+    private static final Set<String> INPUT_KEYS = Set.of("input", "inputs", "timespans", "initial_state", "initial_cell");
     // Keys of a result file; tolerated so a result can be fed back in (its values are ignored).
     private static final Set<String> OUTPUT_KEYS = Set.of("output", "final_state", "final_cell", "coherence");
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -39,41 +42,60 @@ final class JsonSequences {
         try {
             root = JSON.readTree(Values.readAll(file, Values.MAX_TEXT_BYTES));
         } catch (JsonProcessingException e) {
-            throw new EngineException(file + ": not valid JSON (" + Json.abbreviate(e.getOriginalMessage()) + ")");
+            throw new EngineException(file + ": not valid JSON (" + Json.parseError(e) + ")");
         } catch (IOException e) {
             throw new EngineException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
         if (root == null || !root.isObject()) {
-            throw new EngineException(file + ": must hold a JSON object with the field 'input'");
+            throw new EngineException(file + ": must hold a JSON object with the field 'inputs' (a sequence) or 'input' (one step)");
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String k = it.next();
             if (!INPUT_KEYS.contains(k) && !OUTPUT_KEYS.contains(k)) {
                 throw new EngineException(file + ": unknown field '" + Json.abbreviate(k)
-                        + "' (expected input, timespans, initial_state, initial_cell)");
+                        + "' (expected inputs or input, timespans, initial_state, initial_cell)");
             }
         }
-        JsonNode input = root.get("input");
-        if (input == null || input.isNull()) {
-            throw new EngineException(file + ": missing field 'input'");
+        boolean hasInput = root.hasNonNull("input");
+        boolean hasInputs = root.hasNonNull("inputs");
+        if (hasInput == hasInputs) {
+            throw new EngineException(file + (hasInput ? ": give 'inputs' (a sequence) or 'input' (one step), not both"
+                    : ": missing field 'inputs' (a sequence [[f, ...], ...]) or 'input' (one step [f, ...])"));
         }
-        Layout layout = nonEmptyArray(input, file, "input", "").get(0).isArray()
-                && nonEmptyArray(input.get(0), file, "input", "[0]").get(0).isArray() ? Layout.BATCH : Layout.SEQUENCE;
+        String field = hasInputs ? "inputs" : "input";
+        JsonNode input = root.get(field);
+        boolean oneStep = !nonEmptyArray(input, file, field, "").get(0).isArray();
+        if (oneStep && hasInputs) {
+            throw new EngineException(file + ": field 'inputs' is a sequence, one array per step ([[f, ...], ...]); one step"
+                    + " goes in 'input'");
+        }
+        if (oneStep) {
+            input = JSON.createArrayNode().add(input);
+        }
+        Layout layout = input.get(0).isArray() && nonEmptyArray(input.get(0), file, field, "[0]").get(0).isArray()
+                ? Layout.BATCH : Layout.SEQUENCE;
         Reader r = new Reader(file, layout);
-        float[][][] x = layout == Layout.BATCH ? r.rank3(input, "input", model.inputSize(), "the model's input features")
-                : new float[][][] {r.rank2(input, "input", "", model.inputSize(), "the model's input features")};
+        float[][][] x = layout == Layout.BATCH ? r.rank3(input, field, model.inputSize(), "the model's input features")
+                : new float[][][] {r.rank2(input, field, "", model.inputSize(), "the model's input features")};
         int b = x.length;
         int t = x[0].length;
         for (int i = 1; i < b; i++) {
             if (x[i].length != t) {
-                throw new EngineException(file + ": field 'input' at [" + i + "] has " + x[i].length + " steps, [0] has " + t);
+                throw new EngineException(file + ": field '" + field + "' at [" + i + "] has " + x[i].length + " steps, [0] has " + t);
             }
         }
         BatchInput in = BatchInput.of(x);
         JsonNode ts = root.get("timespans");
+        if (ts != null && ts.isNumber()) { // one time span for every step, as /inference takes it
+            ts = JSON.valueToTree(java.util.Collections.nCopies(t, ts.doubleValue()));
+            if (layout == Layout.BATCH) {
+                ts = JSON.valueToTree(java.util.Collections.nCopies(b, ts));
+            }
+        }
         if (ts != null && !ts.isNull()) {
-            float[][] dt = layout == Layout.BATCH ? r.rank2(ts, "timespans", "", t, "the steps of 'input'")
-                    : new float[][] {r.rank1(ts, "timespans", "", t, "the steps of 'input'")};
+            String steps = "the steps of '" + field + "'";
+            float[][] dt = layout == Layout.BATCH ? r.rank2(ts, "timespans", "", t, steps)
+                    : new float[][] {r.rank1(ts, "timespans", "", t, steps)};
             r.rows(dt, b, "timespans");
             for (int i = 0; i < b; i++) {
                 for (int k = 0; k < t; k++) {

@@ -67,4 +67,15 @@ public final class SynapseList {
     public int scratchSize() {
         return 2 * padded;
     }
+
+    /** The present synapses without padding, copied: neuron j's are [start[j], start[j+1]) of the other arrays. */
+    public record Present(int[] start, int[] pre, float[] sigma, float[] mu, float[] weight, float[] erev) {
+    }
+
+    /** A copy of the present synapses (for code generation: the same numbers the kernels read). */
+    public Present present() {
+        return new Present(start.clone(), java.util.Arrays.copyOf(pre, count), java.util.Arrays.copyOf(sigma, count),
+                java.util.Arrays.copyOf(mu, count), java.util.Arrays.copyOf(weight, count),
+                java.util.Arrays.copyOf(erev, count));
+    }
 }

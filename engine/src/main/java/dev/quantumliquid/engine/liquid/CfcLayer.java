@@ -1,9 +1,11 @@
 package dev.quantumliquid.engine.liquid;
 
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.kernel.PackedHeads;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
 import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.model.DenseLayer;
 import dev.quantumliquid.engine.model.LayerSource;
 import dev.quantumliquid.engine.model.Workspace;
 
@@ -244,6 +246,76 @@ final class CfcLayer extends NcpsLayer {
             hNew[i] = mode == NcpsSpec.Mode.NO_GATE ? f1 + g * f2 : f1 * (1.0 - g) + g * f2;
         }
         return hNew;
+    }
+
+    /** C of {@link #step}: [u | h], the mixed-memory cell, the backbone, then the heads unit by unit. */
+    @Override
+    public void writeC(CSource c) {
+        String uh = c.scratch("uh", in + h);
+        c.line("for (int i = 0; i < %d; i++) {", in);
+        c.line("%s[i] = x[i];", uh);
+        c.line("}");
+        c.line("for (int j = 0; j < %d; j++) {", h);
+        c.line("%s[%d + j] = st[j];", uh, in);
+        c.line("}");
+        if (lstm != null) {
+            lstm.writeC(c, uh, "(st + " + h + ")");
+        }
+        String cur = uh;
+        for (int l = 0; l < bbW.length; l++) {
+            String next = c.scratch("bb" + l, spec.backboneUnits());
+            DenseLayer.denseC(c, "bb" + l + "_w", LiquidMath.floats(bbW[l]), LiquidMath.floats(bbB[l]),
+                    spec.backboneUnits(), bbIn[l], cur, next, spec.activation());
+            cur = next;
+        }
+        headsC(c, head, headB, h, z, cur, "st", spec.mode(), tau, amp);
+        if (fcW.length > 0) {
+            DenseLayer.denseC(c, "fc_w", LiquidMath.floats(fcW), LiquidMath.floats(fcB), out, h, "st", "y",
+                    Activation.NONE);
+        } else {
+            c.line("for (int j = 0; j < %d; j++) {", h);
+            c.line("y[j] = st[j];");
+            c.line("}");
+        }
+        c.line("(void)dt;");
+        c.line("return 0.0f;");
+    }
+
+    /**
+     * C of the cell update after the backbone, unit by unit: the head products over {@code zName} (z
+     * floats) and the closed-form update into {@code hName} (as {@code Kernels.cfcHeads}/{@code cfcPure}).
+     */
+    static void headsC(CSource c, double[][] w, double[][] b, int h, int z, String zName, String hName,
+            NcpsSpec.Mode mode, double[] absTau, double[] amp) {
+        String[] names = {"ff1", "ff2", "ta", "tb"};
+        String[] wn = new String[w.length];
+        String[] bn = new String[w.length];
+        for (int k = 0; k < w.length; k++) {
+            wn[k] = c.floats(names[k] + "_w", LiquidMath.floats(w[k]));
+            bn[k] = c.floats(names[k] + "_b", LiquidMath.floats(b[k]));
+        }
+        c.line("for (int i = 0; i < %d; i++) {", h);
+        for (int k = 0; k < w.length; k++) {
+            c.line("float %s = %s[i];", names[k], bn[k]);
+        }
+        c.line("for (int k = 0; k < %d; k++) {", z);
+        c.line("float zk = %s[k];", zName);
+        for (int k = 0; k < w.length; k++) {
+            c.line("%s += %s[i * %d + k] * zk;", names[k], wn[k], z);
+        }
+        c.line("}");
+        if (mode == NcpsSpec.Mode.PURE) {
+            String tn = c.floats("abs_tau", LiquidMath.floats(absTau));
+            String an = c.floats("amp", LiquidMath.floats(amp));
+            c.line("float e = expf(-dt * (%s[i] + fabsf(ff1)));", tn);
+            c.line("%s[i] = -%s[i] * e * ff1 + %s[i];", hName, an, an);
+        } else {
+            c.line("float f1 = tanhf(ff1);");
+            c.line("float f2 = tanhf(ff2);");
+            c.line("float g = sigmoidf(ta * dt + tb);");
+            c.line(mode == NcpsSpec.Mode.NO_GATE ? "%s[i] = f1 + g * f2;" : "%s[i] = f1 * (1.0f - g) + g * f2;", hName);
+        }
+        c.line("}");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.kernel.SynapseList;
 import dev.quantumliquid.engine.model.Layer;
@@ -354,6 +355,66 @@ final class LtcLayer extends NcpsLayer implements Prunable {
             y[j] = outW.length == 0 ? v[j] : outB.length == 0 ? v[j] * outW[j] : v[j] * outW[j] + outB[j];
         }
         return Double.NaN;
+    }
+
+    /**
+     * C of {@link #step}: the unfolds run on the layer state in place (the recurrent sums of an unfold
+     * read all of v before any neuron is updated); only present synapses are written.
+     */
+    @Override
+    public void writeC(CSource c) {
+        int n = units;
+        if (lstm != null) {
+            String uh = c.scratch("uh", s + n);
+            c.line("for (int i = 0; i < %d; i++) {", s);
+            c.line("%s[i] = x[i];", uh);
+            c.line("}");
+            c.line("for (int j = 0; j < %d; j++) {", n);
+            c.line("%s[%d + j] = st[j];", uh, s);
+            c.line("}");
+            lstm.writeC(c, uh, "(st + " + n + ")");
+            c.line("for (int j = 0; j < %d; j++) {", n);
+            c.line("st[j] = %s[%d + j];", uh, s);
+            c.line("}");
+        }
+        String xin = "x";
+        if (inWf.length > 0) {
+            xin = c.scratch("xin", s);
+            String iw = c.floats("in_w", inWf);
+            String ib = inBf.length == 0 ? null : c.floats("in_b", inBf);
+            c.line("for (int i = 0; i < %d; i++) {", s);
+            c.line(ib == null ? "%s[i] = x[i] * %s[i];" : "%s[i] = x[i] * %s[i] + %s[i];", xin, iw, ib);
+            c.line("}");
+        }
+        String num = c.scratch("num", n);
+        String den = c.scratch("den", n);
+        String cmt = c.scratch("cmt", n);
+        String nb = c.scratch("num_base", n);
+        String db = c.scratch("den_base", n);
+        LiquidC.synapses(c, "sensory", sensory, xin, num, den);
+        String cm = c.floats("cm", fCm);
+        String gv = c.floats("gleak_vleak", gVleak);
+        String ge = c.floats("gleak_eps", gEps);
+        c.line("float per_dt = %s / dt;", CSource.literal(unfolds));
+        c.line("for (int j = 0; j < %d; j++) {", n);
+        c.line("float cj = %s[j] * per_dt;", cm);
+        c.line("%s[j] = cj;", cmt);
+        c.line("%s[j] = %s[j] + %s[j];", nb, gv, num);
+        c.line("%s[j] = cj + %s[j] + %s[j];", db, ge, den);
+        c.line("}");
+        c.line("for (int u = 0; u < %d; u++) {", unfolds);
+        LiquidC.synapses(c, "recurrent", recurrent, "st", num, den);
+        c.line("for (int j = 0; j < %d; j++) {", n);
+        c.line("st[j] = (%s[j] * st[j] + %s[j] + %s[j]) / (%s[j] + %s[j]);", cmt, nb, num, db, den);
+        c.line("}");
+        c.line("}");
+        String ow = outWf.length == 0 ? null : c.floats("out_w", outWf);
+        String ob = outBf.length == 0 ? null : c.floats("out_b", outBf);
+        c.line("for (int j = 0; j < %d; j++) {", m);
+        c.line(ow == null ? "y[j] = st[j];" : ob == null ? "y[j] = st[j] * %s[j];" : "y[j] = st[j] * %s[j] + %s[j];", ow, ob);
+        c.line("}");
+        c.line("(void)x;");
+        c.line("return 0.0f;");
     }
 
     /**

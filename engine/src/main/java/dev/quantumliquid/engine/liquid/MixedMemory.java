@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.liquid;
 
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.kernel.Kernels;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
@@ -79,5 +80,33 @@ final class MixedMemory {
     /** 4n(in+n) MACs for z; per unit 3 MACs (c*fg, tanh(i)*ig, tanh(c')*og) and 5 transcendentals (2 tanh, 3 sigmoid). */
     OpCounts ops() {
         return new OpCounts(4L * n * (in + n) + 3L * n, 5L * n, 0, 0);
+    }
+
+    /**
+     * C of {@link #step}: {@code uh} names [u | h] (in+n floats), {@code cell} the cell c[n]; on exit
+     * uh[in..in+n) holds h' and cell holds c'. W = [W_i | W_r] as the fast path packs it.
+     */
+    void writeC(CSource c, String uh, String cell) {
+        float[] both = new float[4 * n * (in + n)];
+        for (int r = 0; r < 4 * n; r++) {
+            for (int col = 0; col < in; col++) {
+                both[r * (in + n) + col] = (float) wi[r * in + col];
+            }
+            for (int col = 0; col < n; col++) {
+                both[r * (in + n) + in + col] = (float) wr[r * n + col];
+            }
+        }
+        String z = c.scratch("lstm_z", 4 * n);
+        dev.quantumliquid.engine.model.DenseLayer.denseC(c, "lstm_w", both, LiquidMath.floats(bi), 4 * n, in + n, uh, z,
+                dev.quantumliquid.engine.model.Activation.NONE);
+        c.line("for (int k = 0; k < %d; k++) {", n);
+        c.line("float in = tanhf(%s[k]);", z);
+        c.line("float ig = sigmoidf(%s[%d + k]);", z, n);
+        c.line("float fg = sigmoidf(%s[%d + k] + 1.0f);", z, 2 * n);
+        c.line("float og = sigmoidf(%s[%d + k]);", z, 3 * n);
+        c.line("float cn = %s[k] * fg + in * ig;", cell);
+        c.line("%s[k] = cn;", cell);
+        c.line("%s[%d + k] = tanhf(cn) * og;", uh, in);
+        c.line("}");
     }
 }

@@ -1,9 +1,12 @@
 package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
 import dev.quantumliquid.engine.kernel.SparseMatrix;
+import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.model.DenseLayer;
 import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.LayerSource;
 import dev.quantumliquid.engine.model.Prunable;
@@ -221,6 +224,85 @@ final class WiredCfcLayer extends NcpsLayer implements Prunable {
             System.arraycopy(input, 0, y, 0, out);
         }
         return Double.NaN;
+    }
+
+    /**
+     * C of {@link #step}: wiring layer by wiring layer, ff1 and ff2 over their present entries only,
+     * time_a and time_b dense; each layer's new h is the next layer's input.
+     */
+    @Override
+    public void writeC(CSource c) {
+        String hSrc = "st";
+        if (lstm != null) {
+            String luh = c.scratch("lstm_uh", in + units);
+            c.line("for (int i = 0; i < %d; i++) {", in);
+            c.line("%s[i] = x[i];", luh);
+            c.line("}");
+            c.line("for (int j = 0; j < %d; j++) {", units);
+            c.line("%s[%d + j] = st[j];", luh, in);
+            c.line("}");
+            lstm.writeC(c, luh, "(st + " + units + ")");
+            hSrc = "(" + luh + " + " + in + ")";
+        }
+        int maxWidth = 0;
+        int maxN = 0;
+        for (int l = 0; l < size.length; l++) {
+            maxWidth = Math.max(maxWidth, width[l]);
+            maxN = Math.max(maxN, size[l]);
+        }
+        String uh = c.scratch("uh", maxWidth);
+        String hd = c.scratch("heads", 4 * maxN);
+        String input = "x";
+        boolean pure = spec.mode() == NcpsSpec.Mode.PURE;
+        for (int l = 0; l < size.length; l++) {
+            int n = size[l];
+            int inL = width[l] - n;
+            c.line("/* wiring layer %d: %d neurons over %d inputs */", l, n, inL);
+            c.line("for (int i = 0; i < %d; i++) {", inL);
+            c.line("%s[i] = %s[i];", uh, input);
+            c.line("}");
+            c.line("for (int j = 0; j < %d; j++) {", n);
+            c.line("%s[%d + j] = %s[%d + j];", uh, inL, hSrc, stateOff[l]);
+            c.line("}");
+            LiquidC.sparseRows(c, "l" + l + "_ff1", w[l][0], mask[l], b[l][0], n, width[l], uh, hd);
+            String h = "(st + " + stateOff[l] + ")";
+            if (pure) {
+                String tn = c.floats("l" + l + "_abs_tau", tauF[l]);
+                String an = c.floats("l" + l + "_amp", ampF[l]);
+                c.line("for (int i = 0; i < %d; i++) {", n);
+                c.line("float e = expf(-dt * (%s[i] + fabsf(%s[i])));", tn, hd);
+                c.line("%s[i] = -%s[i] * e * %s[i] + %s[i];", h, an, hd, an);
+                c.line("}");
+            } else {
+                LiquidC.sparseRows(c, "l" + l + "_ff2", w[l][1], mask[l], b[l][1], n, width[l], uh,
+                        "(" + hd + " + " + n + ")");
+                float[] ab = new float[2 * n * width[l]];
+                float[] abB = new float[2 * n];
+                System.arraycopy(LiquidMath.floats(w[l][2]), 0, ab, 0, n * width[l]);
+                System.arraycopy(LiquidMath.floats(w[l][3]), 0, ab, n * width[l], n * width[l]);
+                System.arraycopy(LiquidMath.floats(b[l][2]), 0, abB, 0, n);
+                System.arraycopy(LiquidMath.floats(b[l][3]), 0, abB, n, n);
+                DenseLayer.denseC(c, "l" + l + "_time", ab, abB, 2 * n, width[l], uh, "(" + hd + " + " + 2 * n + ")",
+                        Activation.NONE);
+                c.line("for (int i = 0; i < %d; i++) {", n);
+                c.line("float f1 = tanhf(%s[i]);", hd);
+                c.line("float f2 = tanhf(%s[%d + i]);", hd, n);
+                c.line("float g = sigmoidf(%s[%d + i] * dt + %s[%d + i]);", hd, 2 * n, hd, 3 * n);
+                c.line(spec.mode() == NcpsSpec.Mode.NO_GATE ? "%s[i] = f1 + g * f2;" : "%s[i] = f1 * (1.0f - g) + g * f2;",
+                        h);
+                c.line("}");
+            }
+            input = h;
+        }
+        if (fcW.length > 0) {
+            DenseLayer.denseC(c, "fc_w", LiquidMath.floats(fcW), LiquidMath.floats(fcB), out, size[size.length - 1],
+                    input, "y", Activation.NONE);
+        } else {
+            c.line("for (int j = 0; j < %d; j++) {", out);
+            c.line("y[j] = %s[j];", input);
+            c.line("}");
+        }
+        c.line("return 0.0f;");
     }
 
     /**

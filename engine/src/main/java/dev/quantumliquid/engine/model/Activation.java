@@ -45,6 +45,19 @@ public enum Activation {
         };
     }
 
+    /** This activation of the C expression {@code z} in the exported C (helpers of {@code CSource}). */
+    public String c(String z) {
+        return switch (this) {
+            case NONE -> z;
+            case TANH -> "tanhf(" + z + ")";
+            case RELU -> "reluf(" + z + ")";
+            case SIGMOID -> "sigmoidf(" + z + ")";
+            case LECUN_TANH -> "lecun_tanhf(" + z + ")";
+            case SILU -> "siluf(" + z + ")";
+            case GELU -> "geluf(" + z + ")";
+        };
+    }
+
     /** Transcendental evaluations per element, for the energy estimate. */
     public int transcendentals() {
         return switch (this) {

@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.model;
 
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
@@ -127,6 +128,32 @@ public final class DenseLayer implements Layer {
     @Override
     public List<Tensor> tensors() {
         return List.of(rename(weightT, "weight"), rename(biasT, "bias"));
+    }
+
+    @Override
+    public void writeC(CSource c) {
+        denseC(c, "w", w, b, out, in, "x", "y", act);
+        c.line("(void)st;");
+        c.line("(void)dt;");
+        c.line("return 0.0f;");
+    }
+
+    /**
+     * Writes {@code yName[r] = act(bias[r] + sum_c w[r][c] * xName[c])} for a row-major [rows][cols]
+     * matrix, the same product as {@code Kernels.matVec} (bias added last there; within rounding here).
+     */
+    public static void denseC(CSource c, String name, float[] w, float[] bias, int rows, int cols, String xName,
+            String yName, Activation act) {
+        String wn = c.floats(name, w);
+        String bn = c.floats(name + "_b", bias);
+        c.line("for (int r = 0; r < %d; r++) {", rows);
+        c.line("const float *wr = %s + r * %d;", wn, cols);
+        c.line("float s = 0.0f;");
+        c.line("for (int k = 0; k < %d; k++) {", cols);
+        c.line("s += wr[k] * %s[k];", xName);
+        c.line("}");
+        c.line("%s[r] = %s;", yName, act.c("(s + " + bn + "[r])"));
+        c.line("}");
     }
 
     static Tensor rename(Tensor t, String name) {

@@ -1,5 +1,7 @@
 package dev.quantumliquid.engine.model;
 
+import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
 import java.util.List;
@@ -91,5 +93,14 @@ public interface Layer {
     /** Qubits simulated by this layer (0 for classical layers). */
     default int qubits() {
         return 0;
+    }
+
+    /**
+     * Writes this layer's float32 step as C into {@code c} (between its beginLayer and endLayer): the
+     * constants it reads, its scratch buffers and the statements of its step, computing what
+     * {@link #step} computes. A layer that has no C form refuses with a one-line reason.
+     */
+    default void writeC(CSource c) {
+        throw new EngineException(type() + " layer '" + name() + "' has no C export");
     }
 }

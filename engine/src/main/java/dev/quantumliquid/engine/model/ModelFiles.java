@@ -36,6 +36,8 @@ public final class ModelFiles {
     public static final String FORMAT = "qlnn-model/1";
     public static final String MODEL_JSON = "model.json";
     public static final String CALIBRATION = "calibration.safetensors";
+    /** Optional model.json field: the names of the input features, in order. */
+    public static final String INPUT_NAMES = "input_names";
     /** Largest model.json accepted. */
     public static final long MAX_MODEL_JSON_BYTES = 16L * 1024 * 1024;
     /** Most layers a model may have. */
@@ -80,6 +82,7 @@ public final class ModelFiles {
             }
             outputs.add(n.asText());
         }
+        checkInputNames(root, features);
         double rate = Json.optDouble(root, "sample_rate_hz", MODEL_JSON, 1e-6, 1e9, 1.0);
         String profile = Json.optText(root, "energy_profile", MODEL_JSON, "cortex-m4f");
         String description = Json.optText(root, "description", MODEL_JSON, "");
@@ -107,6 +110,24 @@ public final class ModelFiles {
         return new Model(info, layers);
     }
 
+    private static void checkInputNames(ObjectNode root, int features) {
+        JsonNode n = root.get(INPUT_NAMES);
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isArray() || n.size() != features) {
+            throw new EngineException(MODEL_JSON + ": field '" + INPUT_NAMES + "' must be an array of " + features
+                    + " names (one per input feature), got " + Json.abbreviate(n));
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual() || e.asText().isBlank() || !seen.add(e.asText())) {
+                throw new EngineException(MODEL_JSON + ": field '" + INPUT_NAMES + "' must hold distinct non-blank strings, got "
+                        + Json.abbreviate(e));
+            }
+        }
+    }
+
     static ObjectNode readModelJson(Path dir) {
         Path p = dir.resolve(MODEL_JSON);
         try {
@@ -122,7 +143,7 @@ public final class ModelFiles {
         } catch (NoSuchFileException e) {
             throw new EngineException(p + ": not found (a model version folder needs model.json)");
         } catch (JsonProcessingException e) {
-            throw new EngineException(p + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new EngineException(p + ": not valid JSON (" + Json.parseError(e) + ")");
         } catch (IOException e) {
             throw new EngineException(p + ": cannot read (" + e.getMessage() + ")", e);
         }

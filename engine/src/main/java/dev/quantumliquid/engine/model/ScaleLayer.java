@@ -1,5 +1,7 @@
 package dev.quantumliquid.engine.model;
 
+import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
@@ -27,8 +29,19 @@ public final class ScaleLayer implements Layer {
         this.shiftD = shift.toDoubleArray();
     }
 
+    /** {@code size} is optional: without it the width is the length of the {@code scale} tensor. */
     static ScaleLayer create(LayerSource src) {
-        int size = Json.requireInt(src.json(), "size", src.where(), 1, ModelFiles.MAX_FEATURES);
+        int size;
+        if (src.json().hasNonNull("size")) {
+            size = Json.requireInt(src.json(), "size", src.where(), 1, ModelFiles.MAX_FEATURES);
+        } else {
+            int[] shape = src.weights().require(src.prefix() + "scale").shape();
+            if (shape.length != 1 || shape[0] < 1 || shape[0] > ModelFiles.MAX_FEATURES) {
+                throw new EngineException(src.where() + ": tensor '" + src.prefix() + "scale' must have shape [F] with F in 1.."
+                        + ModelFiles.MAX_FEATURES + " (or set \"size\"), got " + java.util.Arrays.toString(shape));
+            }
+            size = shape[0];
+        }
         return new ScaleLayer(src.name(), src.tensor("scale", size), src.tensor("shift", size));
     }
 
@@ -112,5 +125,17 @@ public final class ScaleLayer implements Layer {
     @Override
     public List<Tensor> tensors() {
         return List.of(DenseLayer.rename(scaleT, "scale"), DenseLayer.rename(shiftT, "shift"));
+    }
+
+    @Override
+    public void writeC(CSource c) {
+        String a = c.floats("scale", scale);
+        String b = c.floats("shift", shift);
+        c.line("(void)st;");
+        c.line("(void)dt;");
+        c.line("for (int i = 0; i < %d; i++) {", n);
+        c.line("y[i] = x[i] * %s[i] + %s[i];", a, b);
+        c.line("}");
+        c.line("return 0.0f;");
     }
 }

@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.quantum;
 
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.model.Workspace;
 
 /**
@@ -269,5 +270,178 @@ final class PqcCircuit {
             y[q] = (float) (total - 2 * ws.ones[q]);
         }
         return total;
+    }
+
+    /**
+     * C of {@link #step} in float32 (the float64 of the Java path costs a soft-float library on a
+     * Cortex-M4F): the same encoding, fused gates, CNOT gather, dephasing table and readout. The gate
+     * helper {@code gate2} comes with the file's helpers.
+     */
+    void writeC(CSource c) {
+        float[] wf = floats(w);
+        float[] bf = floats(b);
+        float[] g = new float[8 * layers * n];
+        float[] gc = new float[8 * layers * n];
+        for (int i = 0; i < layers * n; i++) {
+            for (int e = 0; e < 8; e++) {
+                g[8 * i + e] = (float) gates[i][e];
+                gc[8 * i + e] = (float) gatesC[i][e];
+            }
+        }
+        String wn = c.floats("proj_w", wf);
+        String bn = c.floats("proj_b", bf);
+        String gn = c.floats("gates", g);
+        String gcn = mixed ? c.floats("gates_conj", gc) : null;
+        String srcn = n > 1 ? c.indices("ring_src", src) : null;
+        int len = mixed ? dim * dim : dim;
+        String enc = c.scratch("enc", 4 * n);
+        String re = c.scratch("re", len);
+        String im = c.scratch("im", len);
+        String re2 = n > 1 ? c.scratch("re2", len) : null;
+        String im2 = n > 1 ? c.scratch("im2", len) : null;
+        String prob = c.scratch("prob", dim);
+        String ones = c.scratch("ones", n);
+        c.line("(void)st;");
+        c.line("(void)dt;");
+        c.line("for (int q = 0; q < %d; q++) {", n);
+        c.line("float u = %s[q];", bn);
+        c.line("for (int f = 0; f < %d; f++) {", inputs);
+        c.line("u += %s[q * %d + f] * x[f];", wn, inputs);
+        c.line("}");
+        c.line("float ha = atanf(u) / 2.0f;");
+        c.line("float hb = atanf(u * u) / 2.0f;");
+        c.line("float cs = cosf(ha);");
+        c.line("float sn = sinf(ha);");
+        c.line("float cb = cosf(hb);");
+        c.line("float sb = sinf(hb);");
+        c.line("float m0 = (cs - sn) * %s;", CSource.literal((float) Gates.INV_SQRT2));
+        c.line("float m1 = (sn + cs) * %s;", CSource.literal((float) Gates.INV_SQRT2));
+        c.line("%s[4 * q] = m0 * cb;", enc);
+        c.line("%s[4 * q + 1] = -m0 * sb;", enc);
+        c.line("%s[4 * q + 2] = m1 * cb;", enc);
+        c.line("%s[4 * q + 3] = m1 * sb;", enc);
+        c.line("}");
+        String pr = re;
+        String pi = im;
+        if (mixed) {
+            pr = c.scratch("psi_re", dim);
+            pi = c.scratch("psi_im", dim);
+        }
+        // product state, wire 0 the most significant bit; descending so j is read before 2j, 2j+1 are written
+        c.line("%s[0] = %s[0];", pr, enc);
+        c.line("%s[0] = %s[1];", pi, enc);
+        c.line("%s[1] = %s[2];", pr, enc);
+        c.line("%s[1] = %s[3];", pi, enc);
+        c.line("for (int q = 1, len = 2; q < %d; q++, len *= 2) {", n);
+        c.line("float v0r = %s[4 * q], v0i = %s[4 * q + 1], v1r = %s[4 * q + 2], v1i = %s[4 * q + 3];", enc, enc, enc, enc);
+        c.line("for (int j = len - 1; j >= 0; j--) {");
+        c.line("float ar = %s[j];", pr);
+        c.line("float ai = %s[j];", pi);
+        c.line("%s[2 * j] = ar * v0r - ai * v0i;", pr);
+        c.line("%s[2 * j] = ar * v0i + ai * v0r;", pi);
+        c.line("%s[2 * j + 1] = ar * v1r - ai * v1i;", pr);
+        c.line("%s[2 * j + 1] = ar * v1i + ai * v1r;", pi);
+        c.line("}");
+        c.line("}");
+        if (mixed) {
+            String damp = c.floats("damp", floats(this.damp));
+            c.line("for (int i = 0; i < %d; i++) {", dim);
+            c.line("for (int j = 0; j < %d; j++) {", dim);
+            c.line("float br = %s[j];", pr);
+            c.line("float bi = -%s[j];", pi);
+            c.line("%s[i * %d + j] = %s[i] * br - %s[i] * bi;", re, dim, pr, pi);
+            c.line("%s[i * %d + j] = %s[i] * bi + %s[i] * br;", im, dim, pr, pi);
+            c.line("}");
+            c.line("}");
+            c.line("for (int l = 0; l < %d; l++) {", layers);
+            c.line("for (int q = 0; q < %d; q++) {", n);
+            c.line("int stride = 1 << (%d - q);", n - 1);
+            c.line("gate2(%s, %s, %d, stride * %d, %s + 8 * (l * %d + q));", re, im, dim * dim, dim, gn, n);
+            c.line("gate2(%s, %s, %d, stride, %s + 8 * (l * %d + q));", re, im, dim * dim, gcn, n);
+            c.line("}");
+            if (n > 1) {
+                c.line("for (int i = 0; i < %d; i++) {", dim);
+                c.line("int from = %s[i] * %d;", srcn, dim);
+                c.line("for (int j = 0; j < %d; j++) {", dim);
+                c.line("%s[i * %d + j] = %s[from + %s[j]];", re2, dim, re, srcn);
+                c.line("%s[i * %d + j] = %s[from + %s[j]];", im2, dim, im, srcn);
+                c.line("}");
+                c.line("}");
+                c.line("for (int i = 0; i < %d; i++) {", dim * dim);
+                c.line("%s[i] = %s[i];", re, re2);
+                c.line("%s[i] = %s[i];", im, im2);
+                c.line("}");
+            }
+            c.line("for (int i = 0; i < %d; i++) {", dim);
+            c.line("for (int j = 0; j < %d; j++) {", dim);
+            c.line("if (j != i) {");
+            c.line("float f = %s[i ^ j];", damp);
+            c.line("%s[i * %d + j] *= f;", re, dim);
+            c.line("%s[i * %d + j] *= f;", im, dim);
+            c.line("}");
+            c.line("}");
+            c.line("}");
+            c.line("}");
+            c.line("for (int i = 0; i < %d; i++) {", dim);
+            c.line("%s[i] = %s[i * %d];", prob, re, dim + 1);
+            c.line("}");
+        } else {
+            c.line("for (int l = 0; l < %d; l++) {", layers);
+            c.line("for (int q = 0; q < %d; q++) {", n);
+            c.line("gate2(%s, %s, %d, 1 << (%d - q), %s + 8 * (l * %d + q));", re, im, dim, n - 1, gn, n);
+            c.line("}");
+            if (n > 1) {
+                c.line("for (int i = 0; i < %d; i++) {", dim);
+                c.line("%s[i] = %s[%s[i]];", re2, re, srcn);
+                c.line("%s[i] = %s[%s[i]];", im2, im, srcn);
+                c.line("}");
+                c.line("for (int i = 0; i < %d; i++) {", dim);
+                c.line("%s[i] = %s[i];", re, re2);
+                c.line("%s[i] = %s[i];", im, im2);
+                c.line("}");
+            }
+            c.line("}");
+            c.line("for (int i = 0; i < %d; i++) {", dim);
+            c.line("%s[i] = %s[i] * %s[i] + %s[i] * %s[i];", prob, re, re, im, im);
+            c.line("}");
+        }
+        // readout by halving: y[q] = P(bit q = 0) - P(bit q = 1)
+        c.line("for (int len = %d, q = %d; len > 1; len /= 2, q--) {", dim, n - 1);
+        c.line("float odd = 0.0f;");
+        c.line("for (int j = 0; j < len / 2; j++) {");
+        c.line("odd += %s[2 * j + 1];", prob);
+        c.line("%s[j] = %s[2 * j] + %s[2 * j + 1];", prob, prob, prob);
+        c.line("}");
+        c.line("%s[q] = odd;", ones);
+        c.line("}");
+        c.line("float total = %s[0];", prob);
+        c.line("for (int q = 0; q < %d; q++) {", n);
+        c.line("y[q] = total - 2.0f * %s[q];", ones);
+        c.line("}");
+        if (mixed) {
+            c.line("float off = 0.0f;");
+            c.line("for (int i = 0; i < %d; i++) {", dim - 1);
+            c.line("for (int j = i + 1; j < %d; j++) {", dim);
+            c.line("float a = %s[i * %d + j];", re, dim);
+            c.line("float b = %s[i * %d + j];", im, dim);
+            c.line("off += sqrtf(a * a + b * b);");
+            c.line("}");
+            c.line("}");
+            c.line("return 2.0f * off / %s;", CSource.literal(dim - 1));
+        } else {
+            c.line("float s = 0.0f;");
+            c.line("for (int i = 0; i < %d; i++) {", dim);
+            c.line("s += sqrtf(%s[i] * %s[i] + %s[i] * %s[i]);", re, re, im, im);
+            c.line("}");
+            c.line("return (s * s - total) / %s;", CSource.literal(dim - 1));
+        }
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 }

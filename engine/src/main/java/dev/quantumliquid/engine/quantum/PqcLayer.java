@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.quantum;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
@@ -122,6 +123,11 @@ public final class PqcLayer implements Layer {
     @Override
     public float step(float[] x, float[] y, float[] state, int stateOffset, float dt, Workspace ws) {
         return (float) circuit.step(x, y, (PqcCircuit.Ws) ws);
+    }
+
+    @Override
+    public void writeC(CSource c) {
+        circuit.writeC(c);
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelInfo;
 import dev.quantumliquid.engine.model.Workspace;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -127,6 +128,48 @@ class SequenceFilesTest {
     }
 
     @Test
+    void csvColumnsAreChosenByTheModelsInputNamesAndTheChoiceIsStated() throws IOException {
+        var json = JsonNodeFactory.instance.objectNode();
+        json.putArray("input_names").add("b").add("a");
+        Model named = new Model(new ModelInfo("acc", "", 2, List.of("p", "q"), 1.0, "cortex-m4f", json), List.of(new Accumulator()));
+        Path in = Files.writeString(tmp.resolve("in.csv"), "note,a,dt,b\n0,1,0.5,2\n0,3,2,4\n");
+        SequenceInput si = SequenceFiles.read(in, named);
+        assertThat(si.columns()).isEqualTo("columns b, a by name (model.json input_names), time spans from 'dt'");
+        Path ordered = Files.writeString(tmp.resolve("ordered.csv"), "b,a,dt\n2,1,0.5\n4,3,2\n");
+        SequenceInput byOrder = SequenceFiles.read(ordered, model());
+        assertThat(byOrder.columns()).isEqualTo("columns b, a in file order (model.json names no inputs), time spans from 'dt'");
+        assertThat(named.predict(si.batch()).output()).isDeepEqualTo(model().predict(byOrder.batch()).output());
+        Path missing = Files.writeString(tmp.resolve("missing.csv"), "a,c\n1,2\n");
+        assertThatThrownBy(() -> SequenceFiles.read(missing, named))
+                .hasMessage(missing + ": no column b (the model's input_names: b, a; the header: a, c)");
+    }
+
+    @Test
+    void jsonFilesTakeTheShapesOfTheHttpBody() throws IOException {
+        Model m = model();
+        ObjectMapper om = new ObjectMapper();
+        Path seq = Files.writeString(tmp.resolve("seq.json"), "{\"inputs\": [[1, 2], [3, 4]], \"timespans\": 0.5}");
+        Path old = Files.writeString(tmp.resolve("old.json"), "{\"input\": [[1, 2], [3, 4]], \"timespans\": [0.5, 0.5]}");
+        Path out = tmp.resolve("out.json");
+        SequenceInput a = SequenceFiles.read(seq, m);
+        SequenceInput b = SequenceFiles.read(old, m);
+        assertThat(m.predict(a.batch()).output()).isDeepEqualTo(m.predict(b.batch()).output());
+        Path step = Files.writeString(tmp.resolve("step.json"), "{\"input\": [1, 2]}");
+        SequenceInput one = SequenceFiles.read(step, m);
+        assertThat(one.batch().batch()).isEqualTo(1);
+        assertThat(one.batch().steps()).isEqualTo(1);
+        SequenceFiles.write(out, m, m.predict(one.batch()), one.layout());
+        assertThat(om.readTree(out.toFile()).get("output").get(0).size()).isEqualTo(2);
+        Path batch = Files.writeString(tmp.resolve("batch.json"), "{\"inputs\": [[[1, 2]], [[3, 4]]]}");
+        assertThat(SequenceFiles.read(batch, m).layout()).isEqualTo(Layout.BATCH);
+        Path flat = Files.writeString(tmp.resolve("flat.json"), "{\"inputs\": [1, 2]}");
+        assertThatThrownBy(() -> SequenceFiles.read(flat, m)).hasMessage(flat
+                + ": field 'inputs' is a sequence, one array per step ([[f, ...], ...]); one step goes in 'input'");
+        Path both = Files.writeString(tmp.resolve("both.json"), "{\"input\": [1, 2], \"inputs\": [[1, 2]]}");
+        assertThatThrownBy(() -> SequenceFiles.read(both, m)).hasMessage(both + ": give 'inputs' (a sequence) or 'input' (one step), not both");
+    }
+
+    @Test
     void jsonWritesFinalCellAndCoherenceInTheInputLayout() throws IOException {
         Model m = model();
         ObjectMapper om = new ObjectMapper();
@@ -185,16 +228,29 @@ class SequenceFilesTest {
         Files.writeString(json, "{\"input\": [[1, 2]], \"initial_state\": [[1]]}");
         assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessage(json + ": field 'initial_state' at [0]: [1] is not a number");
         Files.writeString(json, "[1, 2]");
-        assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessage(json + ": must hold a JSON object with the field 'input'");
+        assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessage(json + ": must hold a JSON object with the field 'inputs' (a sequence) or 'input' (one step)");
         Files.writeString(json, "{\"input\": [[1, 2]");
         assertThatThrownBy(() -> SequenceFiles.read(json, m)).hasMessageStartingWith(json + ": not valid JSON");
     }
 
     @Test
-    void csvCellsMayBeQuoted() {
-        Path f = Path.of("x.csv");
-        assertThat(CsvSequences.split(" a , \"b, c\" ,\"d \"\"e\"\"\",", f, 1)).containsExactly("a", "b, c", "d \"e\"", "");
-        assertThatThrownBy(() -> CsvSequences.split("\"open", f, 4)).hasMessage("x.csv: row 4 has an unclosed double quote");
+    void csvCellsMayBeQuotedAndBlankRowsAreRefused() {
+        CsvFile f = CsvFile.parse("x.csv", "\uFEFF\"a b\", c ,\"d, e\"\n1, \"2\" ,\"3 \"\"q\"\"\"\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(f.header()).containsExactly("a b", "c", "d, e");
+        assertThat(f.rows()).singleElement().satisfies(r -> {
+            assertThat(r.number()).isEqualTo(2);
+            assertThat(r.cells()).containsExactly("1", "2", "3 \"q\"");
+        });
+        assertThatThrownBy(() -> CsvFile.parse("x.csv", "a,b\n1,2\n\n3,4\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("x.csv: row 3 is blank (one row per step, no blank rows)");
+        assertThatThrownBy(() -> CsvFile.parse("x.csv", "a,b\n1,2,3\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("x.csv: row 2 has 3 cells, the header has 2");
+        assertThatThrownBy(() -> CsvFile.parse("x.csv", "a,a\n1,2\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("x.csv: header names column 'a' twice");
+        assertThatThrownBy(() -> CsvFile.parse("x.csv", "a,b\n\"1,2\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageStartingWith("x.csv: not valid CSV (");
+        assertThatThrownBy(() -> CsvFile.parse("x.csv", "a,b\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("x.csv: no data rows after the header");
     }
 
     @Test

@@ -3,13 +3,11 @@ package dev.quantumliquid.engine.quantum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.Fixtures;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.engine.model.ModelFiles;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,20 +18,7 @@ class PqcFixturesTest {
     }
 
     static Model oneLayerModel(Fixtures.Case c) {
-        ObjectNode root = PqcTestLayers.JSON.createObjectNode();
-        root.put("format", ModelFiles.FORMAT);
-        root.put("name", c.name());
-        root.put("input_features", c.spec().get("input_size").asInt());
-        int n = c.spec().get("n_qubits").asInt();
-        var names = root.putArray("output_names");
-        for (int q = 0; q < n; q++) {
-            names.add("z" + q);
-        }
-        ObjectNode layer = ((ObjectNode) c.spec()).deepCopy();
-        layer.put("name", "q");
-        layer.put("weights_prefix", "");
-        root.putArray("layers").add(layer);
-        return ModelFiles.build(root, c.weights());
+        return Fixtures.pqcModel(c);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -52,9 +52,11 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
 
     /**
      * Answers for requests Helidon refuses before routing (headers beyond QLNN_MAX_HEADER_BYTES, a
-     * malformed request line): the same {@code {"error": ...}} body, naming the limit when it is one.
+     * malformed request line, a Content-Encoding it cannot decode): the same {@code {"error": ...}}
+     * body, naming the limit when it is one, counted in the request and error metrics (endpoint
+     * {@code refused_before_routing}) as every routed request is.
      */
-    public static DirectHandlers directHandlers(JsonIo json, int maxHeaderBytes) {
+    public static DirectHandlers directHandlers(JsonIo json, ServerMetrics metrics, int maxHeaderBytes) {
         DirectHandler handler = new DirectHandler() {
             @Override
             public TransportResponse handle(TransportRequest req, EventType event, Status status, ServerResponseHeaders headers,
@@ -67,7 +69,13 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                     String message) {
                 String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
                 String text;
-                if (m.contains("header size")) {
+                // Helidon refuses a coding it has no decoder for with no detail given here: the header tells.
+                String coding = req.headers().first(HeaderNames.CONTENT_ENCODING).orElse("identity").strip()
+                        .toLowerCase(Locale.ROOT);
+                if (event == EventType.BAD_REQUEST && !Compression.CODINGS.contains(coding)) {
+                    text = "Content-Encoding: '" + (coding.length() > 40 ? coding.substring(0, 40) + "..." : coding)
+                            + "' is not supported (gzip, deflate or identity)";
+                } else if (m.contains("header size")) {
                     text = "headers: larger than QLNN_MAX_HEADER_BYTES=" + maxHeaderBytes;
                 } else if (status.code() == 414 || m.contains("uri too long")) { // Helidon's own words, when it gives them
                     text = "request line: longer than " + Math.min(maxHeaderBytes, MAX_PROLOGUE) + " bytes";
@@ -78,6 +86,13 @@ public final class ErrorMapper implements ErrorHandler<Throwable> {
                 } else {
                     text = "request refused before routing (" + status.code() + " " + status.reasonPhrase() + ")";
                 }
+                Kind kind = switch (status.code()) {
+                    case 413 -> Kind.TOO_LARGE;
+                    case 415 -> Kind.UNSUPPORTED_MEDIA_TYPE;
+                    default -> status.code() >= 500 ? Kind.INTERNAL : Kind.BAD_REQUEST;
+                };
+                metrics.request("", "", "refused_before_routing", status.code(), 0);
+                metrics.error("", kind.label());
                 headers.set(HeaderNames.CONTENT_TYPE, "application/json");
                 return TransportResponse.builder().status(status).headers(headers)
                         .entity(json.bytes(json.object().put("error", text))).build();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.ServerException.Kind;
 import io.helidon.http.HeaderNames;
@@ -78,20 +79,7 @@ public final class JsonIo {
     }
 
     private Optional<ObjectNode> read(ServerRequest req, boolean emptyAllowed) {
-        // The usual value is compared as it came; anything else is parsed as a media type (parameters, +json, case).
-        Optional<String> raw = req.headers().first(HeaderNames.CONTENT_TYPE);
-        Optional<HttpMediaType> type = raw.isEmpty() || raw.get().equals("application/json") ? Optional.empty()
-                : req.headers().contentType();
-        if (type.isPresent() && !isJson(type.get())) {
-            throw new ServerException(Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json, got '"
-                    + type.get().mediaType().text() + "'");
-        }
-        OptionalLong declared = req.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
-            throw tooLarge(declared.getAsLong() + " bytes");
-        }
-        byte[] body = readLimited(req);
-        RequestTags.of(req).body(body);
+        byte[] body = readBytes(req, false);
         if (body.length == 0) {
             if (emptyAllowed) {
                 return Optional.empty();
@@ -101,17 +89,43 @@ public final class JsonIo {
         return Optional.of(parseObject(body));
     }
 
+    /**
+     * The request body's bytes (decompressed when it came with a Content-Encoding), at most
+     * QLNN_MAX_BODY_BYTES (413), of a JSON media type or none, or also application/octet-stream when
+     * {@code binaryAllowed} (415 otherwise): the reading half of {@link #readObject}.
+     */
+    public byte[] readBytes(ServerRequest req, boolean binaryAllowed) {
+        // The usual value is compared as it came; anything else is parsed as a media type (parameters, +json, case).
+        Optional<String> raw = req.headers().first(HeaderNames.CONTENT_TYPE);
+        Optional<HttpMediaType> type = raw.isEmpty() || raw.get().equals("application/json") ? Optional.empty()
+                : req.headers().contentType();
+        if (type.isPresent() && !isJson(type.get()) && !(binaryAllowed && isOctetStream(type.get()))) {
+            throw new ServerException(Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"
+                    + (binaryAllowed ? " or application/octet-stream" : "") + ", got '" + type.get().mediaType().text() + "'");
+        }
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            throw tooLarge(declared.getAsLong() + " bytes");
+        }
+        byte[] body = readLimited(req);
+        RequestTags.of(req).body(body);
+        return body;
+    }
+
     /** A body's bytes as a JSON object within the limits (400 otherwise): the parsing half of {@link #readObject}. */
     public ObjectNode parseObject(byte[] body) {
+        return parseObject(body, 0, body.length);
+    }
+
+    /** {@code body[offset, offset + length)} as a JSON object within the limits (400 otherwise). */
+    public ObjectNode parseObject(byte[] body, int offset, int length) {
         JsonNode n;
         try {
-            n = mapper.readTree(body);
+            n = mapper.readTree(body, offset, length);
         } catch (StreamConstraintsException e) {
             throw ServerException.badRequest("body: " + constraint(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            throw ServerException.badRequest("body: not valid JSON (" + (m.length() > 160 ? m.substring(0, 160) + "..." : m)
-                    + ")");
+            throw ServerException.badRequest("body: not valid JSON (" + Json.parseError(e) + ")");
         } catch (CharConversionException e) {
             // Jackson guesses the encoding from the first bytes (UTF-8/16/32); a body that looks like
             // UTF-32 but is not is the client's error, not the server's (found by Jazzer: was a 500).
@@ -150,9 +164,12 @@ public final class JsonIo {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        OptionalLong declared = req.headers().contentLength(); // at most maxBodyBytes, checked by the caller
+        // At most maxBodyBytes, checked by the caller; of the compressed bytes when the body is encoded.
+        OptionalLong declared = req.headers().contentLength();
+        Optional<String> encoding = req.headers().first(HeaderNames.CONTENT_ENCODING)
+                .filter(e -> !e.equalsIgnoreCase("identity"));
         try (InputStream in = req.content().inputStream()) {
-            if (declared.isPresent()) { // the usual case: read into an array of the right size, with no copy
+            if (declared.isPresent() && encoding.isEmpty()) { // the usual case: read into an array of the right size
                 byte[] body = new byte[(int) declared.getAsLong()];
                 int n = in.readNBytes(body, 0, body.length);
                 return n == body.length ? body : Arrays.copyOf(body, n);
@@ -163,12 +180,20 @@ public final class JsonIo {
             }
             return all;
         } catch (IOException e) {
+            if (encoding.isPresent()) { // the decoder found the bytes are not what the header says (ZipException, EOF)
+                throw ServerException.badRequest("body: not valid " + encoding.get() + " data (Content-Encoding: "
+                        + encoding.get() + "): " + e.getMessage());
+            }
             throw new UncheckedIOException(e);
         }
     }
 
     private ServerException tooLarge(String got) {
         return new ServerException(Kind.TOO_LARGE, "body: larger than QLNN_MAX_BODY_BYTES=" + maxBodyBytes + " (" + got + ")");
+    }
+
+    private static boolean isOctetStream(HttpMediaType t) {
+        return t.mediaType().type().equalsIgnoreCase("application") && t.mediaType().subtype().equalsIgnoreCase("octet-stream");
     }
 
     private static boolean isJson(HttpMediaType t) {
@@ -197,15 +222,25 @@ public final class JsonIo {
 
     /** Sends 200 with a body that {@code writer} generates; the bytes are those of the same content built as a tree. */
     public void send(ServerResponse res, Writer writer) {
+        sendBytes(res, write(writer));
+    }
+
+    /** The bytes {@code writer} generates. */
+    public byte[] write(Writer writer) {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             writer.write(g);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write a JSON body", e);
         }
+        return out.toByteArray();
+    }
+
+    /** Sends 200 with JSON already written. */
+    public void sendBytes(ServerResponse res, byte[] body) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(out.toByteArray());
+        res.send(body);
     }
 
     public void send(ServerResponse res, Status status, JsonNode body) {

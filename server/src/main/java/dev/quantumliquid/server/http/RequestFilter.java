@@ -32,7 +32,7 @@ public final class RequestFilter implements Filter {
      * own), so it comes from ThreadLocalRandom rather than UUID.randomUUID's SecureRandom, which reads
      * the kernel's generator under a lock on every request.
      */
-    static String newId() {
+    public static String newId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
         long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;

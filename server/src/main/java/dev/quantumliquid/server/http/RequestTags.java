@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * Labels of one request for the metrics and the log: its id, the endpoint that answered and, once
  * resolved, the model and version (left empty before, so unknown names never become label values).
- * Created by {@link RequestFilter}; one per request, used by the thread handling it.
+ * Created by {@link RequestFilter} (and by the gRPC guard for each call); one per request, used by
+ * the thread handling it.
  */
 public final class RequestTags {
     private final String requestId;
@@ -19,7 +20,7 @@ public final class RequestTags {
     private byte[] body = new byte[0]; // kept for its digest, which only an error's log line needs
     private String inputSha256 = "";
 
-    RequestTags(String requestId) {
+    public RequestTags(String requestId) {
         this.requestId = requestId;
     }
 

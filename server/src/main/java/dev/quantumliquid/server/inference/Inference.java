@@ -12,6 +12,7 @@ import dev.quantumliquid.server.repository.ServedModel;
 import dev.quantumliquid.server.state.SequenceState;
 import dev.quantumliquid.server.state.SessionStore;
 import dev.quantumliquid.server.state.StateTokens;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -44,6 +45,7 @@ public final class Inference {
     private final SessionStore sessions;
     private final CoherenceTracker coherence;
     private final ServerMetrics metrics;
+    private final ModelStatistics statistics;
     private final BooleanSupplier draining;
     /**
      * Idle sessions per model (by identity: Model keeps Object's equals). A reloaded version brings a
@@ -53,8 +55,9 @@ public final class Inference {
     private final ConcurrentHashMap<Model, SessionPool> sessionPools = new ConcurrentHashMap<>();
 
     public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
-            CoherenceTracker coherence, ServerMetrics metrics, BooleanSupplier draining) {
+            CoherenceTracker coherence, ServerMetrics metrics, ModelStatistics statistics, BooleanSupplier draining) {
         this.draining = draining;
+        this.statistics = statistics;
         this.config = config;
         this.repository = repository;
         this.pool = pool;
@@ -97,8 +100,18 @@ public final class Inference {
         return new Prepared(r, repository.resolve(r.model(), version), token);
     }
 
+    /** Runs a prepared request; its outcome and phases go to the version's {@link ModelStatistics}. */
     public InferenceResult run(Prepared p) {
         long t0 = System.nanoTime();
+        try {
+            return runTimed(p, t0);
+        } catch (RuntimeException | Error e) {
+            statistics.failure(p.served().name(), p.served().version(), System.nanoTime() - t0);
+            throw e;
+        }
+    }
+
+    private InferenceResult runTimed(Prepared p, long t0) {
         InferenceRequest r = p.request();
         ServedModel served = p.served();
         Model m = served.model();
@@ -155,19 +168,27 @@ public final class Inference {
         Optional<ResultCache.Key> key = cache.enabled() ? Optional.of(new ResultCache.Key(served.name(), served.version(),
                 initial.steps(), batch, steps, flatten(x), r.hasTimespans() ? flatten(r.timespans()) : new float[0],
                 continued ? initial.state() : new float[0])) : Optional.empty();
+        long l0 = System.nanoTime();
         Optional<ResultCache.Value> cached = key.flatMap(cache::get);
+        long cacheNs = System.nanoTime() - l0;
         boolean hit = cached.isPresent();
         ResultCache.Value v;
+        long c0 = System.nanoTime();
+        long[] started = {c0}; // when a worker took the task: queue before, compute_infer after
+        long c1 = c0;
         if (hit) {
             v = cached.get();
         } else {
-            long c0 = System.nanoTime();
-            ResultCache.Value computed = pool.run((long) batch * steps, () -> batch == 1
-                    ? stream(sessions(m), r, initial, continued)
-                    : predict(m, r, initial, continued));
-            metrics.inference(served.name(), (System.nanoTime() - c0) / 1e9);
+            ResultCache.Value computed = pool.run((long) batch * steps, Duration.ofNanos(r.timeoutMicros() * 1000), () -> {
+                started[0] = System.nanoTime();
+                return batch == 1 ? stream(sessions(m), r, initial, continued) : predict(m, r, initial, continued);
+            });
+            c1 = System.nanoTime();
+            metrics.inference(served.name(), (c1 - c0) / 1e9);
             requireFinite(served, computed);
+            long p0 = System.nanoTime();
             key.ifPresent(k -> cache.put(k, computed));
+            cacheNs += System.nanoTime() - p0;
             v = computed;
         }
         if (cache.enabled()) {
@@ -196,9 +217,12 @@ public final class Inference {
         if (served.recurrent() && batch == 1) {
             token = Optional.of(tokens.encode(new SequenceState(served.name(), served.version(), total, v.finalState())));
         }
+        long end = System.nanoTime();
+        statistics.success(served.name(), served.version(), batch, new ModelStatistics.Timing(end - t0, started[0] - c0,
+                c0 - t0, c1 - started[0], end - c1, cache.enabled(), hit, cacheNs));
         return new Computed(new InferenceResult(served.name(), served.version(), v.output(),
                 m.hasCoherence() ? Optional.of(v.coherence()) : Optional.empty(), mean, low, token, total, hit,
-                (System.nanoTime() - t0) / 1e6), v.finalState());
+                (end - t0) / 1e6), v.finalState());
     }
 
     /**

@@ -69,6 +69,16 @@ public final class WorkerPool implements AutoCloseable {
      * QLNN_MAX_INFLIGHT tasks are already running or waiting, or no slot frees within QLNN_MAX_QUEUE_MS.
      */
     public <T> T run(long steps, Callable<T> task) {
+        return run(steps, Duration.ZERO, task);
+    }
+
+    /**
+     * As {@link #run(long, Callable)}, waiting for a worker at most {@code timeout} when that is
+     * positive and shorter than QLNN_MAX_QUEUE_MS (a request's own deadline; 503 when it passes).
+     */
+    public <T> T run(long steps, Duration timeout, Callable<T> task) {
+        boolean own = timeout.isPositive() && timeout.compareTo(maxQueue) < 0;
+        Duration wait = own ? timeout : maxQueue;
         if (closed) {
             throw new ServerException(Kind.NOT_READY, "inference pool is shut down");
         }
@@ -79,7 +89,7 @@ public final class WorkerPool implements AutoCloseable {
         boolean slot = false;
         try {
             // A free slot is taken at once (no park, no hand-off); only when none is free does the task queue, in order.
-            slot = slots.tryAcquire() || slots.tryAcquire(maxQueue.toNanos(), TimeUnit.NANOSECONDS);
+            slot = slots.tryAcquire() || slots.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             permits.release();
             Thread.currentThread().interrupt();
@@ -87,6 +97,10 @@ public final class WorkerPool implements AutoCloseable {
         }
         if (!slot) {
             permits.release();
+            if (own) {
+                throw ServerException.rejected(Kind.OVERLOADED, "timeout", "timeout: no inference worker free within the "
+                        + "request's timeout of " + timeout.toNanos() / 1000 + " microseconds; retry later");
+            }
             throw ServerException.rejected(Kind.OVERLOADED, "queue_timeout", "server busy: no inference worker free within "
                     + maxQueue.toMillis() + " ms (QLNN_MAX_QUEUE_MS); retry later");
         }

@@ -55,24 +55,27 @@ public final class ServerMetrics implements LoadListener {
      * removed (client_java keeps them too), and label values are only names of models that resolved.
      */
     private static final class RequestLabels { // not a record: its equals and hashCode run on every request
+        private final String protocol;
         private final String model;
         private final String version;
         private final String endpoint;
-        private final int code;
+        private final String code;
         private final int hash;
 
-        RequestLabels(String model, String version, String endpoint, int code) {
+        RequestLabels(String protocol, String model, String version, String endpoint, String code) {
+            this.protocol = protocol;
             this.model = model;
             this.version = version;
             this.endpoint = endpoint;
             this.code = code;
-            this.hash = ((model.hashCode() * 31 + version.hashCode()) * 31 + endpoint.hashCode()) * 31 + code;
+            this.hash = (((protocol.hashCode() * 31 + model.hashCode()) * 31 + version.hashCode()) * 31
+                    + endpoint.hashCode()) * 31 + code.hashCode();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof RequestLabels k && hash == k.hash && code == k.code && model.equals(k.model)
-                    && version.equals(k.version) && endpoint.equals(k.endpoint);
+            return o instanceof RequestLabels k && hash == k.hash && code.equals(k.code) && model.equals(k.model)
+                    && version.equals(k.version) && endpoint.equals(k.endpoint) && protocol.equals(k.protocol);
         }
 
         @Override
@@ -85,6 +88,18 @@ public final class ServerMetrics implements LoadListener {
             CounterDataPoint lowCoherence, CounterDataPoint cacheHits, CounterDataPoint cacheMisses) {
     }
 
+    /** The protocol label's values. */
+    public static final String HTTP = "http";
+    public static final String GRPC = "grpc";
+    /** Status codes as label values, made once rather than per request. */
+    private static final String[] HTTP_CODES = new String[600];
+
+    static {
+        for (int i = 0; i < HTTP_CODES.length; i++) {
+            HTTP_CODES[i] = Integer.toString(i);
+        }
+    }
+
     private final ConcurrentHashMap<RequestLabels, CounterDataPoint> requestSeries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionDataPoint> endpointSeries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ModelSeries> modelSeries = new ConcurrentHashMap<>();
@@ -92,8 +107,9 @@ public final class ServerMetrics implements LoadListener {
     public ServerMetrics(PrometheusRegistry registry) {
         this.registry = registry;
         requests = Counter.builder().name("quantum_liquid_requests_total")
-                .help("HTTP requests answered, by model, version, endpoint and status code")
-                .labelNames("model", "version", "endpoint", "code").register(registry);
+                .help("Requests answered, by protocol (http, grpc), model, version, endpoint and status code (the HTTP "
+                        + "status, or the gRPC status name)")
+                .labelNames("protocol", "model", "version", "endpoint", "code").register(registry);
         errors = Counter.builder().name("quantum_liquid_errors_total")
                 .help("Errors by model and kind (bad_request, not_found, too_large, unsupported_media_type, not_ready, "
                         + "overloaded, internal, load_failed, energy_budget, unauthorized, forbidden, rate_limited, non_finite_output)")
@@ -200,9 +216,15 @@ public final class ServerMetrics implements LoadListener {
         return index.get().stream().filter(VersionStatus::ready).flatMap(v -> v.served().stream()).toList();
     }
 
-    public void request(String model, String version, String endpoint, int code, double seconds) {
-        series(requestSeries, new RequestLabels(model, version, endpoint, code),
-                k -> requests.labelValues(k.model, k.version, k.endpoint, Integer.toString(k.code))).inc();
+    /** An HTTP request answered with {@code status}. */
+    public void request(String model, String version, String endpoint, int status, double seconds) {
+        request(HTTP, model, version, endpoint, HTTP_CODES[status >= 100 && status < 600 ? status : 0], seconds);
+    }
+
+    /** A request answered over {@code protocol} ({@link #HTTP}, {@link #GRPC}) with {@code code}. */
+    public void request(String protocol, String model, String version, String endpoint, String code, double seconds) {
+        series(requestSeries, new RequestLabels(protocol, model, version, endpoint, code),
+                k -> requests.labelValues(k.protocol, k.model, k.version, k.endpoint, k.code)).inc();
         series(endpointSeries, endpoint, requestDuration::labelValues).observe(seconds);
     }
 

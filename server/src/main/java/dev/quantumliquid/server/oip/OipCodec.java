@@ -1,59 +1,91 @@
 package dev.quantumliquid.server.oip;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.server.ServerException;
 import dev.quantumliquid.server.inference.InferenceRequest;
-import dev.quantumliquid.server.inference.InferenceResult;
+import dev.quantumliquid.server.inference.ModelConfiguration;
 import dev.quantumliquid.server.inference.StateSource;
-import dev.quantumliquid.server.repository.ServedModel;
-import java.io.IOException;
+import dev.quantumliquid.server.tensor.TensorDatatype;
+import dev.quantumliquid.server.tensor.TensorValues;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
- * Open Inference Protocol v2 bodies: the infer request (tensor {@code input} FP32 [B,T,F], [T,F] or
- * [F], optional {@code timespans} FP32 [B,T] or [T], flat or nested data; parameters {@code state},
- * {@code sequence_id}, {@code sequence_start}, {@code sequence_end}) and the infer response.
+ * Open Inference Protocol v2 infer requests: tensor {@code input} [B,T,F], [T,F] or [F] and optional
+ * {@code timespans} [B,T] or [T], of any numeric datatype, as JSON data (flat or nested) or as
+ * Triton binary tensor data; the request parameters {@code state}, {@code sequence_id},
+ * {@code sequence_start}, {@code sequence_end}, {@code timeout}, {@code priority} (0 only) and
+ * {@code binary_data_output}; per output {@code binary_data}, {@code classification} and
+ * {@code datatype} (FP32 or FP64). Anything else a client may set is refused with a 400 naming it,
+ * so that no option is silently ignored.
  */
 final class OipCodec {
-    static final String INPUT = "input";
-    static final String TIMESPANS = "timespans";
-    static final String OUTPUT = "output";
-    static final String COHERENCE = "coherence";
+    static final String INPUT = ModelConfiguration.INPUT;
+    static final String TIMESPANS = ModelConfiguration.TIMESPANS;
+    static final String OUTPUT = ModelConfiguration.OUTPUT;
+    static final String COHERENCE = ModelConfiguration.COHERENCE;
 
-    /** A parsed infer request: what to run, the id to echo and the outputs asked for (empty: all). */
-    record Parsed(InferenceRequest request, Optional<String> id, Set<String> outputs, Optional<String> sequenceId) {
+    /**
+     * A parsed infer request.
+     *
+     * @param id the id to echo
+     * @param outputs the outputs asked for, in order; empty for all of them, as {@code binaryDefault} says
+     * @param binaryDefault {@code binary_data_output}: outputs not asked for by name are binary
+     */
+    record Parsed(InferenceRequest request, Optional<String> id, List<OipOptions.Output> outputs, boolean binaryDefault,
+            Optional<String> sequenceId) {
+        /** What to return for a result that has coherence or not. */
+        List<OipOptions.Output> resolved(boolean hasCoherence) {
+            if (!outputs.isEmpty()) {
+                return outputs;
+            }
+            List<OipOptions.Output> all = new ArrayList<>();
+            all.add(new OipOptions.Output(OUTPUT, binaryDefault, TensorDatatype.FP32, 0));
+            if (hasCoherence) {
+                all.add(new OipOptions.Output(COHERENCE, binaryDefault, TensorDatatype.FP32, 0));
+            }
+            return all;
+        }
     }
 
+    /** A decoded input tensor. */
     private record Tensor(int[] shape, float[] data) {
     }
 
     private OipCodec() {
     }
 
+    /** A JSON-only infer request (no binary part). */
     static Parsed parseInfer(ObjectNode body, String model, OptionalLong version) {
+        return parseInfer(body, new byte[0], 0, model, version);
+    }
+
+    /**
+     * An infer request whose JSON header is {@code header}; inputs with a {@code binary_data_size}
+     * take their bytes, in order, from {@code bytes[binaryStart, bytes.length)}, which they must use up.
+     */
+    static Parsed parseInfer(ObjectNode header, byte[] bytes, int binaryStart, String model, OptionalLong version) {
         Optional<String> id = Optional.empty();
-        JsonNode idn = body.get("id");
+        JsonNode idn = header.get("id");
         if (idn != null && !idn.isNull()) {
             if (!idn.isTextual() || idn.asText().length() > 256) {
                 throw ServerException.badRequest("id: must be a string of at most 256 characters");
             }
             id = Optional.of(idn.asText());
         }
-        JsonNode inputs = body.get("inputs");
+        JsonNode inputs = header.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
             throw ServerException.badRequest("inputs: must be a non-empty array of tensors");
         }
         Tensor input = null;
         Tensor timespans = null;
+        int at = binaryStart;
         for (int i = 0; i < inputs.size(); i++) {
             JsonNode t = inputs.get(i);
             String where = "inputs[" + i + "]";
@@ -64,29 +96,40 @@ final class OipCodec {
             if (name == null || !name.isTextual()) {
                 throw ServerException.badRequest(where + ".name: required (input or timespans)");
             }
-            switch (name.asText()) {
-                case INPUT -> {
-                    if (input != null) {
-                        throw ServerException.badRequest("inputs: tensor 'input' given twice");
-                    }
-                    input = tensor(t, INPUT, 1, 3);
-                }
-                case TIMESPANS -> {
-                    if (timespans != null) {
-                        throw ServerException.badRequest("inputs: tensor 'timespans' given twice");
-                    }
-                    timespans = tensor(t, TIMESPANS, 1, 2);
-                }
-                default -> throw ServerException.badRequest(where + ".name: unknown tensor '" + abbreviate(name.asText())
+            String n = name.asText();
+            if (!n.equals(INPUT) && !n.equals(TIMESPANS)) {
+                throw ServerException.badRequest(where + ".name: unknown tensor '" + abbreviate(n)
                         + "' (this model takes input and timespans)");
             }
+            if ((n.equals(INPUT) ? input : timespans) != null) {
+                throw ServerException.badRequest("inputs: tensor '" + n + "' given twice");
+            }
+            int binarySize = binaryDataSize(t, n);
+            if (binarySize >= 0 && binarySize > bytes.length - at) {
+                throw ServerException.badRequest(n + ".parameters.binary_data_size: " + binarySize + " bytes, the body has "
+                        + (bytes.length - at) + " left after the JSON header and the inputs before");
+            }
+            Tensor decoded = n.equals(INPUT) ? tensor(t, INPUT, 1, 3, bytes, at, binarySize)
+                    : tensor(t, TIMESPANS, 1, 2, bytes, at, binarySize);
+            if (binarySize >= 0) {
+                at += binarySize;
+            }
+            if (n.equals(INPUT)) {
+                input = decoded;
+            } else {
+                timespans = decoded;
+            }
+        }
+        if (at != bytes.length) {
+            throw ServerException.badRequest("body: " + (bytes.length - at) + " bytes after the JSON header that no input's "
+                    + "binary_data_size accounts for");
         }
         if (input == null) {
             throw ServerException.badRequest("inputs: tensor 'input' is required");
         }
         float[][][] x = toBatch(input);
         float[][] dt = timespans == null ? new float[0][] : toTimespans(timespans, x.length, x[0].length);
-        Parameters p = new Parameters(body.get("parameters"));
+        OipOptions.Parameters p = new OipOptions.Parameters(header.get("parameters"));
         StateSource state = StateSource.fresh();
         Optional<String> seq = p.sequenceId();
         Optional<String> token = p.text("state");
@@ -100,33 +143,51 @@ final class OipCodec {
         } else if (p.bool("sequence_start") || p.bool("sequence_end")) {
             throw ServerException.badRequest("parameters: sequence_start and sequence_end need a sequence_id");
         }
-        Set<String> outputs = new LinkedHashSet<>();
-        JsonNode outs = body.get("outputs");
-        if (outs != null && !outs.isNull()) {
-            if (!outs.isArray()) {
-                throw ServerException.badRequest("outputs: must be an array of {\"name\": ...}");
-            }
-            for (JsonNode o : outs) {
-                JsonNode n = o.get("name");
-                if (n == null || !n.isTextual() || !(n.asText().equals(OUTPUT) || n.asText().equals(COHERENCE))) {
-                    throw ServerException.badRequest("outputs: unknown output " + abbreviate(String.valueOf(n))
-                            + " (output, coherence)");
-                }
-                outputs.add(n.asText());
-            }
+        if (p.unsigned("priority") != 0) {
+            throw ServerException.badRequest("parameters.priority: not supported (every request has the same priority); "
+                    + "send 0 or leave it out");
         }
-        return new Parsed(new InferenceRequest(model, version, x, dt, state), id, outputs, seq);
+        long timeout = p.unsigned("timeout");
+        boolean binaryDefault = p.bool("binary_data_output");
+        List<OipOptions.Output> outputs = OipOptions.outputs(header.get("outputs"), binaryDefault);
+        return new Parsed(new InferenceRequest(model, version, x, dt, state, timeout), id, outputs, binaryDefault, seq);
     }
 
-    private static Tensor tensor(JsonNode t, String name, int minRank, int maxRank) {
-        JsonNode dtype = t.get("datatype");
-        if (dtype == null || !dtype.isTextual() || !dtype.asText().equals("FP32")) {
-            throw ServerException.badRequest(name + ".datatype: must be FP32, got " + abbreviate(String.valueOf(dtype)));
-        }
+    /** The input's {@code binary_data_size}, or -1 when its data is JSON; other tensor parameters are refused. */
+    private static int binaryDataSize(JsonNode t, String name) {
         JsonNode params = t.get("parameters");
-        if (params != null && params.has("binary_data_size")) {
-            throw ServerException.badRequest(name + ": binary tensor data is not supported; send JSON data");
+        if (params == null || params.isNull()) {
+            return -1;
         }
+        if (!params.isObject()) {
+            throw ServerException.badRequest(name + ".parameters: must be an object");
+        }
+        int size = -1;
+        for (Iterator<String> it = params.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            JsonNode v = params.get(k);
+            if (k.equals("binary_data_size")) {
+                if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
+                    throw ServerException.badRequest(name + ".parameters.binary_data_size: must be a non-negative integer, got "
+                            + abbreviate(v.toString()));
+                }
+                size = v.asInt();
+            } else if (OipOptions.SHARED_MEMORY.contains(k)) {
+                throw ServerException.badRequest(name + ".parameters." + k + ": shared memory is not supported; send the "
+                        + "data in the request (JSON or binary)");
+            } else {
+                throw ServerException.badRequest(name + ".parameters." + abbreviate(k) + ": not supported (binary_data_size)");
+            }
+        }
+        return size;
+    }
+
+    private static Tensor tensor(JsonNode t, String name, int minRank, int maxRank, byte[] bytes, int at, int binarySize) {
+        JsonNode dtype = t.get("datatype");
+        if (dtype == null || !dtype.isTextual()) {
+            throw ServerException.badRequest(name + ".datatype: required (one of " + TensorDatatype.numericNames() + ")");
+        }
+        TensorDatatype type = TensorDatatype.parseNumeric(name, dtype.asText());
         JsonNode sn = t.get("shape");
         if (sn == null || !sn.isArray() || sn.size() < minRank || sn.size() > maxRank) {
             throw ServerException.badRequest(name + ".shape: must be an array of " + minRank + ".." + maxRank + " dimensions");
@@ -147,11 +208,18 @@ final class OipCodec {
             }
         }
         JsonNode data = t.get("data");
+        if (binarySize >= 0) {
+            if (data != null && !data.isNull()) {
+                throw ServerException.badRequest(name + ": give either data or parameters.binary_data_size, not both");
+            }
+            return new Tensor(shape, TensorValues.fromRaw(name, type, bytes, at, binarySize, (int) count));
+        }
         if (data == null || !data.isArray()) {
-            throw ServerException.badRequest(name + ".data: must be an array of numbers (flat or nested)");
+            throw ServerException.badRequest(name + ".data: must be an array of numbers (flat or nested), or the tensor "
+                    + "binary (parameters.binary_data_size)");
         }
         FloatList out = new FloatList();
-        flatten(data, name, out, 0);
+        flatten(data, name + ".data", type, out, 0);
         if (out.size != count) {
             throw ServerException.badRequest(name + ".data: " + out.size + " values, shape " + Arrays.toString(shape)
                     + " needs " + count);
@@ -159,22 +227,24 @@ final class OipCodec {
         return new Tensor(shape, out.trimmed());
     }
 
-    private static void flatten(JsonNode n, String name, FloatList out, int depth) {
+    private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    /** The numbers of {@code n} in order; {@code name} is the field, e.g. {@code input.data}. */
+    private static void flatten(JsonNode n, String name, TensorDatatype type, FloatList out, int depth) {
         if (depth > 4) {
-            throw ServerException.badRequest(name + ".data: nested deeper than the shape allows");
+            throw ServerException.badRequest(name + ": nested deeper than the shape allows");
         }
         for (JsonNode e : n) {
             if (e.isArray()) {
-                flatten(e, name, out, depth + 1);
+                flatten(e, name, type, out, depth + 1);
+            } else if (e.isIntegralNumber() && e.canConvertToLong()) {
+                out.add(TensorValues.fromLong(name, type, out.size, e.longValue(), false));
+            } else if (e.isIntegralNumber() && e.bigIntegerValue().signum() > 0 && e.bigIntegerValue().compareTo(UINT64_MAX) <= 0) {
+                out.add(TensorValues.fromLong(name, type, out.size, e.bigIntegerValue().longValue(), true));
             } else if (e.isNumber()) {
-                float f = (float) e.doubleValue();
-                if (!Float.isFinite(f)) {
-                    throw ServerException.badRequest(name + ".data: value " + out.size + " (" + abbreviate(e.toString())
-                            + ") is not a finite float32");
-                }
-                out.add(f);
+                out.add(TensorValues.fromDouble(name, type, out.size, e.doubleValue()));
             } else {
-                throw ServerException.badRequest(name + ".data: value " + out.size + " is " + abbreviate(e.toString())
+                throw ServerException.badRequest(name + ": value " + out.size + " is " + abbreviate(e.toString())
                         + ", not a number");
             }
         }
@@ -208,167 +278,6 @@ final class OipCodec {
             System.arraycopy(t.data(), s.length == 2 ? b * steps : 0, dt[b], 0, steps);
         }
         return dt;
-    }
-
-    /** The infer response, written straight to the generator (field by field what a tree of it would serialise to). */
-    static void inferResponse(JsonGenerator g, InferenceResult r, Parsed p) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("model_name", r.model());
-        g.writeStringField("model_version", Long.toString(r.version()));
-        if (p.id().isPresent()) {
-            g.writeStringField("id", p.id().get());
-        }
-        g.writeObjectFieldStart("parameters");
-        if (r.coherenceMean().isPresent()) {
-            g.writeNumberField("coherence_mean", r.coherenceMean().getAsDouble());
-        }
-        g.writeBooleanField("low_coherence", r.lowCoherence());
-        if (r.state().isPresent()) {
-            g.writeStringField("state", r.state().get());
-        }
-        g.writeNumberField("steps", r.steps());
-        g.writeBooleanField("cache_hit", r.cacheHit());
-        g.writeNumberField("inference_time_ms", r.inferenceMillis());
-        if (p.sequenceId().isPresent()) {
-            g.writeStringField("sequence_id", p.sequenceId().get());
-        }
-        g.writeEndObject();
-        g.writeArrayFieldStart("outputs");
-        float[][][] y = r.output();
-        int b = y.length;
-        int t = y[0].length;
-        int o = y[0][0].length;
-        if (p.outputs().isEmpty() || p.outputs().contains(OUTPUT)) {
-            g.writeStartObject();
-            g.writeStringField("name", OUTPUT);
-            g.writeStringField("datatype", "FP32");
-            g.writeArrayFieldStart("shape");
-            g.writeNumber(b);
-            g.writeNumber(t);
-            g.writeNumber(o);
-            g.writeEndArray();
-            g.writeArrayFieldStart("data");
-            for (float[][] seq : y) {
-                for (float[] step : seq) {
-                    for (float v : step) {
-                        g.writeNumber(v);
-                    }
-                }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        if (r.coherence().isPresent() && (p.outputs().isEmpty() || p.outputs().contains(COHERENCE))) {
-            g.writeStartObject();
-            g.writeStringField("name", COHERENCE);
-            g.writeStringField("datatype", "FP32");
-            g.writeArrayFieldStart("shape");
-            g.writeNumber(b);
-            g.writeNumber(t);
-            g.writeEndArray();
-            g.writeArrayFieldStart("data");
-            for (float[] row : r.coherence().get()) {
-                for (float v : row) {
-                    g.writeNumber(v);
-                }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    /** Model metadata: name, versions, platform, inputs and outputs with their shapes. */
-    static ObjectNode metadata(ObjectNode root, String name, List<Long> versions, ServedModel served) {
-        Model m = served.model();
-        root.put("name", name);
-        ArrayNode vs = root.putArray("versions");
-        versions.forEach(v -> vs.add(Long.toString(v)));
-        root.put("platform", "qlnn");
-        ArrayNode in = root.putArray("inputs");
-        ObjectNode x = in.addObject().put("name", INPUT).put("datatype", "FP32");
-        x.putArray("shape").add(-1).add(-1).add(m.inputSize());
-        ObjectNode dt = in.addObject().put("name", TIMESPANS).put("datatype", "FP32");
-        dt.putArray("shape").add(-1).add(-1);
-        dt.putObject("parameters").put("optional", true);
-        ArrayNode out = root.putArray("outputs");
-        ObjectNode y = out.addObject().put("name", OUTPUT).put("datatype", "FP32");
-        y.putArray("shape").add(-1).add(-1).add(m.outputSize());
-        if (m.hasCoherence()) {
-            ObjectNode c = out.addObject().put("name", COHERENCE).put("datatype", "FP32");
-            c.putArray("shape").add(-1).add(-1);
-        }
-        ObjectNode params = root.putObject("parameters");
-        params.put("version", Long.toString(served.version()));
-        params.put("description", m.info().description());
-        ArrayNode names = params.putArray("output_names");
-        m.info().outputNames().forEach(names::add);
-        params.put("sample_rate_hz", m.info().sampleRateHz());
-        params.put("recurrent", m.stateSize() > 0);
-        params.put("state_size", m.stateSize());
-        params.put("quantum", m.hasCoherence());
-        params.put("qubits", m.qubits());
-        params.put("parameter_count", m.parameterCount());
-        served.sparsity().ifPresentOrElse(s -> params.put("liquid_sparsity", s), () -> params.putNull("liquid_sparsity"));
-        served.power().ifPresentOrElse(p -> {
-            params.put("power_microwatts", p.microwatts());
-            params.put("energy_microjoules_per_step", p.microjoulesPerStep());
-        }, () -> {
-            params.putNull("power_microwatts");
-            params.putNull("energy_microjoules_per_step");
-        });
-        return root;
-    }
-
-    /** The request's "parameters" object (Triton-style). */
-    private static final class Parameters {
-        private final JsonNode p;
-
-        Parameters(JsonNode p) {
-            if (p != null && !p.isNull() && !p.isObject()) {
-                throw ServerException.badRequest("parameters: must be an object");
-            }
-            this.p = p == null || p.isNull() ? null : p;
-        }
-
-        Optional<String> text(String name) {
-            JsonNode n = p == null ? null : p.get(name);
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (!n.isTextual() || n.asText().isEmpty()) {
-                throw ServerException.badRequest("parameters." + name + ": must be a non-empty string");
-            }
-            return Optional.of(n.asText());
-        }
-
-        boolean bool(String name) {
-            JsonNode n = p == null ? null : p.get(name);
-            if (n == null || n.isNull()) {
-                return false;
-            }
-            if (!n.isBoolean()) {
-                throw ServerException.badRequest("parameters." + name + ": must be true or false");
-            }
-            return n.asBoolean();
-        }
-
-        /** Triton's sequence_id: an unsigned integer (0 means none) or a string. */
-        Optional<String> sequenceId() {
-            JsonNode n = p == null ? null : p.get("sequence_id");
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0) {
-                return n.asLong() == 0 ? Optional.empty() : Optional.of(Long.toString(n.asLong()));
-            }
-            if (n.isTextual() && !n.asText().isEmpty() && n.asText().length() <= 128) {
-                return Optional.of(n.asText());
-            }
-            throw ServerException.badRequest("parameters.sequence_id: must be a non-negative integer or a string of 1..128 "
-                    + "characters");
-        }
     }
 
     /** A growable float array (the JSON data of one tensor). */

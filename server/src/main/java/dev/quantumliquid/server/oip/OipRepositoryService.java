@@ -15,7 +15,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.Set;
 
 /** OIP v2 model repository extension: index, load, unload. */
 public final class OipRepositoryService implements HttpService {
@@ -72,7 +74,7 @@ public final class OipRepositoryService implements HttpService {
         RequestTags.of(req).endpoint("repository_load");
         audited(req, "load", () -> {
             String model = Names.requireName("model", req.path().pathParameters().get("model"));
-            json.readOptionalObject(req);
+            json.readOptionalObject(req).ifPresent(b -> requireOnlyParameters(b, Set.of()));
             repository.load(model);
         });
         json.send(res, json.object());
@@ -82,10 +84,45 @@ public final class OipRepositoryService implements HttpService {
         RequestTags.of(req).endpoint("repository_unload");
         audited(req, "unload", () -> {
             String model = Names.requireName("model", req.path().pathParameters().get("model"));
-            json.readOptionalObject(req);
+            // No model here depends on another (no ensembles), so unload_dependents changes nothing either way.
+            json.readOptionalObject(req).ifPresent(b -> requireOnlyParameters(b, Set.of("unload_dependents")));
             repository.unload(model);
         });
         json.send(res, json.object());
+    }
+
+    /**
+     * A load or unload body holds only {@code parameters}, of the names {@code allowed}; Triton's
+     * load-time {@code config} and {@code file:} overrides are refused (a model version is its folder).
+     */
+    private static void requireOnlyParameters(ObjectNode body, Set<String> allowed) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!k.equals("parameters")) {
+                throw ServerException.badRequest(OipCodec.abbreviate(k) + ": not supported (parameters)");
+            }
+        }
+        JsonNode p = body.get("parameters");
+        if (p == null || p.isNull()) {
+            return;
+        }
+        if (!p.isObject()) {
+            throw ServerException.badRequest("parameters: must be an object");
+        }
+        for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (k.equals("config") || k.startsWith("file:")) {
+                throw ServerException.badRequest("parameters." + OipCodec.abbreviate(k) + ": loading with a configuration "
+                        + "or files given in the request is not supported; a version is the folder in the repository");
+            }
+            if (!allowed.contains(k)) {
+                throw ServerException.badRequest("parameters." + OipCodec.abbreviate(k) + ": not supported"
+                        + (allowed.isEmpty() ? "" : " (" + String.join(", ", allowed) + ")"));
+            }
+            if (!p.get(k).isBoolean()) {
+                throw ServerException.badRequest("parameters." + k + ": must be true or false");
+            }
+        }
     }
 
     /** Runs a management action and writes it, who asked and how it ended to the audit trail. */

@@ -28,6 +28,7 @@ public final class OipServerService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/v2", this::metadata)
+                .get("/v2/", this::metadata)
                 .get("/v2/health/live", this::live)
                 .get("/v2/health/ready", this::ready);
     }
@@ -35,7 +36,8 @@ public final class OipServerService implements HttpService {
     private void metadata(ServerRequest req, ServerResponse res) {
         RequestTags.of(req).endpoint("server_metadata");
         var root = json.object().put("name", "quantum-liquid").put("version", version);
-        root.putArray("extensions").add("model_repository").add("sequence").add("state_token");
+        root.putArray("extensions").add("binary_tensor_data").add("classification").add("model_configuration")
+                .add("model_repository").add("sequence").add("state_token").add("statistics");
         json.send(res, root);
     }
 

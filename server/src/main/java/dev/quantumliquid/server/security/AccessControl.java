@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Who may call what, registered ahead of every resource so it sees a request before any handler:
@@ -81,17 +82,59 @@ public final class AccessControl implements HttpService {
             rules.get(path, (req, res) -> decided(req, res));
         }
         rules.any("/metrics", (req, res) -> {
-            metricsRole.ifPresent(role -> authenticate(req, role));
+            metricsRole.ifPresent(role -> authenticate(caller(req), role));
             decided(req, res);
         });
         rules.any("/v2/repository", this::management).any("/v2/repository/*", this::management);
         rules.any((req, res) -> {
             if (req.context().get(Decided.class).isEmpty()) {
-                Optional<ApiKeys.Entry> who = keysRequired() ? Optional.of(authenticate(req, Role.INFER)) : Optional.empty();
-                limit(req, who);
+                admit(caller(req), Route.INFERENCE);
             }
             res.next();
         });
+    }
+
+    /** What a route needs: nothing (probes), an infer key, or an admin key from an allowed address. */
+    public enum Route { OPEN, INFERENCE, MANAGEMENT }
+
+    /**
+     * Who is calling, whatever the protocol: the key presented (if any), the client address, and the
+     * method and path (or gRPC method) for the audit trail. {@code keyId} is told the id of the key
+     * once it is known, so the request's labels and log name it even when it is then refused.
+     */
+    public record Caller(Optional<String> key, InetAddress client, String method, String path, Consumer<String> keyId) {
+    }
+
+    /**
+     * The decision for one request on a route, for every protocol: passes, or throws 401, 403 or 429
+     * (audited). Returns the key's entry when keys are required.
+     */
+    public Optional<ApiKeys.Entry> admit(Caller c, Route route) {
+        return switch (route) {
+            case OPEN -> Optional.empty();
+            case INFERENCE -> {
+                Optional<ApiKeys.Entry> who = keysRequired() ? Optional.of(authenticate(c, Role.INFER)) : Optional.empty();
+                limit(c, who);
+                yield who;
+            }
+            case MANAGEMENT -> {
+                if (adminAllow.stream().noneMatch(n -> n.contains(c.client()))) {
+                    String keyId = keysRequired() ? c.key().flatMap(k -> keys.get().orElseThrow().authenticate(k))
+                            .map(ApiKeys.Entry::id).orElse("-") : "-";
+                    throw deny(c, keyId, Kind.FORBIDDEN, "client address not in QLNN_ADMIN_ALLOW_CIDRS",
+                            "management routes are not answered from " + c.client().getHostAddress()
+                                    + " (QLNN_ADMIN_ALLOW_CIDRS)");
+                }
+                Optional<ApiKeys.Entry> who = keysRequired() ? Optional.of(authenticate(c, Role.ADMIN)) : Optional.empty();
+                limit(c, who);
+                yield who;
+            }
+        };
+    }
+
+    private static Caller caller(ServerRequest req) {
+        return new Caller(presentedKey(req), client(req), req.prologue().method().text(), path(req),
+                id -> RequestTags.of(req).keyId(id));
     }
 
     private static void decided(ServerRequest req, ServerResponse res) {
@@ -100,55 +143,45 @@ public final class AccessControl implements HttpService {
     }
 
     private void management(ServerRequest req, ServerResponse res) {
-        InetAddress client = client(req);
-        if (adminAllow.stream().noneMatch(c -> c.contains(client))) {
-            String keyId = keysRequired() ? presentedKey(req).flatMap(k -> keys.get().orElseThrow().authenticate(k))
-                    .map(ApiKeys.Entry::id).orElse("-") : "-";
-            throw deny(req, keyId, Kind.FORBIDDEN, "client address not in QLNN_ADMIN_ALLOW_CIDRS",
-                    "management routes are not answered from " + client.getHostAddress() + " (QLNN_ADMIN_ALLOW_CIDRS)");
-        }
-        Optional<ApiKeys.Entry> who = keysRequired() ? Optional.of(authenticate(req, Role.ADMIN)) : Optional.empty();
-        limit(req, who);
+        admit(caller(req), Route.MANAGEMENT);
         decided(req, res);
     }
 
     /** The key's entry if it exists and grants {@code needed}; else 401 or 403. */
-    private ApiKeys.Entry authenticate(ServerRequest req, Role needed) {
-        Optional<String> presented = presentedKey(req);
-        if (presented.isEmpty()) {
-            throw deny(req, "-", Kind.UNAUTHORIZED, "no key",
+    private ApiKeys.Entry authenticate(Caller c, Role needed) {
+        if (c.key().isEmpty()) {
+            throw deny(c, "-", Kind.UNAUTHORIZED, "no key",
                     "an API key is required (Authorization: Bearer <key> or X-API-Key: <key>)");
         }
-        Optional<ApiKeys.Entry> e = keys.get().orElseThrow().authenticate(presented.get());
+        Optional<ApiKeys.Entry> e = keys.get().orElseThrow().authenticate(c.key().get());
         if (e.isEmpty()) {
-            throw deny(req, "-", Kind.UNAUTHORIZED, "unknown key (sha256 prefix " + digestPrefix(presented.get()) + ")",
+            throw deny(c, "-", Kind.UNAUTHORIZED, "unknown key (sha256 prefix " + digestPrefix(c.key().get()) + ")",
                     "the API key is not valid");
         }
-        RequestTags.of(req).keyId(e.get().id());
+        c.keyId().accept(e.get().id());
         if (!e.get().role().grants(needed)) {
-            throw deny(req, e.get().id(), Kind.FORBIDDEN, "role " + e.get().role().label() + " lacks " + needed.label(),
+            throw deny(c, e.get().id(), Kind.FORBIDDEN, "role " + e.get().role().label() + " lacks " + needed.label(),
                     "this route needs the " + needed.label() + " role; key '" + e.get().id() + "' has "
                             + e.get().role().label());
         }
         return e.get();
     }
 
-    private void limit(ServerRequest req, Optional<ApiKeys.Entry> who) {
+    private void limit(Caller c, Optional<ApiKeys.Entry> who) {
         if (!limiter.enabled()) {
             return;
         }
-        String caller = who.map(e -> "key:" + e.id()).orElseGet(() -> "ip:" + client(req).getHostAddress());
+        String caller = who.map(e -> "key:" + e.id()).orElseGet(() -> "ip:" + c.client().getHostAddress());
         if (!limiter.tryAcquire(caller)) {
             String keyId = who.map(ApiKeys.Entry::id).orElse("-");
-            audit.denied(client(req).getHostAddress(), keyId, req.prologue().method().text(), path(req), 429, "rate limit");
+            audit.denied(c.client().getHostAddress(), keyId, c.method(), c.path(), 429, "rate limit");
             throw ServerException.rejected(Kind.RATE_LIMITED, "rate_limit", "rate limit exceeded: more than "
                     + "QLNN_RATE_LIMIT_RPS requests per second for " + (who.isPresent() ? "key '" + keyId + "'" : "this client"));
         }
     }
 
-    private ServerException deny(ServerRequest req, String keyId, Kind kind, String why, String message) {
-        audit.denied(client(req).getHostAddress(), keyId, req.prologue().method().text(), path(req),
-                kind == Kind.UNAUTHORIZED ? 401 : 403, why);
+    private ServerException deny(Caller c, String keyId, Kind kind, String why, String message) {
+        audit.denied(c.client().getHostAddress(), keyId, c.method(), c.path(), kind == Kind.UNAUTHORIZED ? 401 : 403, why);
         return new ServerException(kind, message);
     }
 
@@ -159,24 +192,32 @@ public final class AccessControl implements HttpService {
 
     /** The key from {@code Authorization: Bearer} or else {@code X-API-Key}. */
     static Optional<String> presentedKey(ServerRequest req) {
-        Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (auth.isPresent()) {
-            String a = auth.get().strip();
+        return presentedKey(req.headers().first(HeaderNames.AUTHORIZATION), req.headers().first(X_API_KEY));
+    }
+
+    /** The key from an {@code authorization} value ({@code Bearer <key>}) or else an {@code x-api-key} value, any protocol. */
+    public static Optional<String> presentedKey(Optional<String> authorization, Optional<String> xApiKey) {
+        if (authorization.isPresent()) {
+            String a = authorization.get().strip();
             if (a.length() > 7 && a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
                 return Optional.of(a.substring(7).strip());
             }
             return Optional.empty();
         }
-        return req.headers().first(X_API_KEY).map(String::strip).filter(k -> !k.isEmpty());
+        return xApiKey.map(String::strip).filter(k -> !k.isEmpty());
     }
 
     static InetAddress client(ServerRequest req) {
-        SocketAddress a = req.remotePeer().address();
+        return client(req.remotePeer().address());
+    }
+
+    /** The client's IP address; for a socket that is not IP, 0.0.0.0 (in no allowlist but 0.0.0.0/0). */
+    public static InetAddress client(SocketAddress a) {
         if (a instanceof InetSocketAddress i && i.getAddress() != null) {
             return i.getAddress();
         }
         try {
-            return InetAddress.getByAddress(new byte[4]); // not an IP socket: 0.0.0.0, in no allowlist but 0.0.0.0/0
+            return InetAddress.getByAddress(new byte[4]);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }

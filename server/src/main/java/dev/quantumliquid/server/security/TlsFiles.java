@@ -55,8 +55,29 @@ public final class TlsFiles {
         return clientCa.isPresent();
     }
 
+    /**
+     * The key, its certificate chain and the client CA certificates (empty without
+     * QLNN_TLS_CLIENT_CA), read and checked, for a listener that does not take a Helidon Tls.
+     */
+    public record Material(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> clientCas) {
+        public Material {
+            chain = List.copyOf(chain);
+            clientCas = List.copyOf(clientCas);
+        }
+    }
+
     /** Reads the files into a Tls; CONFIG error naming the variable when one is missing or wrong. */
     public Tls load() {
+        Material m = material();
+        TlsConfig.Builder b = Tls.builder().privateKey(m.key()).privateKeyCertChain(m.chain()).enabledProtocols(PROTOCOLS);
+        if (!m.clientCas().isEmpty()) {
+            b.trust(m.clientCas()).clientAuth(TlsClientAuth.REQUIRED);
+        }
+        return b.build();
+    }
+
+    /** Reads and checks the files; CONFIG error naming the variable when one is missing or wrong. */
+    public Material material() {
         readable("QLNN_TLS_CERT", cert);
         readable("QLNN_TLS_KEY", key);
         clientCa.ifPresent(ca -> readable("QLNN_TLS_CLIENT_CA", ca));
@@ -72,7 +93,7 @@ public final class TlsFiles {
             throw config("QLNN_TLS_CERT", cert, "holds no PEM certificate");
         }
         requirePair(pk, chain.get(0));
-        TlsConfig.Builder b = Tls.builder().privateKey(pk).privateKeyCertChain(chain).enabledProtocols(PROTOCOLS);
+        List<X509Certificate> cas = List.of();
         if (clientCa.isPresent()) {
             Keys trust;
             try {
@@ -83,9 +104,9 @@ public final class TlsFiles {
             if (trust.certs().isEmpty()) {
                 throw config("QLNN_TLS_CLIENT_CA", clientCa.get(), "holds no PEM certificate");
             }
-            b.trust(trust.certs()).clientAuth(TlsClientAuth.REQUIRED);
+            cas = trust.certs();
         }
-        return b.build();
+        return new Material(pk, chain, cas);
     }
 
     /** The certificate must carry the key's public half: sign a probe with one, verify with the other. */

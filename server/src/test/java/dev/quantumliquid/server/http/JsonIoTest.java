@@ -21,6 +21,15 @@ class JsonIoTest {
     }
 
     @Test
+    void malformedJsonIsDescribedWithoutJacksonsInternals() {
+        ServerException e = catchThrowableOfType(ServerException.class,
+                () -> json.parseObject("{\"inputs\": [".getBytes(StandardCharsets.UTF_8)));
+        assertThat(e.getMessage()).isEqualTo("body: not valid JSON (Unexpected end-of-input: expected close marker for Array"
+                + " (start marker at [line: 1, column: 12]) (line 1, column 13))");
+        assertThat(e.getMessage()).doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
+    }
+
+    @Test
     void validObjectParses() {
         assertThat(json.parseObject("{\"input\":[1,2]}".getBytes(StandardCharsets.UTF_8)).get("input").size()).isEqualTo(2);
     }

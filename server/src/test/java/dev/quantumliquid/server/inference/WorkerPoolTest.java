@@ -106,13 +106,7 @@ class WorkerPoolTest {
         try (WorkerPool pool = new WorkerPool(1, 2, java.time.Duration.ofMillis(50));
                 ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(1, () -> {
-                started.countDown();
-                release.await();
-                return 1;
-            }), callers);
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> a = holdTheSlot(pool, callers, release);
             assertThatThrownBy(() -> pool.run(1, () -> 2)).isInstanceOfSatisfying(ServerException.class,
                     e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout"));
             assertThatThrownBy(() -> pool.run(Long.MAX_VALUE, () -> 3)).isInstanceOfSatisfying(ServerException.class,
@@ -120,6 +114,39 @@ class WorkerPoolTest {
             release.countDown();
             assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(pool.inflight()).isZero();
+        }
+    }
+
+    /** A small task that holds a worker slot until {@code release}; returns once it runs. */
+    private static CompletableFuture<Integer> holdTheSlot(WorkerPool pool, ExecutorService callers, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(1, () -> {
+            started.countDown();
+            release.await();
+            return 1;
+        }), callers);
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        return a;
+    }
+
+    @Test
+    void aRequestsOwnTimeoutShorterThanTheQueueLimitEndsItsWait() throws Exception {
+        try (WorkerPool pool = new WorkerPool(1, 3, java.time.Duration.ofMinutes(1));
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Integer> a = holdTheSlot(pool, callers, release);
+            // With QLNN_MAX_QUEUE_MS at a minute, only the request's 2 ms can end this wait.
+            assertThatThrownBy(() -> pool.run(1, java.time.Duration.ofNanos(2_000_000), () -> 2))
+                    .isInstanceOfSatisfying(ServerException.class, e -> {
+                        assertThat(e.rejectedReason()).isEqualTo("timeout");
+                        assertThat(e.kind()).isEqualTo(ServerException.Kind.OVERLOADED);
+                        assertThat(e).hasMessage("timeout: no inference worker free within the request's timeout of 2000 "
+                                + "microseconds; retry later");
+                    });
+            release.countDown();
+            assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(pool.run(1, java.time.Duration.ofNanos(2_000_000), () -> 3)).isEqualTo(3);
         }
     }
 

@@ -97,6 +97,43 @@ public class OipCodecFuzzTest {
         }
     }
 
+    /**
+     * A valid binary request (Triton's extension): input [1,2,3] as FP64 and timespans [2] as INT32 after
+     * the JSON, outputs asked for as binary, FP64 and classified.
+     */
+    public static ObjectNode validBinaryHeader() {
+        try {
+            return (ObjectNode) JSON.readTree("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,2,3],\"datatype\":\"FP64\","
+                    + "\"parameters\":{\"binary_data_size\":48}},{\"name\":\"timespans\",\"shape\":[2],\"datatype\":"
+                    + "\"INT32\",\"parameters\":{\"binary_data_size\":8}}],\"parameters\":{\"binary_data_output\":true,"
+                    + "\"timeout\":5},\"outputs\":[{\"name\":\"output\",\"parameters\":{\"classification\":1,"
+                    + "\"binary_data\":true}},{\"name\":\"coherence\",\"parameters\":{\"datatype\":\"FP64\"}}]}");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void mutatedBinaryRequestsParseOrAreA400() {
+        Map<String, Integer> outcomes = Fuzz.run("OIP binary infer parser", 1.0, (r, i) -> {
+            ObjectNode header = validBinaryHeader();
+            for (int k = r.nextInt(4); k > 0; k--) {
+                mutate(header, r);
+            }
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(56).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < 6; k++) {
+                data.putDouble(Fuzz.pick(r, 0.5, -1.0, 1e300, Double.NaN, 3.0));
+            }
+            data.putInt(1).putInt(Fuzz.pick(r, 1, 0, -1, Integer.MAX_VALUE));
+            byte[] bin = java.util.Arrays.copyOf(data.array(), Fuzz.pick(r, 56, 56, 55, 57, 0, 48));
+            byte[] head = header.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] body = java.util.Arrays.copyOf(head, head.length + bin.length);
+            System.arraycopy(bin, 0, body, head.length, bin.length);
+            return outcome(() -> OipCodec.parseInfer(header, body, head.length, "m", OptionalLong.empty()), header);
+        });
+        assertThat(outcomes).containsKeys("parsed", "refused");
+    }
+
     @Test
     void mutatedInferRequestsParseOrAreA400() {
         Map<String, Integer> outcomes = Fuzz.run("OIP infer parser", 1.0, (r, i) -> {
@@ -104,18 +141,24 @@ public class OipCodecFuzzTest {
             for (int k = 1 + r.nextInt(4); k > 0; k--) {
                 mutate(body, r);
             }
-            try {
-                OipCodec.parseInfer(body, "m", r.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(1));
-                return "parsed";
-            } catch (ServerException e) {
-                assertThat(e.kind()).isEqualTo(ServerException.Kind.BAD_REQUEST);
-                assertThat(e.getMessage()).doesNotContain("\n");
-                return "refused";
-            } catch (RuntimeException e) {
-                fail("threw " + e + " for " + body, e);
-                return "unreachable";
-            }
+            return outcome(() -> OipCodec.parseInfer(body, "m", r.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(1)),
+                    body);
         });
         assertThat(outcomes).containsKeys("parsed", "refused");
+    }
+
+    /** "parsed", or "refused" for a one-line 400; anything else fails the test. */
+    private static String outcome(Runnable parse, JsonNode request) {
+        try {
+            parse.run();
+            return "parsed";
+        } catch (ServerException e) {
+            assertThat(e.kind()).isEqualTo(ServerException.Kind.BAD_REQUEST);
+            assertThat(e.getMessage()).doesNotContain("\n");
+            return "refused";
+        } catch (RuntimeException e) {
+            fail("threw " + e + " for " + request, e);
+            return "unreachable";
+        }
     }
 }

@@ -1,21 +1,20 @@
 package dev.quantumliquid.train.data;
 
+import dev.quantumliquid.engine.io.CsvFile;
 import dev.quantumliquid.train.TrainException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A numeric CSV: a header row naming the columns ('#' comment lines skipped), then numbers; columns
- * named as text columns (a class label) keep their cells as text instead.
+ * Training data from CSV ({@link CsvFile}, the reader {@code qlnn predict} uses too): a header row
+ * naming the columns, then numbers; columns named as text columns (a class label) keep their cells
+ * as text instead.
  */
 public final class CsvTable {
     private final String label;
@@ -46,71 +45,47 @@ public final class CsvTable {
         } catch (IOException e) {
             throw new TrainException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n");
-        List<String> header = null;
-        List<double[]> rows = new ArrayList<>();
-        List<String[]> texts = new ArrayList<>();
-        boolean[] isText = null;
-        for (int ln = 0; ln < lines.length; ln++) {
-            String line = lines[ln].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+        CsvFile csv = CsvFile.parse(file.toString(), bytes);
+        List<String> header = csv.header();
+        boolean[] isText = new boolean[header.size()];
+        for (String name : textColumns) {
+            int c = header.indexOf(name);
+            if (c < 0) {
+                throw new TrainException(file + ": no column '" + name + "' (columns: " + String.join(", ", header) + ")");
             }
-            String[] cells = line.split(",", -1);
-            if (header == null) {
-                header = Arrays.stream(cells).map(String::strip).toList();
-                isText = new boolean[header.size()];
-                for (int c = 0; c < isText.length; c++) {
-                    isText[c] = textColumns.contains(header.get(c));
-                }
-                for (String name : textColumns) {
-                    if (!header.contains(name)) {
-                        throw new TrainException(file + ": no column '" + name + "' (columns: " + String.join(", ", header) + ")");
-                    }
-                }
-                continue;
-            }
-            if (cells.length != header.size()) {
-                throw new TrainException(file + ": line " + (ln + 1) + " has " + cells.length + " cells, the header has " + header.size());
-            }
-            double[] r = new double[cells.length];
-            String[] tr = new String[cells.length];
-            for (int c = 0; c < cells.length; c++) {
-                if (isText[c]) {
-                    tr[c] = cells[c].strip();
-                    r[c] = Double.NaN;
-                    if (tr[c].isEmpty()) {
-                        throw new TrainException(file + ": line " + (ln + 1) + " column '" + header.get(c) + "' is empty");
-                    }
-                    continue;
-                }
-                try {
-                    r[c] = Double.parseDouble(cells[c].strip());
-                } catch (NumberFormatException e) {
-                    throw new TrainException(file + ": line " + (ln + 1) + " column '" + header.get(c) + "' is not a number: '"
-                            + cells[c].strip() + "'");
-                }
-                if (!Double.isFinite(r[c])) {
-                    throw new TrainException(file + ": line " + (ln + 1) + " column '" + header.get(c) + "' is not finite");
-                }
-            }
-            rows.add(r);
-            texts.add(tr);
+            isText[c] = true;
         }
-        if (header == null) {
-            throw new TrainException(file + ": empty (a CSV needs a header row)");
-        }
+        double[][] rows = new double[csv.rows().size()][header.size()];
         Map<Integer, String[]> text = new HashMap<>();
         for (int c = 0; c < header.size(); c++) {
             if (isText[c]) {
-                String[] col = new String[texts.size()];
-                for (int i = 0; i < col.length; i++) {
-                    col[i] = texts.get(i)[c];
-                }
-                text.put(c, col);
+                text.put(c, new String[rows.length]);
             }
         }
-        return new CsvTable(file.toString(), header, rows.toArray(new double[0][]), text, bytes);
+        for (int i = 0; i < rows.length; i++) {
+            CsvFile.Row row = csv.rows().get(i);
+            for (int c = 0; c < header.size(); c++) {
+                String cell = row.cells().get(c);
+                String where = file + ": row " + row.number() + " column '" + header.get(c) + "'";
+                if (isText[c]) {
+                    if (cell.isEmpty()) {
+                        throw new TrainException(where + " is empty");
+                    }
+                    text.get(c)[i] = cell;
+                    rows[i][c] = Double.NaN;
+                    continue;
+                }
+                try {
+                    rows[i][c] = Double.parseDouble(cell);
+                } catch (NumberFormatException e) {
+                    throw new TrainException(where + " is not a number: '" + cell + "'");
+                }
+                if (!Double.isFinite(rows[i][c])) {
+                    throw new TrainException(where + " is not finite");
+                }
+            }
+        }
+        return new CsvTable(file.toString(), header, rows, text, bytes);
     }
 
     public int rows() {

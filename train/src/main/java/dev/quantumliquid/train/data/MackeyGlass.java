@@ -1,5 +1,8 @@
 package dev.quantumliquid.train.data;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.train.TrainException;
 import java.io.IOException;
 import java.io.Writer;
@@ -62,14 +65,32 @@ public final class MackeyGlass {
         return BETA * delayed / (1.0 + Math.pow(delayed, N)) - GAMMA * x;
     }
 
-    /** One comment line stating the equation, parameters and method, then the header t,x. */
-    public static String header() {
-        return String.format(Locale.ROOT, "# Mackey-Glass dx/dt = beta*x(t-tau)/(1+x(t-tau)^n) - gamma*x; tau=%s beta=%s gamma=%s n=%s;"
-                + " RK4 step %s, history x=%s for t<=0, delayed half-step value by linear interpolation, sampled every %s time unit%n"
-                + "t,x%n", TAU, BETA, GAMMA, N, STEP, X0, SAMPLE_EVERY);
+    /**
+     * The generator's parameters as the sidecar .json states them: the equation, its constants, the
+     * integration method and the sampling, so that the CSV itself stays a plain table.
+     */
+    public static ObjectNode parameters(int length) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("dataset", "mackey-glass");
+        p.put("equation", "dx/dt = beta*x(t-tau)/(1+x(t-tau)^n) - gamma*x");
+        p.put("tau", TAU).put("beta", BETA).put("gamma", GAMMA).put("n", N);
+        p.put("method", "classic RK4; the delayed value at a half step is the mean of its two grid neighbours");
+        p.put("step", STEP).put("history_x", X0).put("sample_every", SAMPLE_EVERY).put("length", length);
+        p.putObject("columns").put("t", "time, in time units of the equation (one sample per unit)").put("x", "the series");
+        return p;
     }
 
-    /** Writes the series as CSV (comment line, header t,x, then one row per time unit). */
+    /** The sidecar of a CSV file: its name with .json for .csv (or .json appended). */
+    public static Path sidecar(Path csv) {
+        String name = csv.getFileName().toString();
+        String base = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return csv.resolveSibling(base + ".json");
+    }
+
+    /**
+     * Writes the series as CSV with the header {@code t,x} and one row per time unit, and the
+     * generator's parameters to {@link #sidecar}.
+     */
     public static void write(Path out, int length) {
         double[] x = series(length);
         try {
@@ -78,11 +99,12 @@ public final class MackeyGlass {
                 Files.createDirectories(parent);
             }
             try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                w.write(header());
+                w.write("t,x\n");
                 for (int i = 0; i < x.length; i++) {
                     w.write(i + "," + x[i] + "\n");
                 }
             }
+            Files.write(sidecar(out), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(parameters(length)));
         } catch (IOException e) {
             throw new TrainException(out + ": cannot write (" + e.getMessage() + ")", e);
         }

@@ -48,14 +48,18 @@ class MackeyGlassTest {
     }
 
     @Test
-    void writesCsvWithCommentAndHeader(@TempDir Path dir) throws Exception {
+    void writesAPlainCsvAndTheParametersBesideIt(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("mg.csv");
         MackeyGlass.write(f, 5);
         List<String> lines = Files.readAllLines(f);
-        assertThat(lines.get(0)).startsWith("# Mackey-Glass").contains("RK4 step 0.1").contains("tau=17.0");
-        assertThat(lines.get(1)).isEqualTo("t,x");
-        assertThat(lines).hasSize(7);
-        assertThat(lines.get(2)).isEqualTo("0,1.2");
+        assertThat(lines.get(0)).isEqualTo("t,x");
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(1)).isEqualTo("0,1.2");
+        var p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("mg.json").toFile());
+        assertThat(p.get("tau").asDouble()).isEqualTo(17.0);
+        assertThat(p.get("step").asDouble()).isEqualTo(0.1);
+        assertThat(p.get("length").asInt()).isEqualTo(5);
+        assertThat(MackeyGlass.sidecar(Path.of("a/series.data"))).isEqualTo(Path.of("a/series.data.json"));
     }
 
     @Test

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.quantumliquid.server.inference.InferenceRequest;
 import dev.quantumliquid.server.inference.InferenceResult;
 import dev.quantumliquid.server.inference.StateSource;
+import dev.quantumliquid.server.tensor.TensorDatatype;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -20,13 +22,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The infer response is written token by token; its bytes are those of the same response built as a tree. */
-class OipCodecResponseTest {
+class OipResponsesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String written(InferenceResult r, OipCodec.Parsed p) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            OipCodec.inferResponse(g, r, p);
+            OipResponses.infer(g, new ByteArrayBuilder(), r, p, List.of());
         }
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -46,8 +48,10 @@ class OipCodecResponseTest {
         params.put("inference_time_ms", r.inferenceMillis());
         p.sequenceId().ifPresent(s -> params.put("sequence_id", s));
         ArrayNode outputs = root.putArray("outputs");
+        Set<String> asked = new LinkedHashSet<>();
+        p.outputs().forEach(o -> asked.add(o.name()));
         float[][][] y = r.output();
-        if (p.outputs().isEmpty() || p.outputs().contains("output")) {
+        if (asked.isEmpty() || asked.contains("output")) {
             ObjectNode o = outputs.addObject().put("name", "output").put("datatype", "FP32");
             o.putArray("shape").add(y.length).add(y[0].length).add(y[0][0].length);
             ArrayNode data = o.putArray("data");
@@ -59,7 +63,7 @@ class OipCodecResponseTest {
                 }
             }
         }
-        if (r.coherence().isPresent() && (p.outputs().isEmpty() || p.outputs().contains("coherence"))) {
+        if (r.coherence().isPresent() && (asked.isEmpty() || asked.contains("coherence"))) {
             ObjectNode o = outputs.addObject().put("name", "coherence").put("datatype", "FP32");
             o.putArray("shape").add(y.length).add(y[0].length);
             ArrayNode data = o.putArray("data");
@@ -75,7 +79,9 @@ class OipCodecResponseTest {
     private static OipCodec.Parsed parsed(Optional<String> id, Set<String> outputs, Optional<String> sequence) {
         InferenceRequest q = new InferenceRequest("m", OptionalLong.empty(), new float[1][1][1], new float[0][],
                 StateSource.fresh());
-        return new OipCodec.Parsed(q, id, outputs, sequence);
+        List<OipOptions.Output> asked = outputs.stream()
+                .map(n -> new OipOptions.Output(n, false, TensorDatatype.FP32, 0)).toList();
+        return new OipCodec.Parsed(q, id, asked, false, sequence);
     }
 
     @Test

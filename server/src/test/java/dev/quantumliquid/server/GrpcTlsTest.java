@@ -1,0 +1,113 @@
+package dev.quantumliquid.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quantumliquid.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.quantumliquid.server.grpc.proto.ServerLiveRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gRPC listener speaks TLS and mTLS from the same QLNN_TLS_* files as HTTP, and follows their rotation. */
+class GrpcTlsTest {
+    @TempDir
+    static Path dir;
+    static TestCerts ca;
+    static Path[] server;
+    static Path[] server2;
+    static Path[] client;
+    static Path repo;
+
+    @BeforeAll
+    static void certificates() throws IOException {
+        ca = TestCerts.create(dir);
+        server = ca.issue("server", "qlnn-server-1", true);
+        server2 = ca.issue("server2", "qlnn-server-2", true);
+        client = ca.issue("client", "qlnn-client", false);
+        repo = Files.createDirectories(dir.resolve("models"));
+        TestModels.writeDense(repo, "dense", 1, 0f);
+    }
+
+    private static boolean live(TestServer s, boolean tls, boolean clientCertificate) throws Exception {
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", s.server.grpcPort().orElseThrow());
+        if (tls) {
+            SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(ca.caPem.toFile());
+            if (clientCertificate) {
+                ssl.keyManager(client[0].toFile(), client[1].toFile());
+            }
+            b.sslContext(ssl.build());
+        } else {
+            b.usePlaintext();
+        }
+        ManagedChannel ch = b.build();
+        try {
+            return GRPCInferenceServiceGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .serverLive(ServerLiveRequest.getDefaultInstance()).getLive();
+        } finally {
+            ch.shutdownNow();
+            ch.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The subject of the certificate the gRPC listener presents now (a handshake offering h2, as gRPC clients do). */
+    private static String servedCertificate(int port) throws Exception {
+        try (SSLSocket s = (SSLSocket) ca.clientContext(client[2]).getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters p = s.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"h2"});
+            s.setSSLParameters(p);
+            s.startHandshake();
+            return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        }
+    }
+
+    @Test
+    void withAClientCaOnlyClientsWithACertificateItSignedAreAnswered() throws Exception {
+        try (TestServer s = TestServer.start(repo, Map.of("QLNN_GRPC_PORT", "-1", "QLNN_TLS_CERT", server[0].toString(),
+                "QLNN_TLS_KEY", server[1].toString(), "QLNN_TLS_CLIENT_CA", ca.caPem.toString()))) {
+            assertThat(live(s, true, true)).isTrue();
+            assertThatThrownBy(() -> live(s, true, false)).as("no client certificate")
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+            assertThatThrownBy(() -> live(s, false, false)).as("cleartext on the TLS listener")
+                    .isInstanceOf(StatusRuntimeException.class);
+        }
+    }
+
+    @Test
+    void rotatedCertificateFilesAreServedOnTheGrpcListenerWithoutRestart() throws Exception {
+        Path cert = dir.resolve("live.pem");
+        Path key = dir.resolve("live.key");
+        Files.copy(server[0], cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(server[1], key, StandardCopyOption.REPLACE_EXISTING);
+        try (TestServer s = TestServer.start(repo, Map.of("QLNN_GRPC_PORT", "-1", "QLNN_TLS_CERT", cert.toString(),
+                "QLNN_TLS_KEY", key.toString(), "QLNN_SECRETS_POLL_S", "0.1"))) {
+            int port = s.server.grpcPort().orElseThrow();
+            assertThat(servedCertificate(port)).contains("qlnn-server-1");
+            assertThat(live(s, true, false)).isTrue();
+            Files.copy(server2[0], cert, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(server2[1], key, StandardCopyOption.REPLACE_EXISTING);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!servedCertificate(port).contains("qlnn-server-2")) {
+                assertThat(System.nanoTime()).as("the rotated certificate is served").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(live(s, true, false)).isTrue();
+        }
+    }
+}
