@@ -128,10 +128,7 @@ public final class QlnnServer implements AutoCloseable {
                     + "only clients in QLNN_ADMIN_ALLOW_CIDRS {}", config.adminAllowCidrs());
         }
         Optional<TrustedKeys> trusted = config.trustedKeys().map(TrustedKeys::load);
-        ModelLoader checked = trusted.isEmpty() ? loader : (dir, budget) -> {
-            trusted.get().requireSigned(dir);
-            return loader.load(dir, budget);
-        };
+        ModelLoader checked = trusted.map(t -> loader.requiring(t::requireSigned)).orElse(loader);
         Optional<StoreMirror> mirror = config.modelStore().map(uri -> mirror(config, uri));
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry);

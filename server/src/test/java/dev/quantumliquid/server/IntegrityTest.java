@@ -5,21 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.SafeTensors;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.TestServer.Response;
 import dev.quantumliquid.server.repository.ModelLoader;
+import dev.quantumliquid.server.signing.ModelSignatures;
+import dev.quantumliquid.server.signing.SigningException;
+import dev.quantumliquid.server.signing.SigningKeys;
+import dev.quantumliquid.server.signing.TrustedKeys;
+import dev.quantumliquid.server.store.DenseModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The repository against hostile or failing version folders, over a real server: replaced files
  * never answer from the old content, FIFOs and stuck loads never hold the repository, and a load
- * that runs out of memory leaves the version UNAVAILABLE with polling still alive.
+ * that runs out of memory leaves the version UNAVAILABLE with polling still alive; with trusted keys,
+ * a model.json swapped in during a load never serves unless it is the one whose signature held.
  */
 class IntegrityTest {
     @TempDir
@@ -130,7 +139,7 @@ class IntegrityTest {
         TestModels.writeDense(repo, "dense", 1, 0f);
         TestModels.writeDense(repo, "stuck", 1, 0f);
         CountDownLatch release = new CountDownLatch(1);
-        ModelLoader stuck = (dir, budget) -> {
+        ModelLoader stuck = (dir, budget, check) -> {
             if (dir.getParent().getFileName().toString().equals("stuck")) {
                 try {
                     release.await();
@@ -138,7 +147,7 @@ class IntegrityTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return TestModels.LOADER.load(dir, budget);
+            return TestModels.LOADER.load(dir, budget, check);
         };
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_LOAD_TIMEOUT_S", "0.5")), stuck)) {
             assertThat(state(s, "stuck", "1")).startsWith("UNAVAILABLE: loading took longer than QLNN_LOAD_TIMEOUT_S=0.5 s");
@@ -156,11 +165,11 @@ class IntegrityTest {
     @Test
     void aLoadThatRunsOutOfMemoryLeavesTheVersionUnavailableAndPollingAlive() throws Exception {
         TestModels.writeDense(repo, "dense", 1, 0f);
-        ModelLoader oom = (dir, budget) -> {
+        ModelLoader oom = (dir, budget, check) -> {
             if (dir.getParent().getFileName().toString().equals("huge")) {
                 throw new OutOfMemoryError("Java heap space");
             }
-            return TestModels.LOADER.load(dir, budget);
+            return TestModels.LOADER.load(dir, budget, check);
         };
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_POLL_INTERVAL_S", "0.05")), oom)) {
             TestModels.writeDense(repo, "huge", 1, 0f);
@@ -191,5 +200,126 @@ class IntegrityTest {
                     .contains("more than the budget of 2 MiB");
             assertThat(state(s, "dense", "1")).startsWith("READY");
         }
+    }
+
+    /**
+     * A signed version folder {@code repo/demo/1} whose signature.json is by the trusted key
+     * {@code release}, plus an unsigned look-alike: a model.json beside it (returned) that pins
+     * other weights, which sit in the folder as evil.safetensors.
+     */
+    private static Path signedWithLookAlike(Path repo, Path keys) throws IOException {
+        SigningKeys.generate("release", keys);
+        Path dir = TestModels.writeDense(repo, "demo", 1, 0f);
+        ModelSignatures.sign(dir, keys.resolve("release.key"));
+        Path evil = TestModels.writeDense(keys, "evil", 1, 0.5f);
+        ObjectNode json = (ObjectNode) ModelFiles.mapper().readTree(evil.resolve("model.json").toFile());
+        json.put("weights", "evil.safetensors");
+        ObjectNode sums = (ObjectNode) json.get("checksums");
+        sums.set("evil.safetensors", sums.remove("weights.safetensors"));
+        Files.copy(evil.resolve("weights.safetensors"), dir.resolve("evil.safetensors"));
+        return Files.write(keys.resolve("evil-model.json"), ModelFiles.mapper().writeValueAsBytes(json));
+    }
+
+    private static TrustedKeys trusted(Path keys) throws IOException {
+        Path pub = Files.createDirectories(keys.resolve("trusted"));
+        Files.copy(keys.resolve("release.pub"), pub.resolve("release.pub"));
+        return TrustedKeys.load(pub);
+    }
+
+    /**
+     * model.json replaced after the signature was checked and before the load read it used to serve
+     * the replacement. Here a loader hook swaps it right before the loader reads the folder: the
+     * version must be refused for a bad signature, and serve again once the signed model.json is back.
+     */
+    @Test
+    void aModelJsonSwappedInDuringASignedLoadIsRefusedNotServed(@TempDir Path keys) throws Exception {
+        Path lookAlike = signedWithLookAlike(repo, keys);
+        Path modelJson = repo.resolve("demo/1/model.json");
+        byte[] signed = Files.readAllBytes(modelJson);
+        trusted(keys);
+        AtomicBoolean swapped = new AtomicBoolean();
+        ModelLoader swapping = (dir, budget, check) -> {
+            if (swapped.compareAndSet(false, true)) {
+                try {
+                    Files.move(lookAlike, modelJson, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return TestModels.LOADER.load(dir, budget, check);
+        };
+        Config config = TestServer.config(repo, Map.of("QLNN_TRUSTED_KEYS", keys.resolve("trusted").toString()));
+        try (TestServer s = TestServer.start(config, swapping)) {
+            assertThat(swapped).as("the hook ran").isTrue();
+            assertThat(state(s, "demo", "1")).isEqualTo(
+                    "UNAVAILABLE: bad signature: model.json does not match the signature by key 'release'");
+            ObjectNode ones = Bodies.infer(new float[][][] {{{1f, 1f, 1f}}});
+            assertThat(s.post("/v2/models/demo/infer", ones).status()).isNotEqualTo(200);
+
+            Files.write(modelJson, signed);
+            ok(s.post("/v2/repository/models/demo/load", ""));
+            assertThat(state(s, "demo", "1")).startsWith("READY");
+            assertThat(Bodies.output(ok(s.post("/v2/models/demo/infer", ones)), "output")[0]).as("the signed model's answer")
+                    .isCloseTo((float) DenseModels.firstOutput(0f), org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    /**
+     * A real swap racing the loads: model.json flips between the signed one and the look-alike while
+     * the signature-checking loader loads the folder again and again. Every load either serves the
+     * signed bytes or is refused for a bad signature; none serves the look-alike.
+     */
+    @Test
+    void underAModelJsonSwapRaceOnlyTheSignedModelJsonEverLoads(@TempDir Path keys) throws Exception {
+        Path lookAlike = signedWithLookAlike(repo, keys);
+        Path dir = repo.resolve("demo/1");
+        Path signedCopy = Files.copy(dir.resolve("model.json"), keys.resolve("signed-model.json"));
+        String signedDigest = ModelFiles.sha256(Files.readAllBytes(signedCopy));
+        ModelLoader loader = ModelFiles::read;
+        ModelLoader signedOnly = loader.requiring(trusted(keys)::requireSigned);
+        AtomicBoolean run = new AtomicBoolean(true);
+        Thread swapper = Thread.ofPlatform().start(() -> {
+            Path tmp = dir.resolve(".swap");
+            for (long i = 0; run.get(); i++) {
+                try {
+                    Files.copy(i % 2 == 0 ? lookAlike : signedCopy, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, dir.resolve("model.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        int served = 0;
+        int refused = 0;
+        try {
+            for (int i = 0; i < 20_000 && (served < 20 || refused < 20); i++) {
+                try {
+                    assertThat(signedOnly.load(dir, Long.MAX_VALUE).digest()).as("load %d served the signed model.json", i)
+                            .isEqualTo(signedDigest);
+                    served++;
+                } catch (SigningException e) {
+                    assertThat(e.getMessage()).contains("bad signature");
+                    refused++;
+                } catch (EngineException e) {
+                    // renamed between the loader's look at the file and its open: refused as well
+                    assertThat(e.getMessage()).contains("model.json: ").contains("while being read");
+                }
+            }
+        } finally {
+            run.set(false);
+            swapper.join();
+        }
+        assertThat(served).as("loads that read the signed model.json serve").isPositive();
+        assertThat(refused).as("loads that read the look-alike are refused").isPositive();
+    }
+
+    /** A loader that does not hand model.json to the check cannot pass a signature requirement by skipping it. */
+    @Test
+    void aLoaderThatSkipsTheCheckFailsClosed(@TempDir Path keys) throws Exception {
+        signedWithLookAlike(repo, keys);
+        ModelLoader skipping = (dir, budget, check) -> ModelFiles.read(dir, budget);
+        ModelLoader signedOnly = skipping.requiring(trusted(keys)::requireSigned);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> signedOnly.load(repo.resolve("demo/1"), Long.MAX_VALUE))
+                .hasMessage("model.json: the version was not built from the model.json that was checked");
     }
 }

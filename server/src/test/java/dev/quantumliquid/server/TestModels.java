@@ -83,10 +83,10 @@ final class TestModels {
     }
 
     /** ModelFiles.load, except for folders marked as a stand-in model. */
-    static final ModelLoader LOADER = (dir, budget) -> {
+    static final ModelLoader LOADER = (dir, budget, check) -> {
         Path marker = dir.resolve(LEAKY_MARKER);
         if (!Files.exists(marker)) {
-            return ModelFiles.read(dir, budget);
+            return ModelFiles.read(dir, budget, check);
         }
         try {
             String behaviour = Files.readString(marker).strip();

@@ -66,6 +66,19 @@ public final class ModelFiles {
     public record Loaded(Model model, Optional<TensorFile> calibration, String digest) {
     }
 
+    /**
+     * A check of model.json's exact bytes before they are parsed (a signature over them, say); it
+     * refuses the version by throwing, and must not modify the bytes.
+     */
+    @FunctionalInterface
+    public interface ModelJsonCheck {
+        /** Accepts every model.json. */
+        ModelJsonCheck NONE = modelJson -> {
+        };
+
+        void check(byte[] modelJson);
+    }
+
     /** Loads and checks a version folder. */
     public static Model load(Path dir) {
         return read(dir, Long.MAX_VALUE).model();
@@ -79,8 +92,18 @@ public final class ModelFiles {
      * anything large is allocated. Errors name files by their name in the folder, never by a path.
      */
     public static Loaded read(Path dir, long memoryBudget) {
+        return read(dir, memoryBudget, ModelJsonCheck.NONE);
+    }
+
+    /**
+     * As {@link #read(Path, long)}, with {@code check} run on model.json's bytes as read, before
+     * anything is parsed; the version is then built from those same bytes, so what the check
+     * accepted is what loads.
+     */
+    public static Loaded read(Path dir, long memoryBudget, ModelJsonCheck check) {
         byte[] modelBytes = FolderFiles.read(dir, MODEL_JSON, MAX_MODEL_JSON_BYTES,
                 " (a model version folder needs model.json)");
+        check.check(modelBytes);
         ObjectNode root = parseModelJson(modelBytes);
         JsonNode sums = root.get("checksums");
         if (sums == null || !sums.isObject()) {

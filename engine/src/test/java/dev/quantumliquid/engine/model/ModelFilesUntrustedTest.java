@@ -130,4 +130,20 @@ class ModelFilesUntrustedTest {
         ModelFiles.write(dir, TestModels.denseScaleJson(), TestModels.denseScaleWeights(), List.of());
         assertThat(ModelFiles.read(dir, Long.MAX_VALUE).digest()).isEqualTo(ModelFiles.sha256(Files.readAllBytes(dir.resolve("model.json"))));
     }
+
+    /**
+     * The check given to a load sees model.json's bytes before anything parses them (a refusal comes
+     * before the parse error of a malformed model.json), and the version is built from those bytes.
+     */
+    @Test
+    void theModelJsonCheckSeesTheBytesTheVersionIsBuiltFromBeforeTheyAreParsed() throws Exception {
+        ModelFiles.write(dir, TestModels.denseScaleJson(), TestModels.denseScaleWeights(), List.of());
+        List<String> seen = new java.util.ArrayList<>();
+        ModelFiles.Loaded loaded = ModelFiles.read(dir, Long.MAX_VALUE, b -> seen.add(ModelFiles.sha256(b)));
+        assertThat(seen).containsExactly(loaded.digest());
+        Files.writeString(dir.resolve("model.json"), "{ not json");
+        assertThatThrownBy(() -> ModelFiles.read(dir, Long.MAX_VALUE, b -> {
+            throw new EngineException("refused by the check");
+        })).hasMessage("refused by the check");
+    }
 }

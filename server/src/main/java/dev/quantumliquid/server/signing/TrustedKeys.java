@@ -75,16 +75,17 @@ public final class TrustedKeys {
         }
     }
 
-    /** Refuses a version folder that is not signed by a trusted key (the model loader's check). */
-    public void requireSigned(Path versionDir) {
-        byte[] modelJson;
+    /**
+     * Refuses the version folder {@code versionDir} unless {@code modelJson}, the model.json bytes
+     * about to be loaded, carry a signature (from the folder's signature.json) by a trusted key.
+     */
+    public void requireSigned(Path versionDir, byte[] modelJson) {
         Optional<byte[]> sig;
         try {
-            modelJson = Files.readAllBytes(versionDir.resolve("model.json"));
             Path s = versionDir.resolve(ModelSignatures.FILE);
             sig = Files.isRegularFile(s) ? Optional.of(Files.readAllBytes(s)) : Optional.empty();
         } catch (IOException e) {
-            throw new SigningException(versionDir + ": cannot read model.json or signature.json (" + e.getMessage() + ")");
+            throw new SigningException(versionDir + ": cannot read signature.json (" + e.getMessage() + ")");
         }
         problem(modelJson, sig).ifPresent(why -> {
             throw new SigningException(why);
