@@ -36,21 +36,7 @@ class BackboneDropoutTest {
     }
 
     private static Windows data(int windows) {
-        SplittableRandom r = new SplittableRandom(3);
-        double[][][] x = new double[windows][STEPS][FEATURES];
-        double[][][] y = new double[windows][STEPS][2];
-        double[][] dt = new double[windows][STEPS];
-        for (int w = 0; w < windows; w++) {
-            for (int k = 0; k < STEPS; k++) {
-                for (int f = 0; f < FEATURES; f++) {
-                    x[w][k][f] = r.nextGaussian();
-                }
-                y[w][k][0] = r.nextGaussian();
-                y[w][k][1] = r.nextGaussian();
-                dt[w][k] = 1.0;
-            }
-        }
-        return new Windows(x, dt, y);
+        return BatchStepperTest.data(windows, STEPS, true);
     }
 
     /** Two epochs of optimiser steps on batches of three chunks (the last one short); the trained parameters. */
