@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlnn export-c}: a model as dependency-free C99 for microcontrollers. */
 @Command(name = "export-c", mixinStandardHelpOptions = true,
-        description = {"Writes a model as C99 for microcontrollers: OUT/NAME_model.h (the contract) and",
-            "OUT/NAME_model.c (float32, weights in flash, no dynamic memory, only <math.h>). See docs/EDGE.md."})
+        description = {"Writes a model as C99 for microcontrollers.",
+            "OUT/NAME_model.h (the contract) and OUT/NAME_model.c (float32, weights in flash, no dynamic memory,",
+            "only <math.h>). See docs/EDGE.md."})
 final class ExportCCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlnn inspect}: layers, sizes, sparsity, operations and energy of a model. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Shows a model's layers, parameters, state size, qubits, liquid sparsity, operations and energy per",
-            "step; with --measure also its cost measured on an emulated Cortex-M4F."})
+        description = {"Shows a model's layers, sizes, sparsity, operations and energy per step.",
+            "Layers, parameters, state size, qubits, liquid sparsity, operations and energy per step; with",
+            "--measure also its cost measured on an emulated Cortex-M4F."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
