@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlnn export-c}: a model as dependency-free C99 for microcontrollers. */
 @Command(name = "export-c", mixinStandardHelpOptions = true,
-        description = {"Writes a model as C99 for microcontrollers.",
-            "OUT/NAME_model.h (the contract) and OUT/NAME_model.c (float32, weights in flash, no dynamic memory,",
-            "only <math.h>). See docs/EDGE.md."})
+        description = {"Writes a model as dependency-free C99 for microcontrollers.",
+            "OUT/NAME_model.h is the contract, OUT/NAME_model.c the float32 step (weights in flash, no dynamic",
+            "memory, only <math.h>). See docs/EDGE.md."})
 final class ExportCCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,7 +49,7 @@ final class ExportCCommand implements Callable<Integer> {
                 written.get(0), written.get(1), m.inputSize(), m.outputSize(), f.stateFloats(), f.constantBytes(),
                 f.ramBytes());
         if (report) {
-            ModelReport r = ModelReport.of(m, java.util.Optional.of(EdgeMeasure.run(m)));
+            ModelReport r = ModelReport.measured(m, EdgeMeasure.run(m));
             StringBuilder sb = new StringBuilder();
             ModelReport.line(sb, "power at " + ModelReport.fmt(r.sampleRateHz()) + " Hz",
                     ModelReport.fmt(r.energy().microwatts()) + " uW (from operation counts, profile " + r.energyProfile() + ")");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantumliquid.engine.model.Model;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,9 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code qlnn inspect}: layers, sizes, sparsity, operations and energy of a model. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Shows a model's layers, sizes, sparsity, operations and energy per step.",
-            "Layers, parameters, state size, qubits, liquid sparsity, operations and energy per step; with",
-            "--measure also its cost measured on an emulated Cortex-M4F."})
+        description = {"Shows a model's layers, parameters, state size, qubits, sparsity, operations and energy per step.",
+            "With --measure also its cost measured on an emulated Cortex-M4F."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +32,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         Model m = ModelDirs.load(model);
-        ModelReport r = ModelReport.of(m, measure ? Optional.of(EdgeMeasure.run(m)) : Optional.empty());
+        ModelReport r = measure ? ModelReport.measured(m, EdgeMeasure.run(m)) : ModelReport.of(m);
         if (json) {
             spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.json()));
         } else {

@@ -51,7 +51,12 @@ record ModelReport(String name, String description, int inputFeatures, List<Stri
         return of(m, Optional.empty());
     }
 
-    static ModelReport of(Model m, Optional<EdgeCost> cost) {
+    /** The report with the cost measured on the emulated Cortex-M4F. */
+    static ModelReport measured(Model m, EdgeCost cost) {
+        return of(m, Optional.of(cost));
+    }
+
+    private static ModelReport of(Model m, Optional<EdgeCost> cost) {
         List<LayerRow> rows = new ArrayList<>();
         for (Layer l : m.layers()) {
             rows.add(new LayerRow(l.name(), l.type(), l.inputSize(), l.outputSize(), l.stateSize(), l.parameterCount(),

@@ -133,6 +133,9 @@ public final class QlnnServer implements AutoCloseable {
                             .maxPrologueLength(Math.min(config.maxHeaderBytes(), ErrorMapper.MAX_PROLOGUE)).build())
                     // HTTP/2 on the same port: h2c with prior knowledge or by upgrade, h2 over TLS by ALPN.
                     .addProtocol(Http2Config.builder().maxHeaderListSize(config.maxHeaderBytes()).build())
+                    // HTTP/2 writes a response's HEADERS and DATA frames apart: with Nagle's algorithm the second
+                    // waits for the client's delayed ACK (about 40 ms a request on loopback).
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
                     .contentEncoding(Compression.context())
                     .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,

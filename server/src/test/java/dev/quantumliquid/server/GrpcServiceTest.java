@@ -193,6 +193,8 @@ class GrpcServiceTest {
         assertThat(viaContents.getOutputsCount()).as("only the output asked for").isEqualTo(1);
         float[] json = Bodies.output(s.post("/v2/models/" + DEMO + "/infer", Bodies.infer(x).toString()).json(), "output");
         assertThat(floats(raw, "output")).as("gRPC and HTTP JSON agree to the bit").containsExactly(json);
+        assertThat(floats(stub.withCompression("gzip").modelInfer(rawInfer(x[0]).build()), "output"))
+                .as("a gzip-compressed request").containsExactly(want);
 
         ModelInferResponse wide = stub.modelInfer(rawInfer(x[0])
                 .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("output")
@@ -238,8 +240,8 @@ class GrpcServiceTest {
         var stats = stub.modelStatistics(ModelStatisticsRequest.newBuilder().setName(DEMO).build());
         assertThat(stats.getModelStatsList()).singleElement().satisfies(m -> {
             assertThat(m.getVersion()).isEqualTo("1");
-            assertThat(m.getInferenceCount()).as("the gRPC and HTTP requests above").isEqualTo(5);
-            assertThat(m.getInferenceStats().getSuccess().getCount()).isEqualTo(5);
+            assertThat(m.getInferenceCount()).as("the gRPC and HTTP requests above").isEqualTo(6);
+            assertThat(m.getInferenceStats().getSuccess().getCount()).isEqualTo(6);
             assertThat(m.getInferenceStats().getComputeInfer().getNs()).isPositive();
             assertThat(m.getLastInference()).isPositive();
         });
@@ -269,7 +271,7 @@ class GrpcServiceTest {
 
         String metrics = s.get("/metrics").body();
         assertThat(metrics).contains("quantum_liquid_requests_total{code=\"OK\",endpoint=\"infer\",model=\"" + DEMO
-                + "\",protocol=\"grpc\",version=\"1\"} 4.0");
+                + "\",protocol=\"grpc\",version=\"1\"} 5.0");
         assertThat(metrics).contains("protocol=\"http\"");
     }
 
@@ -365,6 +367,16 @@ class GrpcServiceTest {
             assertThat(e.getStatus().getDescription()).doesNotContain("\n").isNotBlank();
         }
         assertThat(floats(stub.modelInfer(rawInfer(step).build()), "output")).hasSize(demo.outputSize());
+    }
+
+    @Test
+    void aGrpcPortInUseStopsStartUpNamingTheVariableAndOffMeansNoListener() {
+        TestServer first = start(Map.of());
+        int taken = first.server.grpcPort().orElseThrow();
+        assertThatThrownBy(() -> start(Map.of("QLNN_GRPC_PORT", Integer.toString(taken))))
+                .isInstanceOf(ServerException.class).hasMessageContaining("QLNN_GRPC_PORT").hasMessageContaining(":" + taken);
+        assertThat(start(Map.of("QLNN_GRPC_PORT", "0")).server.grpcPort()).isEmpty();
+        assertThat(first.get("/v2/health/ready").status()).as("the first server goes on").isEqualTo(200);
     }
 
     @Test

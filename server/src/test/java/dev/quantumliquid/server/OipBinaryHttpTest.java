@@ -180,6 +180,28 @@ class OipBinaryHttpTest {
     }
 
     @Test
+    void theKServeRestClientsRequestsJsonAndBinary() {
+        // What kserve's InferenceRESTClient sends: orjson's compact JSON with an id and the model's name, no
+        // Content-Type for JSON; for raw inputs the header length and Content-Type application/octet-stream.
+        String id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+        byte[] json = ("{\"id\":\"" + id + "\",\"model_name\":\"dense\",\"inputs\":[{\"name\":\"input\",\"shape\":[1,2,3],"
+                + "\"datatype\":\"FP64\",\"data\":[1.0,2.0,3.0,0.0,1.0,2.0]}]}").getBytes(StandardCharsets.UTF_8);
+        Raw j = post(INFER, json);
+        assertThat(j.status()).as(new String(j.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(j.header("Content-Type")).isEqualTo("application/json");
+        assertThat(j.json().get("id").asText()).isEqualTo(id);
+        assertThat(j.json().get("model_name").asText()).isEqualTo("dense");
+        assertThat(bits(Bodies.output(j.json(), "output"))).containsExactly(bits(jsonOutput()));
+        Raw b = postBinary("{\"id\":\"" + id + "\",\"model_name\":\"dense\",\"inputs\":[{\"name\":\"input\",\"shape\":"
+                + "[1,2,3],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":24}}],\"outputs\":[{\"name\":"
+                + "\"output\",\"parameters\":{\"binary_data\":true}}]}", encode("FP32", VALUES),
+                "Content-Type", "application/octet-stream");
+        assertThat(b.status()).as(new String(b.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        int n = Integer.parseInt(b.header("Inference-Header-Content-Length"));
+        assertThat(bits(floats(b.body(), n, 4))).containsExactly(bits(jsonOutput()));
+    }
+
+    @Test
     void binaryInputsWithJsonOutputsAndTimespansAfterTheInput() {
         String header = "{\"inputs\":[{\"name\":\"input\",\"shape\":[2,3],\"datatype\":\"FP32\",\"parameters\":"
                 + "{\"binary_data_size\":24}},{\"name\":\"timespans\",\"shape\":[2],\"datatype\":\"FP64\",\"parameters\":"
@@ -366,7 +388,7 @@ class OipBinaryHttpTest {
         assertThat(br.json().get("error").asText()).isEqualTo("Content-Encoding: 'br' is not supported (gzip, deflate or identity)");
         assertThat(s.get("/metrics").body())
                 .contains("quantum_liquid_requests_total{code=\"400\",endpoint=\"refused_before_routing\",model=\"\","
-                        + "version=\"\"}")
+                        + "protocol=\"http\",version=\"\"}")
                 .contains("quantum_liquid_errors_total{kind=\"bad_request\",model=\"\"}");
     }
 }

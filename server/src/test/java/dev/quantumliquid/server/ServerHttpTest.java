@@ -242,7 +242,7 @@ class ServerHttpTest {
         assertThat(m.header("Content-Type")).startsWith("text/plain");
         String text = m.body();
         assertThat(text).contains(
-                "quantum_liquid_requests_total{code=\"200\",endpoint=\"infer\",model=\"dense\",version=\"1\"}",
+                "quantum_liquid_requests_total{code=\"200\",endpoint=\"infer\",model=\"dense\",protocol=\"http\",version=\"1\"}",
                 "quantum_liquid_errors_total{kind=\"not_found\",model=\"\"}",
                 "quantum_liquid_inference_duration_seconds_bucket{model=\"dense\",le=",
                 "quantum_liquid_request_duration_seconds_bucket{endpoint=\"infer\"",

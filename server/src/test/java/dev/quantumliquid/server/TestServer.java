@@ -107,6 +107,15 @@ final class TestServer implements AutoCloseable {
         return send(b.build());
     }
 
+    /** POST of raw bytes with headers given as name, value, ...; nothing else is set (no Content-Type). */
+    Response postBytes(String path, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
     Response send(HttpRequest req) {
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());

@@ -43,11 +43,6 @@ public final class CSource {
         indent = 0;
     }
 
-    /** The name of the current layer's step function. */
-    public String layerFunction() {
-        return tag + "step";
-    }
-
     /** A constant float array in flash; returns its C name. */
     public String floats(String name, float[] v) {
         String sym = tag + name;
@@ -110,11 +105,6 @@ public final class CSource {
     /** A formatted line ({@link String#format} in the root locale). */
     public void line(String format, Object... args) {
         line(String.format(Locale.ROOT, format, args));
-    }
-
-    /** Raw text at file scope after the constants (used by the assembler for the model functions). */
-    public void file(String text) {
-        code.append(text);
     }
 
     /** Adds RAM the assembler allocates itself (inter-layer buffers). */

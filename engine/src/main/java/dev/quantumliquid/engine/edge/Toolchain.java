@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The external tools that build and run exported C: the host C compiler, the Arm GNU toolchain
@@ -149,7 +152,7 @@ public final class Toolchain {
         }
         try {
             p.getOutputStream().close();
-            var err = new java.util.concurrent.CompletableFuture<String>();
+            var err = new CompletableFuture<String>();
             Thread.ofVirtual().start(() -> {
                 try {
                     err.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -157,7 +160,7 @@ public final class Toolchain {
                     err.complete("");
                 }
             });
-            var out = new java.util.concurrent.CompletableFuture<String>();
+            var out = new CompletableFuture<String>();
             Thread.ofVirtual().start(() -> {
                 try {
                     out.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -181,7 +184,7 @@ public final class Toolchain {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new EngineException(cmd.get(0) + ": interrupted");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             throw new EngineException(cmd.get(0) + ": output not read (" + e + ")");
         } catch (IOException e) {

@@ -99,7 +99,7 @@ public final class OipModelService implements HttpService {
 
     /** Every ready version of every model, of one model, or one version. */
     private void stats(ServerRequest req, ServerResponse res) {
-        RequestTags tags = RequestTags.of(req).endpoint("model_statistics");
+        RequestTags tags = RequestTags.of(req).endpoint("model_stats");
         List<VersionStatus> versions;
         if (!req.path().pathParameters().contains("model")) {
             versions = repository.index();

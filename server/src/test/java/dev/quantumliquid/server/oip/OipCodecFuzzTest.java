@@ -101,7 +101,7 @@ public class OipCodecFuzzTest {
      * A valid binary request (Triton's extension): input [1,2,3] as FP64 and timespans [2] as INT32 after
      * the JSON, outputs asked for as binary, FP64 and classified.
      */
-    static ObjectNode validBinaryHeader() {
+    public static ObjectNode validBinaryHeader() {
         try {
             return (ObjectNode) JSON.readTree("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,2,3],\"datatype\":\"FP64\","
                     + "\"parameters\":{\"binary_data_size\":48}},{\"name\":\"timespans\",\"shape\":[2],\"datatype\":"
