@@ -2,6 +2,7 @@ package dev.quantumliquid.cli;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.server.ServerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Serves, imports, runs, inspects and benchmarks quantum-liquid neural network models.",
         subcommands = {ServeCommand.class, KeygenCommand.class, ImportNcpsCommand.class, PredictCommand.class, InspectCommand.class, ExportCCommand.class, BenchCommand.class,
                 DatasetCommand.class, TrainCommand.class,
+                PushCommand.class, PullCommand.class, SyncCommand.class, SignCommand.class, BackupCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Success. */
@@ -48,7 +50,7 @@ public final class Main implements Runnable {
 
     /** The configured command line; tests run it in-process with their own out/err writers. */
     static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main(), new EnvironmentFactory(env));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -65,7 +67,7 @@ public final class Main implements Runnable {
     }
 
     private static int handle(Exception ex, PrintWriter err, boolean debug) {
-        if (ex instanceof EngineException || ex instanceof ParameterException) {
+        if (ex instanceof EngineException || ex instanceof ParameterException || ex instanceof ServerException) {
             err.println("qlnn: " + oneLine(ex.getMessage()));
             if (debug) {
                 ex.printStackTrace(err);
@@ -121,7 +123,22 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of serve, keygen, import-ncps, predict, inspect, export-c, bench, dataset, train");
+        throw new ParameterException(spec.commandLine(), "missing command: one of serve, keygen, import-ncps, predict, inspect, export-c, bench, dataset, train, "
+                + "push, pull, sync, sign, backup, restore");
+    }
+
+    /** Creates commands with the environment they read settings from (commands taking a Map get it; tests pass their own). */
+    private record EnvironmentFactory(Map<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                var c = cls.getDeclaredConstructor(Map.class);
+                c.setAccessible(true);
+                return c.newInstance(env);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
     }
 
     /** Version of the build, the model format and the Java runtime. */

@@ -25,7 +25,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model-repository", paramLabel = "DIR", description = "model repository (QLNN_MODEL_REPOSITORY, default models)")
+    @Option(names = "--model-repository", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "model repository: a folder, file:///folder or s3://bucket/prefix (QLNN_MODEL_REPOSITORY, default models)")
     private String repository;
 
     @Option(names = "--port", paramLabel = "N", description = "port (QLNN_PORT, default 8080; 0 picks a free one)")

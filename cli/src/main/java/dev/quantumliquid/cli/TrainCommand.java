@@ -37,6 +37,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sparsity", paramLabel = "S", description = "Default: LIQUID_SPARSITY, else 0.4 (sparsity_level of random and autoncp wirings; autoncp needs 0.1..1.0).") Double sparsity;
     @Option(names = "--wiring-seed", paramLabel = "SEED", description = "Default: ncps's seed for the wiring (full/random 1111, ncp/autoncp 22222), so the adjacency is ncps's.") Long wiringSeed;
     @Option(names = "--ncp", split = ",", paramLabel = "I,C,M,SF,IF,RC,MF", description = "Required with --wiring ncp: NCP(inter, command, motor, sensory_fanout, inter_fanout, recurrent_command_synapses, motor_fanin).") List<Integer> ncp;
+    @Option(names = "--mode", paramLabel = "default|pure|no_gate", description = "CfC mode (ncps's mode). Default: default, as ncps.") String mode;
+    @Option(names = "--backbone-units", paramLabel = "N", description = "Unwired CfC: units of each backbone layer. Default: max(8, --units); ncps's default (and --ncps-defaults) 128.") Integer backboneUnits;
+    @Option(names = "--backbone-layers", paramLabel = "N", description = "Unwired CfC: backbone layers. Default: 1, as ncps.") Integer backboneLayers;
+    @Option(names = "--backbone-dropout", paramLabel = "P", description = "Unwired CfC: ncps's backbone_dropout; only 0, the trainer applies no dropout. Default: 0, as ncps.") Double backboneDropout;
+    @Option(names = "--mixed-memory", description = "ncps's mixed_memory: an LSTM cell around the liquid cell (CfC without a wiring, or LTC). Default: off, as ncps.") boolean mixedMemory;
+    @Option(names = "--ncps-defaults", description = "Options not given take ncps 1.0.1's defaults where qlnn's differ: --backbone-units 128, --sparsity 0.5 for autoncp (AutoNCP's sparsity_level) and 0.0 for random.") boolean ncpsDefaults;
+    @Option(names = "--ablate-circuit", description = "First train the same model without the circuit into <out>/ablation, then this one; report.json states both (the twin under ablation). Needs --qubits.") boolean ablateCircuit;
     @Option(names = "--qubits", defaultValue = "0", paramLabel = "Q", description = "Qubits of the pqc front end (0: none). Default: ${DEFAULT-VALUE}.") int qubits;
     @Option(names = "--qlayers", defaultValue = "1", paramLabel = "L", description = "Circuit layers (with --qubits). Default: ${DEFAULT-VALUE}.") int qlayers;
     @Option(names = "--dephasing", defaultValue = "0.0", paramLabel = "P", description = "Dephasing probability per circuit layer. Default: ${DEFAULT-VALUE}.") double dephasing;
@@ -48,6 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0.0", paramLabel = "WD", description = "AdamW decoupled weight decay. Default: ${DEFAULT-VALUE}.") double weightDecay;
     @Option(names = "--clip-norm", defaultValue = "1.0", paramLabel = "C", description = "Gradient norm clipping. Default: ${DEFAULT-VALUE}.") double clip;
     @Option(names = "--validation", defaultValue = "0.2", paramLabel = "FRACTION", description = "Share of the windows, the last ones, held out for validation. Default: ${DEFAULT-VALUE}.") double validation;
+    @Option(names = "--test", defaultValue = "0.0", paramLabel = "FRACTION", description = "Hold back the last FRACTION of the windows (after the validation windows) as a test split: never trained on, not used to pick the epoch; the final figures are reported on it too (report.json test). Default: ${DEFAULT-VALUE} (none).") double test;
     @Option(names = "--patience", defaultValue = "0", paramLabel = "EPOCHS", description = "Early stopping after this many epochs without a better validation loss (0: off). Default: ${DEFAULT-VALUE}.") int patience;
     @Option(names = "--threads", paramLabel = "N", description = "Default: all cores (the weights do not depend on it).") Integer threads;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the initial weights and the batch order. Default: ${DEFAULT-VALUE}.") long seed;
@@ -93,7 +101,17 @@ final class TrainCommand implements Callable<Integer> {
                     + " window's last row");
         }
         double b = budget != null ? budget : parse(env.get("ENERGY_BUDGET_UW"), 50.0, "ENERGY_BUDGET_UW");
-        double sp = sparsity != null ? sparsity : parse(env.get("LIQUID_SPARSITY"), 0.4, "LIQUID_SPARSITY");
+        double sp = sparsity != null ? sparsity
+                : ncpsDefaults ? (wiring.equals("random") ? 0.0 : 0.5) : parse(env.get("LIQUID_SPARSITY"), 0.4, "LIQUID_SPARSITY");
+        boolean wired = !wiring.equals("full");
+        if ((arch.equals("ltc") || wired) && (backboneUnits != null || backboneLayers != null || backboneDropout != null)) {
+            throw new ParameterException(spec.commandLine(), "--backbone-units, --backbone-layers and --backbone-dropout are for a CfC"
+                    + " without a wiring (--arch cfc --wiring full), as in ncps; got --arch " + arch + " --wiring " + wiring);
+        }
+        TrainJob.Liquid dl = ncpsDefaults ? TrainJob.Liquid.NCPS : TrainJob.Liquid.qlnn(units);
+        TrainJob.Liquid liquid = new TrainJob.Liquid(mode != null ? mode : dl.mode(),
+                backboneUnits != null ? backboneUnits : dl.backboneUnits(), backboneLayers != null ? backboneLayers : dl.backboneLayers(),
+                backboneDropout != null ? backboneDropout : dl.backboneDropout(), mixedMemory);
         int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         var cfg = new Trainer.Config(epochs, batch, lr, weightDecay, clip, seed, th, validation, patience, 0);
         // Argument errors come before any work: reading the data, building the model, training.
@@ -105,7 +123,7 @@ final class TrainCommand implements Callable<Integer> {
         long ws = wiringSeed != null ? wiringSeed : ncpsSeed;
         return new TrainJob.Options(data, features, targets != null ? targets : List.of(), label, dtColumn, window,
                 label != null ? 0 : horizon != null ? horizon : 1, arch, units, wiring, sp, ws, ncp != null ? ncp : List.of(), qubits,
-                qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out, resume);
+                qubits > 0 ? qlayers : 0, dephasing, sampleRate, b, cfg, out, resume, liquid, test);
     }
 
     private void require(Object value, String option, String from) {
@@ -125,10 +143,11 @@ final class TrainCommand implements Callable<Integer> {
         boolean jsonLines = json || !Terminal.interactive();
         ObjectMapper m = new ObjectMapper();
         ProgressLine live = new ProgressLine(o);
-        TrainJob.Result r = TrainJob.run(opts, line -> {
+        java.util.function.Consumer<String> log = line -> {
             o.println(jsonLines ? m.createObjectNode().put("event", "energy").put("message", line).toString() : line);
             o.flush();
-        }, ep -> {
+        };
+        java.util.function.Consumer<Trainer.Epoch> epochDone = ep -> {
             if (jsonLines) {
                 o.println(m.createObjectNode().put("event", "epoch").put("epoch", ep.epoch()).put("train_loss", ep.trainLoss())
                         .put("validation_loss", ep.validationLoss()).put("samples_per_s", ep.samplesPerSecond()).toString());
@@ -137,16 +156,19 @@ final class TrainCommand implements Callable<Integer> {
                 live.epoch(String.format(Locale.ROOT, "epoch %d/%d  loss %.5f  val %.5f  %.1f samples/s%s", ep.epoch(), epochs,
                         ep.trainLoss(), ep.validationLoss(), ep.samplesPerSecond(), ep.best() ? "  *" : ""));
             }
-        }, batchDone -> {
+        };
+        java.util.function.Consumer<Trainer.Batch> batchDone = b -> {
             if (!jsonLines) {
-                live.batch(batchDone);
+                live.batch(b);
             }
-        });
+        };
+        TrainJob.Result r = ablateCircuit ? TrainJob.runWithAblation(opts, log, epochDone, batchDone)
+                : TrainJob.run(opts, log, epochDone, batchDone);
         var metrics = r.metrics();
         String figures = opts.classification()
-                ? String.format(Locale.ROOT, "validation accuracy %.4f, majority class %.4f", metrics.path("accuracy").asDouble(),
+                ? String.format(Locale.ROOT, "%s accuracy %.4f, majority class %.4f", opts.testFraction() > 0 ? "test" : "validation", metrics.path("accuracy").asDouble(),
                         metrics.path("majority_class_accuracy").asDouble())
-                : String.format(Locale.ROOT, "validation NRMSE one step %.4f, %s", metrics.path("one_step_nrmse").asDouble(),
+                : String.format(Locale.ROOT, "%s NRMSE one step %.4f, %s", opts.testFraction() > 0 ? "test" : "validation", metrics.path("one_step_nrmse").asDouble(),
                         metrics.path("ten_step_nrmse").isNumber()
                                 ? String.format(Locale.ROOT, "10 steps ahead %.4f", metrics.path("ten_step_nrmse").asDouble())
                                 : "10 steps ahead not computed");

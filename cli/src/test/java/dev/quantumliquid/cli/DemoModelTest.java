@@ -152,4 +152,32 @@ class DemoModelTest {
         assertThat(fin.get("ten_step_nrmse").isNumber()).isTrue();
         assertThat(ModelFiles.load(out).info().outputNames()).containsExactly("x");
     }
+
+    /**
+     * The script's commands, run here as written (only the output folder differs), give the shipped weights
+     * to the bit and the shipped per-epoch losses and final figures: the full 20-epoch training (about 1.5
+     * minutes on two idle cores; the kernels give the same bits on any vector width, see
+     * VectorWidthReproducibilityTest).
+     */
+    @Test
+    void theScriptsCommandReproducesTheShippedWeights(@TempDir Path tmp) throws Exception {
+        List<String> ds = new ArrayList<>(Arrays.asList(command("dataset").split(" ")));
+        List<String> args = new ArrayList<>(trainArgs());
+        Path csv = tmp.resolve("mackey-glass.csv");
+        ds.set(ds.indexOf("--out") + 1, csv.toString());
+        assertThat(Cli.run(ds.subList(1, ds.size()).toArray(new String[0])).code()).isZero();
+        Path out = tmp.resolve("repo/quantum-liquid-demo/1");
+        args.set(args.indexOf("--data") + 1, csv.toString());
+        args.set(args.indexOf("--out") + 1, out.toString());
+        args.add(0, "train");
+        Cli.Run r = Cli.run(args.toArray(new String[0]));
+        assertThat(r.code()).as(r.err()).isZero();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        assertThat(HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out.resolve("weights.safetensors")))))
+                .as("the shipped weights' digest")
+                .isEqualTo(HexFormat.of().formatHex(sha.digest(Files.readAllBytes(DEMO.resolve("weights.safetensors")))));
+        JsonNode made = JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(made.get("epochs")).isEqualTo(report().get("epochs"));
+        assertThat(made.get("final")).isEqualTo(report().get("final"));
+    }
 }

@@ -84,7 +84,7 @@ class KustomizeTest {
     @MethodSource("kustomizations")
     void podsMeetTheRestrictedProfileResourcesProbesAndDrain(String kustomization) {
         List<HasMetadata> objects = render(kustomization);
-        List<Deployment> deployments = Manifests.ofType(objects, Deployment.class);
+        List<Deployment> deployments = servers(objects);
         assertThat(deployments).isNotEmpty();
         ConfigMap config = Manifests.ofType(objects, ConfigMap.class).getFirst();
         int drain = Integer.parseInt(config.getData().get("QLNN_DRAIN_S"));
@@ -113,6 +113,12 @@ class KustomizeTest {
                     assertThat(e.getConfigMapRef().getName()).isEqualTo(config.getMetadata().getName()));
             assertThat(server.getImage()).doesNotEndWith(":latest").matches(".+(:[\\w.-]+|@sha256:[0-9a-f]{64})");
         }
+    }
+
+    /** The server Deployments (pod label app=quantum-liquid); the model sync Deployment has its own checks. */
+    static List<Deployment> servers(List<HasMetadata> objects) {
+        return Manifests.ofType(objects, Deployment.class).stream()
+                .filter(d -> "quantum-liquid".equals(d.getSpec().getTemplate().getMetadata().getLabels().get("app"))).toList();
     }
 
     private static void assertResources(Container c) {
@@ -205,7 +211,8 @@ class KustomizeTest {
                 .containsEntry("LOG_LEVEL", "INFO")
                 .containsEntry("ENABLE_METRICS", "true")
                 .containsEntry("QLNN_PORT", String.valueOf(Server.PORT))
-                .containsEntry("QLNN_MODEL_REPOSITORY", Server.MODELS_IN_IMAGE);
+                .containsEntry("QLNN_MODEL_REPOSITORY", REGIONS.stream().filter(r -> kustomization.equals("overlays/" + r))
+                        .map(ModelStoreManifestsTest::regionalRepository).findFirst().orElse(Server.MODELS_IN_IMAGE));
     }
 
     @Test

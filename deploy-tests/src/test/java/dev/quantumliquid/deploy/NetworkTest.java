@@ -113,6 +113,12 @@ class NetworkTest {
                     int n = port.getPort().getIntVal();
                     if (n == 53) {
                         assertThat(rule.getTo()).allSatisfy(peer -> assertThat(namespaceOf(peer)).isEqualTo("kube-system"));
+                    } else if (n == 443) {
+                        // Object storage: only pods that use buckets, only public addresses (ModelStoreManifestsTest).
+                        assertThat(p.getSpec().getPodSelector().getMatchLabels())
+                                .containsOnlyKeys("quantum-liquid.dev/object-storage");
+                        assertThat(rule.getTo()).allSatisfy(peer -> assertThat(peer.getIpBlock().getExcept())
+                                .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"));
                     } else {
                         assertThat(mesh).as("egress to port %d outside the mesh overlay", n).isTrue();
                         assertThat(n).isEqualTo(15012);

@@ -17,6 +17,8 @@ final class Pods {
     private Pods() {}
 
     private static final Set<String> ALLOWED_CAPABILITIES = Set.of("NET_BIND_SERVICE");
+    /** Where the regions' servers keep their copy of the regional bucket (QLNN_MODEL_CACHE). */
+    static final String MODEL_CACHE = "/var/cache/qlnn";
     private static final Set<String> SECCOMP_OK = Set.of("RuntimeDefault", "Localhost");
 
     static void assertRestricted(String id, PodSpec pod) {
@@ -57,11 +59,11 @@ final class Pods {
             assertThat(seccomp.getType()).as("%s seccompProfile.type", cid).isIn(SECCOMP_OK);
             assertThat(sc.getProcMount()).as("%s procMount", cid).isIn(null, "Default");
             assertThat(c.getPorts()).as("%s hostPort", cid).allSatisfy(p -> assertThat(p.getHostPort()).isIn(null, 0));
-            // Project rules beyond the profile: immutable root, /tmp the only writable path.
+            // Project rules beyond the profile: immutable root; /tmp and the model cache the only writable paths.
             assertThat(sc.getReadOnlyRootFilesystem()).as("%s readOnlyRootFilesystem", cid).isTrue();
             assertThat(c.getVolumeMounts()).as("%s writable mounts", cid)
                     .filteredOn(m -> !Boolean.TRUE.equals(m.getReadOnly()))
-                    .extracting(m -> m.getMountPath()).containsExactly("/tmp");
+                    .extracting(m -> m.getMountPath()).contains("/tmp").isSubsetOf("/tmp", MODEL_CACHE);
         }
         assertThat(pod.getVolumes()).as("%s /tmp volume", id)
                 .anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());

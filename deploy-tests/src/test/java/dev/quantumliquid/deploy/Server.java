@@ -43,7 +43,8 @@ final class Server {
             "LOG_LEVEL", "ENABLE_METRICS", "QLNN_PORT", "QLNN_MODEL_REPOSITORY", "QLNN_POLL_INTERVAL_S",
             "QLNN_CACHE_SIZE", "QLNN_MAX_BATCH", "QLNN_MAX_INFLIGHT", "QLNN_MAX_QUEUE_MS", "QLNN_DRAIN_S",
             "QLNN_STATE_KEY_FILE", "QLNN_API_KEYS_FILE", "QLNN_ADMIN_ALLOW_CIDRS", "QLNN_TLS_CERT",
-            "QLNN_TLS_KEY", "QLNN_TLS_CLIENT_CA");
+            "QLNN_TLS_KEY", "QLNN_TLS_CLIENT_CA", "QLNN_MODEL_CACHE", "QLNN_S3_ENDPOINT", "QLNN_S3_PATH_STYLE",
+            "QLNN_TRUSTED_KEYS");
 
     /** Metric names the server exports (histograms expand to _bucket/_sum/_count). */
     static final Set<String> METRICS = Set.of(

@@ -3,6 +3,9 @@ package dev.quantumliquid.server;
 import dev.quantumliquid.server.ServerException.Kind;
 import dev.quantumliquid.server.security.Cidr;
 import dev.quantumliquid.server.security.Role;
+import dev.quantumliquid.server.store.S3Settings;
+import dev.quantumliquid.server.store.StoreException;
+import dev.quantumliquid.server.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,6 +57,11 @@ import java.util.regex.Pattern;
  * @param maxQueue QLNN_MAX_QUEUE_MS: longest wait for an inference worker before 503
  * @param rateLimitRps QLNN_RATE_LIMIT_RPS: requests per second per key (or client address), 0 for none
  * @param auditLog QLNN_AUDIT_LOG: whether the audit trail is written
+ * @param modelStore QLNN_MODEL_REPOSITORY when it is a bucket ({@code s3://bucket/prefix}); then {@code modelRepository}
+ *        is the cache's copy of it
+ * @param modelCache QLNN_MODEL_CACHE: local copy of a bucket repository
+ * @param s3 QLNN_S3_ENDPOINT (else AWS_ENDPOINT_URL) and QLNN_S3_PATH_STYLE
+ * @param trustedKeys QLNN_TRUSTED_KEYS: folder of Ed25519 *.pub keys; when set, only models signed by one load
  */
 public record Config(
         double coherenceThreshold,
@@ -91,7 +99,11 @@ public record Config(
         double inputAbsMax,
         Duration maxQueue,
         double rateLimitRps,
-        boolean auditLog) {
+        boolean auditLog,
+        Optional<String> modelStore,
+        Path modelCache,
+        S3Settings s3,
+        Optional<Path> trustedKeys) {
 
     public Config {
         adminAllowCidrs = List.copyOf(adminAllowCidrs);
@@ -117,7 +129,11 @@ public record Config(
             new Setting("QLNN_HOST", "0.0.0.0", "address to listen on"),
             new Setting("QLNN_PORT", "8080", "port to listen on (0 picks a free one)"),
             new Setting("QLNN_GRPC_PORT", "8001", "port of the gRPC listener (Open Inference Protocol, grpc.health.v1); 0 turns it off, -1 picks a free one"),
-            new Setting("QLNN_MODEL_REPOSITORY", "models", "model repository folder: <repo>/<model>/<version>/model.json"),
+            new Setting("QLNN_MODEL_REPOSITORY", "models", "model repository: a folder (or file:///folder) holding <model>/<version>/model.json, or an S3-compatible bucket s3://bucket/prefix, copied into QLNN_MODEL_CACHE and served from there"),
+            new Setting("QLNN_MODEL_CACHE", "(temp folder)/qlnn-model-cache", "local copy of an s3:// repository; complete, checksum-verified versions only. Kept across restarts, it serves while the bucket cannot be reached"),
+            new Setting("QLNN_S3_ENDPOINT", "AWS_ENDPOINT_URL", "endpoint URL of an S3-compatible store (MinIO, Ceph, S3Proxy); unset means AWS S3. Region and credentials come from the AWS SDK's default chain (AWS_REGION, AWS_ACCESS_KEY_ID, profile, web identity)"),
+            new Setting("QLNN_S3_PATH_STYLE", "auto", "true | false | auto: path-style bucket addressing; auto is on when the endpoint is an IP address or localhost"),
+            new Setting("QLNN_TRUSTED_KEYS", "(none)", "folder of Ed25519 public keys (ID.pub, from qlnn keygen --signing); when set, a model version loads only with a signature.json by one of them"),
             new Setting("QLNN_POLL_INTERVAL_S", "5", "seconds between repository scans for new, changed or removed versions (0 disables)"),
             new Setting("QLNN_CACHE_SIZE", "1000", "entries of the LRU result cache (0 disables it)"),
             new Setting("QLNN_MAX_BATCH", "32", "most sequences in one request"),
@@ -176,7 +192,7 @@ public record Config(
                 r.host("QLNN_HOST"),
                 (int) r.integer("QLNN_PORT", 0, 65535),
                 grpcPort((int) r.integer("QLNN_GRPC_PORT", -1, 65535)),
-                r.path("QLNN_MODEL_REPOSITORY"),
+                r.repositoryFolder(),
                 r.seconds("QLNN_POLL_INTERVAL_S", 0),
                 (int) r.integer("QLNN_CACHE_SIZE", 0, 10_000_000),
                 (int) r.integer("QLNN_MAX_BATCH", 1, 1_000_000),
@@ -201,7 +217,11 @@ public record Config(
                 r.decimal("QLNN_INPUT_ABS_MAX", Double.MIN_VALUE, 3.4e38),
                 Duration.ofMillis(r.integer("QLNN_MAX_QUEUE_MS", 1, 600_000)),
                 r.decimal("QLNN_RATE_LIMIT_RPS", 0.0, 1e9),
-                r.choice("QLNN_AUDIT_LOG", "stdout", "off").equals("stdout"));
+                r.choice("QLNN_AUDIT_LOG", "stdout", "off").equals("stdout"),
+                r.modelStore(),
+                r.modelCache(),
+                r.s3(),
+                r.optionalPath("QLNN_TRUSTED_KEYS"));
         if (c.tlsCert.isPresent() != c.tlsKey.isPresent()) {
             throw new ServerException(Kind.CONFIG, (c.tlsCert.isPresent() ? "QLNN_TLS_KEY" : "QLNN_TLS_CERT")
                     + ": must be set together with " + (c.tlsCert.isPresent() ? "QLNN_TLS_CERT" : "QLNN_TLS_KEY"));
@@ -236,7 +256,11 @@ public record Config(
         m.put("QLNN_HOST", host);
         m.put("QLNN_PORT", Integer.toString(port));
         m.put("QLNN_GRPC_PORT", Integer.toString(grpcEnabled() ? (grpcPort == 0 ? -1 : grpcPort) : 0));
-        m.put("QLNN_MODEL_REPOSITORY", modelRepository.toString());
+        m.put("QLNN_MODEL_REPOSITORY", modelStore.orElse(modelRepository.toString()));
+        m.put("QLNN_MODEL_CACHE", modelCache.toString());
+        s3.endpoint().ifPresent(u -> m.put(S3Settings.ENDPOINT, u.toString()));
+        m.put(S3Settings.PATH_STYLE, Boolean.toString(s3.pathStyle()));
+        trustedKeys.ifPresent(p -> m.put("QLNN_TRUSTED_KEYS", p.toString()));
         m.put("QLNN_POLL_INTERVAL_S", seconds(pollInterval));
         m.put("QLNN_CACHE_SIZE", Integer.toString(cacheSize));
         m.put("QLNN_MAX_BATCH", Integer.toString(maxBatch));
@@ -298,6 +322,9 @@ public record Config(
         private static String defaultOf(String name) {
             if (name.equals("QLNN_WORKERS")) {
                 return Integer.toString(CORES);
+            }
+            if (name.equals("QLNN_MODEL_CACHE")) {
+                return Path.of(System.getProperty("java.io.tmpdir"), "qlnn-model-cache").toString();
             }
             for (Setting s : SETTINGS) {
                 if (s.variable().equals(name)) {
@@ -389,6 +416,36 @@ public record Config(
                 throw invalid(name, "a path", v);
             }
             return Path.of(v);
+        }
+
+        /** The folder served: QLNN_MODEL_REPOSITORY itself, or the cache's copy of a bucket. */
+        Path repositoryFolder() {
+            String v = raw("QLNN_MODEL_REPOSITORY");
+            if (Stores.isBucket(v)) {
+                return modelCache().resolve("models");
+            }
+            try {
+                return Stores.folder("QLNN_MODEL_REPOSITORY", v);
+            } catch (StoreException e) {
+                throw new ServerException(Kind.CONFIG, e.getMessage());
+            }
+        }
+
+        Optional<String> modelStore() {
+            String v = raw("QLNN_MODEL_REPOSITORY");
+            return Stores.isBucket(v) ? Optional.of(v) : Optional.empty();
+        }
+
+        Path modelCache() {
+            return path("QLNN_MODEL_CACHE");
+        }
+
+        S3Settings s3() {
+            try {
+                return S3Settings.fromEnvironment(env);
+            } catch (StoreException e) {
+                throw new ServerException(Kind.CONFIG, e.getMessage());
+            }
         }
 
         List<Cidr> cidrs(String name) {

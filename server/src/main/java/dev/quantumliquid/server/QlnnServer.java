@@ -32,6 +32,10 @@ import dev.quantumliquid.server.security.AccessControl;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.SecretsWatcher;
 import dev.quantumliquid.server.security.TlsFiles;
+import dev.quantumliquid.server.signing.TrustedKeys;
+import dev.quantumliquid.server.store.StoreException;
+import dev.quantumliquid.server.store.StoreMirror;
+import dev.quantumliquid.server.store.Stores;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -46,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,10 +74,11 @@ public final class QlnnServer implements AutoCloseable {
     private final WorkerPool pool;
     private final SecretsWatcher watcher;
     private final Audit audit;
+    private final Optional<StoreMirror> mirror;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private QlnnServer(Config config, WebServer web, Optional<GrpcServer> grpc, Lifecycle lifecycle, ModelRepository repository,
-            WorkerPool pool, SecretsWatcher watcher, Audit audit) {
+            WorkerPool pool, SecretsWatcher watcher, Audit audit, Optional<StoreMirror> mirror) {
         this.config = config;
         this.web = web;
         this.grpc = grpc;
@@ -81,6 +87,7 @@ public final class QlnnServer implements AutoCloseable {
         this.pool = pool;
         this.watcher = watcher;
         this.audit = audit;
+        this.mirror = mirror;
     }
 
     /** Starts serving the model repository of {@code config}; returns once listening. */
@@ -102,9 +109,22 @@ public final class QlnnServer implements AutoCloseable {
             LOG.warn("QLNN_API_KEYS_FILE is not set: inference routes answer without a key; management routes answer "
                     + "only clients in QLNN_ADMIN_ALLOW_CIDRS {}", config.adminAllowCidrs());
         }
+        Optional<TrustedKeys> trusted = config.trustedKeys().map(TrustedKeys::load);
+        ModelLoader checked = trusted.isEmpty() ? loader : dir -> {
+            trusted.get().requireSigned(dir);
+            return loader.load(dir);
+        };
+        Optional<StoreMirror> mirror = config.modelStore().map(uri -> mirror(config, uri));
         PrometheusRegistry registry = new PrometheusRegistry();
         ServerMetrics metrics = new ServerMetrics(registry);
-        ModelRepository repository = new ModelRepository(config, loader, power, LoadListener.both(metrics, audit));
+        ModelRepository repository;
+        try {
+            repository = new ModelRepository(config, checked, power, LoadListener.both(metrics, audit));
+        } catch (RuntimeException e) {
+            mirror.ifPresent(StoreMirror::close);
+            throw e;
+        }
+        Supplier<List<String>> storeProblems = () -> mirror.map(StoreMirror::problems).orElse(List.of());
         WorkerPool pool = new WorkerPool(Math.min(config.workers(), config.maxInflight()), config.maxInflight(),
                 config.maxQueue());
         SecretsWatcher watcher = new SecretsWatcher(config.secretsPoll());
@@ -139,10 +159,19 @@ public final class QlnnServer implements AutoCloseable {
                     .directHandlers(ErrorMapper.directHandlers(json, metrics, config.maxHeaderBytes()))
                     .contentEncoding(Compression.context())
                     .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
-                            access, audit));
+                            access, audit, storeProblems));
             tls.ifPresent(builder::tls);
             WebServer web = builder.build();
             awaitScan(scan);
+            // gRPC listens first: once HTTP readiness answers, both listeners take requests.
+            Optional<GrpcServer> grpc = Optional.empty();
+            if (config.grpcEnabled()) {
+                GrpcErrors errors = new GrpcErrors(metrics);
+                GrpcGuard guard = new GrpcGuard(access, metrics, errors);
+                grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
+                        () -> !lifecycle.draining() && repository.anyReady(),
+                        new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+            }
             String failure = "";
             try {
                 web.start();
@@ -150,21 +179,9 @@ public final class QlnnServer implements AutoCloseable {
                 failure = " (" + rootMessage(e) + ")";
             }
             if (!web.isRunning() || web.port() < 0) { // Helidon logs a failed bind and reports it this way
+                grpc.ifPresent(GrpcServer::close);
                 throw new ServerException(ServerException.Kind.CONFIG, "QLNN_PORT: cannot listen on " + config.host() + ":"
                         + config.port() + (failure.isEmpty() ? " (in use, or the address is not local)" : failure));
-            }
-            Optional<GrpcServer> grpc = Optional.empty();
-            if (config.grpcEnabled()) {
-                try {
-                    GrpcErrors errors = new GrpcErrors(metrics);
-                    GrpcGuard guard = new GrpcGuard(access, metrics, errors);
-                    grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
-                            () -> !lifecycle.draining() && repository.anyReady(),
-                            new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
-                } catch (RuntimeException e) {
-                    web.stop();
-                    throw e;
-                }
             }
             Optional<GrpcServer> grpcListener = grpc;
             config.apiKeysFile().ifPresent(f -> watcher.watch("API keys", List.of(f), () -> access.keys(ApiKeys.load(f)),
@@ -175,19 +192,42 @@ public final class QlnnServer implements AutoCloseable {
                 grpcListener.ifPresent(g -> g.reloadTls(m));
             }, outcome -> audit.secretsReloaded("tls", outcome)));
             watcher.start();
-            repository.startPolling(config.pollInterval());
+            if (mirror.isPresent()) {
+                // The bucket is polled instead of the cache folder; the repository rescans the cache after a change.
+                mirror.get().start(config.pollInterval(), repository::scan);
+            } else {
+                repository.startPolling(config.pollInterval());
+            }
             LOG.info("quantum-liquid server listening on {}:{} ({}, gRPC {}, repository {}, {} model(s) ready: {}) after {} ms",
                     config.host(), web.port(), tls.isEmpty() ? "plain HTTP" : "TLS",
-                    grpc.map(g -> "on port " + g.port()).orElse("off"), config.modelRepository().toAbsolutePath(),
+                    grpc.map(g -> "on port " + g.port()).orElse("off"),
+                    config.modelStore().map(u -> u + " via " + config.modelRepository().toAbsolutePath())
+                            .orElse(config.modelRepository().toAbsolutePath().toString()),
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
-            return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit);
+            return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit, mirror);
         } catch (RuntimeException e) {
             awaitQuietly(scan);
             watcher.close();
             repository.close();
+            mirror.ifPresent(StoreMirror::close);
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * The cache of a bucket repository, filled by a first pass before the first scan: when the bucket
+     * cannot be reached, the server starts with what the cache holds (not ready if nothing) and says why.
+     */
+    private static StoreMirror mirror(Config config, String uri) {
+        StoreMirror m;
+        try {
+            m = new StoreMirror(Stores.open("QLNN_MODEL_REPOSITORY", uri, config.s3()), config.modelCache());
+        } catch (StoreException e) {
+            throw new ServerException(ServerException.Kind.CONFIG, e.getMessage());
+        }
+        m.poll();
+        return m;
     }
 
     /** Waits for the first scan; what it threw is thrown here. */
@@ -232,7 +272,7 @@ public final class QlnnServer implements AutoCloseable {
     /** All routes: access control first, one HTTP service per resource, errors mapped in one place, every request counted. */
     static void routing(HttpRouting.Builder r, Config config, JsonIo json, ServerMetrics metrics, ModelRepository repository,
             Inference inference, ModelStatistics statistics, CoherenceTracker coherence, Lifecycle lifecycle,
-            AccessControl access, Audit audit) {
+            AccessControl access, Audit audit, Supplier<List<String>> storeProblems) {
         r.addFilter(new RequestFilter(metrics))
                 .error(Throwable.class, new ErrorMapper(json, metrics))
                 .register(access)
@@ -241,7 +281,8 @@ public final class QlnnServer implements AutoCloseable {
                         config.sessionIdle()))
                 .register(new OipRepositoryService(json, repository, audit))
                 .register(new GuideInferenceService(json, repository, inference))
-                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold()))
+                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold(),
+                        storeProblems))
                 .register(new DashboardService(json, metrics.registry(), repository::index, config.coherenceThreshold()));
         if (config.enableMetrics()) {
             r.register(new MetricsService(metrics.registry()));
@@ -310,6 +351,7 @@ public final class QlnnServer implements AutoCloseable {
         grpc.ifPresent(g -> g.stop(Duration.ofMillis(500)));
         web.stop();
         watcher.close();
+        mirror.ifPresent(StoreMirror::close);
         repository.close();
         pool.close(Duration.ofMillis(500));
         audit.lifecycle("stopped", Map.of("inflight_at_close", cut));

@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
  * The per-batch work of {@link Trainer}, one optimiser step: the batch is cut into chunks of
  * {@link Trainer#CHUNK} windows whatever the thread count, the chunks' losses and gradients
  * ({@link ModelBatch}) are computed on a pool of worker threads and summed in chunk order (so the weights
- * depend on the seed only), the gradient is normalised, clipped to the global norm and applied by Adam.
+ * depend on the seed only), the gradient is normalised, clipped to the global norm of the trainable
+ * parameters' gradient (the frozen scale layers' gradients are dropped) and applied by Adam.
  * Also the chunked validation loss. Owns its threads and per-thread memory; {@link #close} stops them.
  * Not thread-safe: one training loop drives it.
  */
@@ -33,6 +34,8 @@ public final class BatchStepper implements AutoCloseable {
     private double[] losses;        // [chunks]
     private final double[] g;       // [parameters] the batch's gradient
     private final double[] p;       // [parameters] the parameters being updated
+    private final boolean[] trainable; // [parameters] false for the frozen ones (the scale layers)
+    private double gradientNorm = Double.NaN;
 
     /** Forecasting: weighted MSE from step {@code c.lossFrom()} on, outputWeights the loss weight per output. */
     public BatchStepper(TrainableModel model, Trainer.Config c, double[] outputWeights, int steps) {
@@ -57,6 +60,7 @@ public final class BatchStepper implements AutoCloseable {
         this.losses = new double[maxChunks];
         this.g = new double[model.parameterCount()];
         this.p = new double[model.parameterCount()];
+        this.trainable = model.trainableMask();
     }
 
     /**
@@ -85,14 +89,19 @@ public final class BatchStepper implements AutoCloseable {
                 g[i] += gk[i];
             }
         }
-        for (int i = 0; i < g.length; i++) {
-            g[i] /= norm;
+        for (int i = 0; i < g.length; i++) { // frozen parameters neither move nor count in the clipping norm
+            g[i] = trainable[i] ? g[i] / norm : 0.0;
         }
-        Adam.clipGlobalNorm(g, c.clipNorm());
+        gradientNorm = Adam.clipGlobalNorm(g, c.clipNorm());
         model.parameters(p);
         adam.step(p, g, lr);
         model.setParameters(p);
         return loss;
+    }
+
+    /** The global norm of the last step's normalised gradient before clipping (trainable parameters only). */
+    public double gradientNorm() {
+        return gradientNorm;
     }
 
     /** Mean loss per term over windows [from, to), forward only. */

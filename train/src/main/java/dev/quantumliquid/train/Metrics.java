@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The final validation figures of a run, computed on the written model (the engine's float32 path
- * the server runs, one {@link Session} per window) over the validation windows [cut, size).
+ * the server runs, one {@link Session} per window) over the windows [cut, to): the validation windows,
+ * or the test windows when the run holds some back.
  */
 final class Metrics {
     /** Steps ahead of the closed-loop figure. */
@@ -116,12 +117,12 @@ final class Metrics {
         }
     }
 
-    static Forecast forecast(Model m, Windows w, int cut, List<String> features, List<String> targets, int horizon) {
+    static Forecast forecast(Model m, Windows w, int cut, int to, List<String> features, List<String> targets, int horizon) {
         int outs = targets.size();
         int steps = w.x()[0].length;
-        int size = w.size();
+        int size = to;
         boolean rollout = features.equals(targets) && horizon == 1;
-        int rolloutTo = size - (AHEAD - 1);
+        int rolloutTo = Math.min(size, w.size() - (AHEAD - 1));
         Session s = m.newSession();
         float[] y = new float[m.outputSize()];
         float[] in = new float[m.inputSize()];
@@ -201,8 +202,8 @@ final class Metrics {
         return total / rmse.length;
     }
 
-    static Classification classification(Model m, Windows w, int cut) {
-        int size = w.size();
+    static Classification classification(Model m, Windows w, int cut, int to) {
+        int size = to;
         int n = size - cut;
         int steps = w.x()[0].length;
         float[][][] x = new float[n][steps][];

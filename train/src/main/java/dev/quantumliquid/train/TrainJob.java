@@ -53,11 +53,20 @@ public final class TrainJob {
     public record Options(Path data, List<String> features, List<String> targets, String label, String dtColumn, int window,
             int horizon, String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits,
             int qlayers, double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out,
-            boolean resume) {
+            boolean resume, Liquid liquid, double testFraction) {
         public Options {
             features = List.copyOf(features);
             targets = List.copyOf(targets);
             ncp = List.copyOf(ncp);
+        }
+
+        /** With qlnn's defaults for the liquid layer's other options ({@link Liquid#qlnn}). */
+        public Options(Path data, List<String> features, List<String> targets, String label, String dtColumn, int window,
+                int horizon, String arch, int units, String wiring, double sparsity, long wiringSeed, List<Integer> ncp, int qubits,
+                int qlayers, double dephasing, double sampleRateHz, double energyBudgetUw, Trainer.Config train, Path out,
+                boolean resume) {
+            this(data, features, targets, label, dtColumn, window, horizon, arch, units, wiring, sparsity, wiringSeed, ncp, qubits,
+                    qlayers, dephasing, sampleRateHz, energyBudgetUw, train, out, resume, Liquid.qlnn(units), 0.0);
         }
 
         /** A forecasting run without --resume. */
@@ -70,6 +79,27 @@ public final class TrainJob {
 
         public boolean classification() {
             return label != null;
+        }
+
+        /** The same run without the circuit, into out/ablation: the twin {@code --ablate-circuit} trains. */
+        public Options withoutCircuit() {
+            return new Options(data, features, targets, label, dtColumn, window, horizon, arch, units, wiring, sparsity, wiringSeed,
+                    ncp, 0, 0, dephasing, sampleRateHz, energyBudgetUw, train, out.resolve("ablation"), resume, liquid, testFraction);
+        }
+    }
+
+    /**
+     * The liquid layer's ncps options besides units and wiring, by their ncps names: the CfC {@code mode}, the
+     * unwired CfC's backbone ({@code backbone_units}, {@code backbone_layers}, {@code backbone_dropout}) and
+     * {@code mixed_memory} (CfC or LTC).
+     */
+    public record Liquid(String mode, int backboneUnits, int backboneLayers, double backboneDropout, boolean mixedMemory) {
+        /** ncps 1.0.1's defaults: mode "default", backbone_units 128, backbone_layers 1, backbone_dropout 0.0, no mixed memory. */
+        public static final Liquid NCPS = new Liquid("default", 128, 1, 0.0, false);
+
+        /** qlnn's defaults for {@code --units N}: as {@link #NCPS} but a backbone of max(8, N) units. */
+        public static Liquid qlnn(int units) {
+            return new Liquid("default", Math.max(8, units), 1, 0.0, false);
         }
     }
 
@@ -98,6 +128,8 @@ public final class TrainJob {
         f.put("qubits", String.valueOf(o.qubits()));
         f.put("qlayers", String.valueOf(o.qlayers()));
         f.put("dephasing", String.valueOf(o.dephasing()));
+        f.put("liquid", o.liquid().toString());
+        f.put("test fraction", String.valueOf(o.testFraction()));
         f.put("seed", String.valueOf(o.train().seed()));
         f.put("batch", String.valueOf(o.train().batch()));
         f.put("lr", String.valueOf(o.train().lr()));
@@ -128,11 +160,12 @@ public final class TrainJob {
     }
 
     /**
-     * What the run produced: the headline validation figure (forecast: one-step NRMSE; classification:
-     * accuracy) and every final metric as report.json states it.
+     * What the run produced: the headline figure (forecast: one-step NRMSE; classification: accuracy) and
+     * every final metric as report.json states it, on the test windows when the run held some back
+     * ({@code --test}), else on the validation windows.
      */
     public record Result(double microwatts, List<Trainer.Epoch> epochs, double headline, ObjectNode metrics, Path out) {
-        /** One-step NRMSE of a forecast run (NaN for classification). */
+        /** One-step NRMSE of a forecast run (NaN for classification), on the test windows if any. */
         public double validationNrmse() {
             return metrics.path("one_step_nrmse").asDouble(Double.NaN);
         }
@@ -176,17 +209,19 @@ public final class TrainJob {
             layers.add(PqcTwin.create("q", width, o.qubits(), Math.max(1, o.qlayers()), o.dephasing(), r));
             width = o.qubits();
         }
+        Liquid lq = o.liquid();
+        checkLiquid(o);
         switch (o.arch()) {
             case "cfc" -> layers.add(!o.wiring().equals("full")
-                    ? WiredCfcTwin.create("rnn", width, "default", wiring(o, width, tOut), r)
-                    : CfcTwin.create("rnn", new CfcTwin.Config(width, o.units(), "default", Activation.LECUN_TANH,
-                    Math.max(8, o.units()), 1, 0.0, false, 0), r));
+                    ? WiredCfcTwin.create("rnn", width, lq.mode(), wiring(o, width, tOut), r)
+                    : CfcTwin.create("rnn", new CfcTwin.Config(width, o.units(), lq.mode(), Activation.LECUN_TANH,
+                    lq.backboneUnits(), lq.backboneLayers(), lq.backboneDropout(), lq.mixedMemory(), 0), r));
             case "ltc" -> {
                 Wiring wr = wiring(o, width, tOut);
                 // ncps writes an integer units for its default FullyConnected; any other wiring ships its adjacency.
                 boolean plain = o.wiring().equals("full") && o.wiringSeed() == FullyConnectedWiring.DEFAULT_SEED;
                 layers.add(LtcTwin.create("rnn", new LtcTwin.Config(width, wr.units(), wr.outputDim(), "affine", "affine", 6,
-                        1e-8, true, false), plain ? null : wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r));
+                        1e-8, true, lq.mixedMemory()), plain ? null : wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r));
             }
             default -> throw new TrainException("--arch must be cfc or ltc, got '" + o.arch() + "'");
         }
@@ -199,6 +234,29 @@ public final class TrainJob {
         String what = o.classification() ? "sequence classifier of '" + o.label() + "'" : "forecaster of " + String.join(",", o.targets());
         return new TrainableModel(new TrainableModel.Info(name, what + ", trained by qlnn train (" + o.arch() + ")", f, outputNames,
                 o.sampleRateHz(), "cortex-m4f"), layers);
+    }
+
+    /** Refuses liquid options the architecture does not have or the trainer does not train, naming the option. */
+    private static void checkLiquid(Options o) {
+        Liquid lq = o.liquid();
+        if (!List.of("default", "pure", "no_gate").contains(lq.mode())) {
+            throw new TrainException("--mode must be default, pure or no_gate, got '" + lq.mode() + "'");
+        }
+        if (lq.backboneUnits() < 1 || lq.backboneLayers() < 1) {
+            throw new TrainException("--backbone-units and --backbone-layers must be >= 1, got " + lq.backboneUnits() + " and "
+                    + lq.backboneLayers());
+        }
+        if (lq.backboneDropout() != 0.0) {
+            throw new TrainException("--backbone-dropout must be 0 (ncps's default), got " + lq.backboneDropout()
+                    + ": the trainer does not apply dropout; train such a model in ncps and import it with qlnn import-ncps");
+        }
+        if (o.arch().equals("ltc") && !lq.mode().equals("default")) {
+            throw new TrainException("--mode is a CfC option (--arch cfc), got --mode " + lq.mode() + " with --arch ltc");
+        }
+        if (o.arch().equals("cfc") && !o.wiring().equals("full") && (lq.mode().equals("pure") || lq.mixedMemory())) {
+            throw new TrainException("a wired CfC (--wiring " + o.wiring() + ") trains in modes default and no_gate without"
+                    + " mixed memory, got --mode " + lq.mode() + (lq.mixedMemory() ? " --mixed-memory" : ""));
+        }
     }
 
     /**
@@ -229,26 +287,28 @@ public final class TrainJob {
         };
     }
 
-    /** [0] mean, [1] standard deviation (1 when constant) per column over the first cut windows' steps. */
+    /**
+     * [0] mean, [1] standard deviation (1 when constant) per column over the rows the first cut windows
+     * cover, each row once (window s holds rows s .. s+T-1, so the rows are window 0's steps, then the last
+     * step of each later window).
+     */
     static double[][] stats(double[][][] x, int cut, int cols) {
         double[][] s = new double[2][cols];
-        long n = 0;
-        for (int w = 0; w < cut; w++) {
-            for (double[] step : x[w]) {
-                n++;
-                for (int c = 0; c < cols; c++) {
-                    s[0][c] += step[c];
-                }
+        int steps = x[0].length;
+        long n = cut + steps - 1L;
+        for (long r = 0; r < n; r++) {
+            double[] row = row(x, cut, steps, r);
+            for (int c = 0; c < cols; c++) {
+                s[0][c] += row[c];
             }
         }
         for (int c = 0; c < cols; c++) {
             s[0][c] /= n;
         }
-        for (int w = 0; w < cut; w++) {
-            for (double[] step : x[w]) {
-                for (int c = 0; c < cols; c++) {
-                    s[1][c] += (step[c] - s[0][c]) * (step[c] - s[0][c]);
-                }
+        for (long r = 0; r < n; r++) {
+            double[] row = row(x, cut, steps, r);
+            for (int c = 0; c < cols; c++) {
+                s[1][c] += (row[c] - s[0][c]) * (row[c] - s[0][c]);
             }
         }
         for (int c = 0; c < cols; c++) {
@@ -258,12 +318,53 @@ public final class TrainJob {
         return s;
     }
 
+    /** Row r of the rows the first cut windows cover. */
+    private static double[] row(double[][][] x, int cut, int steps, long r) {
+        int w = (int) Math.min(r, cut - 1);
+        return x[w][(int) (r - w)];
+    }
+
     public static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress) {
         return run(o, log, progress, b -> { });
     }
 
     /** As {@link #run(Options, Consumer, Consumer)}, also reporting each batch (the live progress line). */
     public static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress, Consumer<Trainer.Batch> batches) {
+        return run(o, log, progress, batches, null);
+    }
+
+    /**
+     * {@code --ablate-circuit}: first the same model without the circuit ({@link Options#withoutCircuit}, a
+     * model version of its own in out/ablation), then the run, whose report.json also states the twin's
+     * per-epoch losses and final figures under {@code ablation}: the circuit's contribution at equal epochs,
+     * data, seed and settings.
+     */
+    public static Result runWithAblation(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress,
+            Consumer<Trainer.Batch> batches) {
+        if (o.qubits() <= 0) {
+            throw new TrainException("--ablate-circuit compares with the circuit-free twin: it needs --qubits > 0");
+        }
+        Options twin = o.withoutCircuit();
+        log.accept("training the same model without the circuit into " + twin.out());
+        run(twin, log, progress, batches, null);
+        ObjectNode ablation = JsonNodeFactory.instance.objectNode();
+        try {
+            com.fasterxml.jackson.databind.JsonNode r = new ObjectMapper().readTree(twin.out().resolve("report.json").toFile());
+            ablation.put("folder", "ablation").put("qubits", 0);
+            for (String k : List.of("parameters", "trained_parameters", "epochs", "final", "test")) {
+                if (r.has(k)) {
+                    ablation.set(k, r.get(k));
+                }
+            }
+        } catch (IOException ex) {
+            throw new TrainException(twin.out() + ": cannot read report.json (" + ex.getMessage() + ")", ex);
+        }
+        log.accept("training the model with the circuit into " + o.out());
+        return run(o, log, progress, batches, ablation);
+    }
+
+    private static Result run(Options o, Consumer<String> log, Consumer<Trainer.Epoch> progress, Consumer<Trainer.Batch> batches,
+            ObjectNode ablation) {
         if (o.classification() && !o.targets().isEmpty()) {
             throw new TrainException("give --targets (forecasting) or --label (sequence classification), not both");
         }
@@ -281,8 +382,19 @@ public final class TrainJob {
             w = Windows.of(table, o.features(), o.targets(), o.dtColumn(), o.window(), o.horizon());
             outputNames = o.targets();
         }
-        int cut = Trainer.split(w.size(), o.train().validationFraction());
-        TrainableModel model = build(o, w, cut, outputNames);
+        if (!(o.testFraction() >= 0.0 && o.testFraction() < 1.0)) {
+            throw new TrainException("--test must be a fraction in [0, 1), got " + o.testFraction());
+        }
+        // chronological: training windows, then validation, then (--test) the test windows, never trained on or
+        // used to pick the epoch
+        int testFrom = o.testFraction() > 0.0 ? Trainer.split(w.size(), o.testFraction()) : w.size();
+        Windows tv = testFrom < w.size() ? w.head(testFrom) : w;
+        int cut = Trainer.split(tv.size(), o.train().validationFraction());
+        if (cut >= testFrom) {
+            throw new TrainException("--test " + o.testFraction() + " and --validation " + o.train().validationFraction()
+                    + " leave no training windows out of " + w.size());
+        }
+        TrainableModel model = build(o, tv, cut, outputNames);
         Model engineModel = model.toModel();
         EnergyEstimate energy = EnergyEstimate.of(engineModel, EnergyProfile.forModel(engineModel));
         log.accept(String.format(java.util.Locale.ROOT, "estimated power %.3f uW at %s Hz on %s (budget %.3f uW), %d parameters",
@@ -304,7 +416,7 @@ public final class TrainJob {
             loss = new Mse(lossW, o.train().lossFrom());
         }
         Checkpoint.Spec ckpt = new Checkpoint.Spec(o.out().resolve("checkpoint"), fingerprint(o, sha256(table.raw())), o.resume());
-        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), loss).train(w, progress, batches, ckpt);
+        List<Trainer.Epoch> epochs = new Trainer(model, o.train(), loss).train(tv, progress, batches, ckpt);
         // Write: float32 weights, a calibration sample of training windows.
         List<Tensor> weights = new ArrayList<>();
         for (Tensor t : model.weights()) {
@@ -325,20 +437,24 @@ public final class TrainJob {
         ModelFiles.write(o.out(), modelJson, weights,
                 List.of(Tensor.f32("input", new int[] {cb, o.window(), o.features().size()}, cal)));
         Model written = ModelFiles.load(o.out());
-        ObjectNode metrics;
-        double headline;
-        if (o.classification()) {
-            Metrics.Classification c = Metrics.classification(written, w, cut);
-            metrics = c.json(outputNames);
-            headline = c.accuracy();
-        } else {
-            Metrics.Forecast f = Metrics.forecast(written, w, cut, o.features(), o.targets(), o.horizon());
-            metrics = f.json();
-            headline = f.oneStepNrmse();
+        ObjectNode metrics = figures(o, written, w, cut, testFrom, outputNames);
+        ObjectNode test = null;
+        if (testFrom < w.size()) { // the same figures on the test windows (definitions as under final)
+            test = figures(o, written, w, testFrom, w.size(), outputNames);
+            test.remove("definitions");
+            test.set("test_windows", test.remove("validation_windows"));
         }
-        writeReport(o, table, energy, epochs, metrics, model.parameterCount(), outputNames);
+        ObjectNode headlineFrom = test != null ? test : metrics;
+        double headline = o.classification() ? headlineFrom.path("accuracy").asDouble() : headlineFrom.path("one_step_nrmse").asDouble();
+        writeReport(o, table, energy, epochs, metrics, test, ablation, model, outputNames);
         LossPlot.write(o.out().resolve("loss.png"), epochs, o.classification() ? "cross-entropy" : "normalised MSE");
-        return new Result(energy.microwatts(), epochs, headline, metrics, o.out());
+        return new Result(energy.microwatts(), epochs, headline, test != null ? test : metrics, o.out());
+    }
+
+    /** The final figures of the written model over windows [from, to). */
+    private static ObjectNode figures(Options o, Model written, Windows w, int from, int to, List<String> outputNames) {
+        return o.classification() ? Metrics.classification(written, w, from, to).json(outputNames)
+                : Metrics.forecast(written, w, from, to, o.features(), o.targets(), o.horizon()).json();
     }
 
     /** The run's settings as report.json states them (config-file keys; threads and the output folder excluded: they do not change the weights). */
@@ -358,17 +474,25 @@ public final class TrainJob {
                 .put("wiring", o.wiring()).put("sparsity", o.sparsity()).put("wiring-seed", o.wiringSeed());
         ArrayNode ncp = cfg.putArray("ncp");
         o.ncp().forEach(ncp::add);
+        if (o.arch().equals("cfc")) {
+            cfg.put("mode", o.liquid().mode());
+            if (o.wiring().equals("full")) {
+                cfg.put("backbone-units", o.liquid().backboneUnits()).put("backbone-layers", o.liquid().backboneLayers())
+                        .put("backbone-dropout", o.liquid().backboneDropout());
+            }
+        }
+        cfg.put("mixed-memory", o.liquid().mixedMemory());
         cfg.put("qubits", o.qubits()).put("qlayers", o.qlayers()).put("dephasing", o.dephasing())
                 .put("sample-rate-hz", o.sampleRateHz()).put("energy-budget-uw", o.energyBudgetUw())
                 .put("epochs", o.train().epochs()).put("batch", o.train().batch()).put("lr", o.train().lr())
                 .put("weight-decay", o.train().weightDecay()).put("clip-norm", o.train().clipNorm())
-                .put("validation", o.train().validationFraction()).put("patience", o.train().patience())
+                .put("validation", o.train().validationFraction()).put("test", o.testFraction()).put("patience", o.train().patience())
                 .put("seed", o.train().seed());
         return cfg;
     }
 
-    private static void writeReport(Options o, CsvTable table, EnergyEstimate e, List<Trainer.Epoch> epochs, ObjectNode metrics, int params,
-            List<String> outputNames) {
+    private static void writeReport(Options o, CsvTable table, EnergyEstimate e, List<Trainer.Epoch> epochs, ObjectNode metrics,
+            ObjectNode test, ObjectNode ablation, TrainableModel model, List<String> outputNames) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
         r.put("task", o.classification() ? "classification" : "forecast");
         r.set("config", configJson(o));
@@ -378,7 +502,13 @@ public final class TrainJob {
         r.put("threads", o.train().threads());
         r.put("seed", o.train().seed());
         r.put("data_sha256", sha256(table.raw()));
-        r.put("parameters", params);
+        boolean[] trainable = model.trainableMask();
+        int trained = 0;
+        for (boolean t : trainable) {
+            trained += t ? 1 : 0;
+        }
+        r.put("parameters", trainable.length);
+        r.put("trained_parameters", trained);
         ArrayNode names = r.putArray("output_names");
         outputNames.forEach(names::add);
         ArrayNode ep = r.putArray("epochs");
@@ -389,6 +519,13 @@ public final class TrainJob {
         double best = epochs.stream().mapToDouble(Trainer.Epoch::validationLoss).min().orElse(Double.NaN);
         fin.put("validation_loss", best);
         fin.setAll(metrics);
+        if (test != null) {
+            // the same figures on the held-out test windows: neither trained on nor used to pick the epoch
+            r.set("test", test);
+        }
+        if (ablation != null) {
+            r.set("ablation", ablation);
+        }
         r.putObject("energy").put("profile", e.profile()).put("microwatts", e.microwatts())
                 .put("microjoules_per_step", e.microjoulesPerStep()).put("sample_rate_hz", e.sampleRateHz());
         try {

@@ -118,4 +118,38 @@ class BatchStepperTest {
             }
         }
     }
+
+    @Test
+    void frozenParametersNeitherMoveNorCountInTheClippingNorm() {
+        Windows d = data(Trainer.CHUNK, false);
+        int[] idx = new int[Trainer.CHUNK];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        TrainableModel m = model(MODELS.get(0)); // an input scale layer (frozen), a CfC, a dense head
+        double[] w = {1.0, 0.5};
+        double[] g = new double[m.parameterCount()];
+        new ModelBatch(m).lossAndGradient(new ModelBatch(m).context(Trainer.CHUNK, STEPS), d, idx, 0, idx.length, w, 0, g);
+        boolean[] trainable = m.trainableMask();
+        double all = 0;
+        double kept = 0;
+        for (int i = 0; i < g.length; i++) {
+            double x = g[i] / (Trainer.CHUNK * STEPS * 2.0);
+            all += x * x;
+            kept += trainable[i] ? x * x : 0.0;
+        }
+        assertThat(Math.sqrt(all)).as("the frozen scale layer has a gradient").isGreaterThan(Math.sqrt(kept) * (1 + 1e-9));
+        double[] before = m.parameters();
+        Trainer.Config c = new Trainer.Config(1, Trainer.CHUNK, 0.01, 0.0, 1e-3, 1, 1, 0.2, 0, 0);
+        try (BatchStepper s = new BatchStepper(m, c, w, STEPS)) {
+            s.step(d, idx, 0, idx.length, new Adam(m.parameterCount(), trainable, 0.0), 0.01);
+            assertThat(s.gradientNorm()).isCloseTo(Math.sqrt(kept), org.assertj.core.data.Offset.offset(1e-12 * Math.sqrt(kept)));
+        }
+        double[] after = m.parameters();
+        for (int i = 0; i < after.length; i++) {
+            if (!trainable[i]) {
+                assertThat(after[i]).isEqualTo(before[i]);
+            }
+        }
+    }
 }

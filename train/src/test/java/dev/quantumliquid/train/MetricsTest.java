@@ -59,7 +59,7 @@ class MetricsTest {
         int steps = 7;
         Windows w = Windows.of(t, List.of("x"), List.of("x"), null, steps, 1);
         int cut = Trainer.split(w.size(), 0.3);
-        Metrics.Forecast fc = Metrics.forecast(affine(), w, cut, List.of("x"), List.of("x"), 1);
+        Metrics.Forecast fc = Metrics.forecast(affine(), w, cut, w.size(), List.of("x"), List.of("x"), 1);
 
         int n = w.size() - cut;
         double[] p1 = new double[n];
@@ -95,7 +95,7 @@ class MetricsTest {
         MackeyGlass.write(csv, 100);
         CsvTable t = CsvTable.read(csv);
         Windows w = Windows.of(t, List.of("x"), List.of("x"), null, 5, 2);
-        Metrics.Forecast fc = Metrics.forecast(affine(), w, Trainer.split(w.size(), 0.3), List.of("x"), List.of("x"), 2);
+        Metrics.Forecast fc = Metrics.forecast(affine(), w, Trainer.split(w.size(), 0.3), w.size(), List.of("x"), List.of("x"), 2);
         assertThat(fc.oneStepNrmse()).isFinite().isPositive();
         assertThat(fc.tenStepNrmse()).isNaN();
         assertThat(fc.json().get("ten_step_nrmse").isNull()).isTrue();

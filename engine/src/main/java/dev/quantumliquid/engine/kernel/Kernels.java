@@ -74,15 +74,16 @@ public interface Kernels {
     /** a[i] = outer * tanh(inner * a[i]) in place, i in [off, off+n) (tanh: 1, 1; lecun_tanh: 0.666, 1.7159). */
     void tanh(float[] a, int off, int n, float inner, float outer);
 
-    /** a[i] = a[i] * sigmoid(a[i]) in place (SiLU). */
-    void silu(float[] a, int off, int n);
+    /** a[i] = a[i] * sigmoid(a[i]) in place (SiLU); scratch needs n floats. */
+    void silu(float[] a, int off, int n, float[] scratch);
 
     /** a[i] = max(a[i], 0) in place. */
     void relu(float[] a, int off, int n);
 
     /**
      * The CfC gate over heads = [ff1 | ff2 | ta | tb] (n each, from 0): g = sigmoid(ta*dt + tb),
-     * h[hOff+i] = tanh(ff1)*(1-g) + g*tanh(ff2), or with noGate tanh(ff1) + g*tanh(ff2).
+     * h[hOff+i] = tanh(ff1)*(1-g) + g*tanh(ff2), or with noGate tanh(ff1) + g*tanh(ff2). heads is scratch: it may
+     * be overwritten.
      */
     void cfcGate(float[] heads, int n, float dt, boolean noGate, float[] h, int hOff);
 
@@ -92,6 +93,7 @@ public interface Kernels {
     /**
      * The mixed-memory (LSTM) cell over z = [i | ig | fg | og] (n each, from 0):
      * c' = c*sigmoid(fg + 1) + tanh(i)*sigmoid(ig) written to c[cOff..], h = tanh(c')*sigmoid(og) to h[hOff..].
+     * z is scratch: it may be overwritten.
      */
     void lstmGates(float[] z, int n, float[] c, int cOff, float[] h, int hOff);
 

@@ -179,6 +179,14 @@ public final class PackedHeads {
 
     /** Scratch floats {@link Kernels#cfcHeads} needs. */
     public int scratchSize() {
+        return gateScratch() + 9 * PackedMatrix.LANES;
+    }
+
+    /**
+     * Where the vector kernel's gate arguments start in the scratch (after the rest's or tail's
+     * pre-activations): 3 heads' worth of a tile of at most 3 blocks.
+     */
+    int gateScratch() {
         if (restInTile) {
             return PackedMatrix.LANES;
         }

@@ -186,7 +186,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void silu(float[] a, int off, int n) {
+    public void silu(float[] a, int off, int n, float[] scratch) {
         for (int i = off; i < off + n; i++) {
             a[i] = a[i] * sigmoid(a[i]);
         }

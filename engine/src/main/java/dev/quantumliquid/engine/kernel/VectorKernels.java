@@ -13,12 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * trainer's figures and a served model's answers do not depend on how warm the JVM is): only IEEE-exact
  * operations are used (add, mul, div, fma, min, max, lane moves, integer bit operations). Lanewise EXP
  * and reduceLanes are not: their intrinsics (SVML, a reduction tree) and their Java fallbacks give
- * different last bits. Hence {@link #exp} and the lane-by-lane sums of {@link #laneSum}.
+ * different last bits. Hence the own {@link #exp} and the lane-by-lane sums.
  *
- * <p>Other helpers here do not take or return a vector: C2 does not reliably inline big ones inside big
- * loops (call-site frequency and node-count limits), and a vector crossing a call that is not inlined
- * gets boxed on the heap. So the longer formulas are written out where they are used, and shared code
- * goes through arrays. {@link #exp} and {@link #laneSum} are small enough to be inlined.
+ * <p>No helper method here takes or returns a vector: C2 does not reliably inline such helpers inside
+ * big loops (call-site frequency and node-count limits), and a vector crossing a call that is not
+ * inlined gets boxed on the heap. So shared code goes through arrays: a kernel writes the arguments of
+ * its exponentials to scratch, {@link #exp} replaces them by their exponentials in place, and the kernel
+ * reads them back (the scratch stays in L1).
  */
 final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> S = VectorWidth.FLOATS;
@@ -31,30 +32,35 @@ final class VectorKernels implements Kernels {
             EXP_P3 = 4.1665795894e-2f, EXP_P4 = 1.6666665459e-1f, EXP_P5 = 5.0000001201e-1f;
 
     /**
-     * e^z lane by lane, from IEEE-exact operations only (so the same bits whoever runs it; it is also faster
-     * than lanewise EXP, a call to an out-of-line stub per vector): Cephes expf, z = n ln2 + r with n
+     * a[off + i] = e^a[off + i] for i < n, from IEEE-exact operations only (so the same bits whoever runs
+     * it; it is also faster than lanewise EXP, a call to an out-of-line stub per vector): Cephes expf, z = n ln2 + r with n
      * rounded to nearest by the 1.5*2^23 trick (whose low bits then hold n for the exponent), a degree-7
      * polynomial in r, about 2 ulp. z is clamped to [EXP_LO, EXP_HI] first so 2^n stays a normal float;
      * tanh and sigmoid built on it then differ from the exact ones by under 1e-37 there.
      */
-    static FloatVector exp(FloatVector z) {
-        FloatVector c = z.max(EXP_LO).min(EXP_HI);
-        FloatVector t = c.fma(LOG2E, EXP_MAGIC);
-        FloatVector q = t.sub(EXP_MAGIC);
-        FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), c).sub(q.mul(LN2_LO));
-        FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
-                .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
-                .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
-        return p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
-    }
-
-    /** The lanes added one by one in lane order (reduceLanes' order is the CPU's). */
-    private static float laneSum(FloatVector v) {
-        float s = 0f;
-        for (int l = 0; l < L; l++) {
-            s += v.lane(l);
+    static void exp(float[] a, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector z = FloatVector.fromArray(S, a, off + i).max(EXP_LO).min(EXP_HI);
+            FloatVector t = z.fma(LOG2E, EXP_MAGIC);
+            FloatVector q = t.sub(EXP_MAGIC);
+            FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), z).sub(q.mul(LN2_LO));
+            FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
+                    .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
+                    .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
+            p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .intoArray(a, off + i);
         }
-        return s;
+        for (; i < n; i++) { // the same operations on one float
+            float z = Math.min(Math.max(a[off + i], EXP_LO), EXP_HI);
+            float t = Math.fma(z, LOG2E, EXP_MAGIC);
+            float q = t - EXP_MAGIC;
+            float r = Math.fma(q, -LN2_HI, z) - q * LN2_LO;
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, EXP_P0, EXP_P1), r, EXP_P2), r, EXP_P3), r, EXP_P4),
+                    r, EXP_P5), r * r, r) + 1f;
+            a[off + i] = Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
+        }
     }
 
     @Override
@@ -72,7 +78,10 @@ final class VectorKernels implements Kernels {
         for (; i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float s = laneSum(acc);
+        // the lanes in lane order (reduceLanes' order is the CPU's), by constant index (a variable one is not
+        // intrinsified: the vector would be boxed); L is 8 (VectorWidth)
+        float s = 0f + acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5) + acc.lane(6)
+                + acc.lane(7);
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
@@ -133,7 +142,7 @@ final class VectorKernels implements Kernels {
         }
         int first = m.wide * PackedMatrix.WIDE; // first block after the wide tiles
         int t = 0;
-        // A tile of four blocks: four fma chains, the activation fused on the accumulators.
+        // A tile of four blocks: four fma chains.
         for (; t < m.tiles; t++) {
             int b = (first + t * PackedMatrix.TILE) * L;
             FloatVector a0 = FloatVector.fromArray(S, m.bias, b);
@@ -147,21 +156,13 @@ final class VectorKernels implements Kernels {
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
                 a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
             }
-            if (tanh) {
-                // outer * tanh(inner * a) = outer - 2 outer / (e^(2 inner a) + 1), on the accumulators, so it
-                // overlaps the next tile's weight stream
-                FloatVector in2 = FloatVector.broadcast(S, 2f * inner);
-                FloatVector o = FloatVector.broadcast(S, outer);
-                FloatVector o2 = FloatVector.broadcast(S, 2f * outer);
-                a0 = o.sub(o2.div(exp(a0.mul(in2)).add(1f)));
-                a1 = o.sub(o2.div(exp(a1.mul(in2)).add(1f)));
-                a2 = o.sub(o2.div(exp(a2.mul(in2)).add(1f)));
-                a3 = o.sub(o2.div(exp(a3.mul(in2)).add(1f)));
-            }
             a0.intoArray(y, yOff + b);
             a1.intoArray(y, yOff + b + L);
             a2.intoArray(y, yOff + b + 2 * L);
             a3.intoArray(y, yOff + b + 3 * L);
+            if (tanh) {
+                tanhRows(y, yOff + b, PackedMatrix.TILE * L, inner, outer);
+            }
         }
         // Remaining blocks one at a time, four accumulators over interleaved columns.
         int cols4 = cols & ~3;
@@ -190,10 +191,13 @@ final class VectorKernels implements Kernels {
     /** y = outer * tanh(inner * y) over n floats, n a multiple of L. */
     private static void tanhRows(float[] y, int off, int n, float inner, float outer) {
         for (int i = 0; i < n; i += L) {
-            FloatVector z = FloatVector.fromArray(S, y, off + i).mul(2f * inner);
-            FloatVector th = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
-                    .div(exp(z).add(1f)));
-            th.mul(outer).intoArray(y, off + i);
+            FloatVector.fromArray(S, y, off + i).mul(2f * inner).intoArray(y, off + i);
+        }
+        exp(y, off, n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        for (int i = 0; i < n; i += L) {
+            one.sub(two.div(FloatVector.fromArray(S, y, off + i).add(1f))).mul(outer).intoArray(y, off + i);
         }
     }
 
@@ -209,6 +213,7 @@ final class VectorKernels implements Kernels {
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
         FloatVector dtv = FloatVector.broadcast(S, dt);
+        int gs = m.gateScratch();
         int p = 0;
         int last = m.restInTile ? m.tiles - 1 : m.tiles;
         // A tile of two blocks of L units: eight accumulators, ff1, ff2, time_a and time_b of each block's
@@ -235,14 +240,13 @@ final class VectorKernels implements Kernels {
                 a7 = FloatVector.fromArray(S, d, p + 7 * L).fma(xc, a7);
             }
             int o = hOff + t * 2 * L;
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
-            f2 = one.sub(two.div(exp(a5.add(a5)).add(1f)));
-            g = one.div(exp(a6.fma(dtv, a7).neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.fma(dtv, a3).neg().intoArray(scratch, gs + 2 * L);
+            a4.add(a4).intoArray(scratch, gs + 3 * L);
+            a5.add(a5).intoArray(scratch, gs + 4 * L);
+            a6.fma(dtv, a7).neg().intoArray(scratch, gs + 5 * L);
+            gates(scratch, gs, 2, noGate, h, o);
         }
         if (m.restInTile) {
             // The last tile, with the units past the full blocks as a ninth accumulator.
@@ -270,14 +274,13 @@ final class VectorKernels implements Kernels {
             }
             a8.intoArray(scratch, 0);
             int o = hOff + last * 2 * L;
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
-            f2 = one.sub(two.div(exp(a5.add(a5)).add(1f)));
-            g = one.div(exp(a6.fma(dtv, a7).neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.fma(dtv, a3).neg().intoArray(scratch, gs + 2 * L);
+            a4.add(a4).intoArray(scratch, gs + 3 * L);
+            a5.add(a5).intoArray(scratch, gs + 4 * L);
+            a6.fma(dtv, a7).neg().intoArray(scratch, gs + 5 * L);
+            gates(scratch, gs, 2, noGate, h, o);
             restGates(m, scratch, false, dt, noGate, h, hOff + m.blocks * L);
         }
         // The blocks past the last tile, one at a time: four accumulators.
@@ -294,10 +297,10 @@ final class VectorKernels implements Kernels {
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
                 a3 = FloatVector.fromArray(S, d, p + 3 * L).fma(xc, a3);
             }
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.fma(dtv, a3).neg().intoArray(scratch, gs + 2 * L);
+            gates(scratch, gs, 1, noGate, h, hOff + u * L);
         }
         if (m.tail != null) {
             // Fewer than L units remain: their heads land in scratch as [ff1 | ff2 | ta | tb] (rest each); one
@@ -309,10 +312,10 @@ final class VectorKernels implements Kernels {
             FloatVector a1 = FloatVector.fromArray(S, scratch, r);
             FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
             FloatVector a3 = FloatVector.fromArray(S, scratch, 3 * r);
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.fma(dtv, a3).neg().intoArray(scratch, gs + 2 * L);
+            gates(scratch, gs, 1, noGate, scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
         }
     }
@@ -324,6 +327,7 @@ final class VectorKernels implements Kernels {
         float[] d = m.data;
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
+        int gs = m.gateScratch();
         int p = 0;
         int last = m.restInTile ? m.tiles - 1 : m.tiles;
         // A tile of three blocks: nine accumulators (ff1, ff2 and g of each block's units).
@@ -351,18 +355,16 @@ final class VectorKernels implements Kernels {
                 a8 = FloatVector.fromArray(S, d, p + 8 * L).fma(xc, a8);
             }
             int o = hOff + t * 3 * L;
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(exp(a3.add(a3)).add(1f)));
-            f2 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
-            g = one.div(exp(a5.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
-            f1 = one.sub(two.div(exp(a6.add(a6)).add(1f)));
-            f2 = one.sub(two.div(exp(a7.add(a7)).add(1f)));
-            g = one.div(exp(a8.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + 2 * L);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.neg().intoArray(scratch, gs + 2 * L);
+            a3.add(a3).intoArray(scratch, gs + 3 * L);
+            a4.add(a4).intoArray(scratch, gs + 4 * L);
+            a5.neg().intoArray(scratch, gs + 5 * L);
+            a6.add(a6).intoArray(scratch, gs + 6 * L);
+            a7.add(a7).intoArray(scratch, gs + 7 * L);
+            a8.neg().intoArray(scratch, gs + 8 * L);
+            gates(scratch, gs, 3, noGate, h, o);
         }
         if (m.restInTile) {
             // The last tile, with the units past the full blocks as a tenth accumulator.
@@ -392,18 +394,16 @@ final class VectorKernels implements Kernels {
             }
             a9.intoArray(scratch, 0);
             int o = hOff + last * 3 * L;
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o);
-            f1 = one.sub(two.div(exp(a3.add(a3)).add(1f)));
-            f2 = one.sub(two.div(exp(a4.add(a4)).add(1f)));
-            g = one.div(exp(a5.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + L);
-            f1 = one.sub(two.div(exp(a6.add(a6)).add(1f)));
-            f2 = one.sub(two.div(exp(a7.add(a7)).add(1f)));
-            g = one.div(exp(a8.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, o + 2 * L);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.neg().intoArray(scratch, gs + 2 * L);
+            a3.add(a3).intoArray(scratch, gs + 3 * L);
+            a4.add(a4).intoArray(scratch, gs + 4 * L);
+            a5.neg().intoArray(scratch, gs + 5 * L);
+            a6.add(a6).intoArray(scratch, gs + 6 * L);
+            a7.add(a7).intoArray(scratch, gs + 7 * L);
+            a8.neg().intoArray(scratch, gs + 8 * L);
+            gates(scratch, gs, 3, noGate, h, o);
             restGates(m, scratch, true, 1f, noGate, h, hOff + m.blocks * L);
         }
         for (int u = m.tiles * m.tileBlocks; u < m.blocks; u++) {
@@ -417,10 +417,10 @@ final class VectorKernels implements Kernels {
                 a1 = FloatVector.fromArray(S, d, p + L).fma(xc, a1);
                 a2 = FloatVector.fromArray(S, d, p + 2 * L).fma(xc, a2);
             }
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + u * L);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.neg().intoArray(scratch, gs + 2 * L);
+            gates(scratch, gs, 1, noGate, h, hOff + u * L);
         }
         if (m.tail != null) {
             int r = m.rest;
@@ -429,17 +429,35 @@ final class VectorKernels implements Kernels {
             FloatVector a0 = FloatVector.fromArray(S, scratch, 0);
             FloatVector a1 = FloatVector.fromArray(S, scratch, r);
             FloatVector a2 = FloatVector.fromArray(S, scratch, 2 * r);
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.neg()).add(1f));
-            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(scratch, out);
+            a0.add(a0).intoArray(scratch, gs);
+            a1.add(a1).intoArray(scratch, gs + L);
+            a2.neg().intoArray(scratch, gs + 2 * L);
+            gates(scratch, gs, 1, noGate, scratch, out);
             System.arraycopy(scratch, out, h, hOff + m.blocks * L, r);
         }
     }
 
     /**
+     * The CfC gates of {@code blocks} blocks of L units from s[off..]: per block [2 ff1 | 2 ff2 | -(gate
+     * pre-activation)], L floats each, replaced by their exponentials; h[hOff + b L + j] = the unit's
+     * output: tanh x = 1 - 2/(e^2x + 1), sigmoid x = 1/(1 + e^-x).
+     */
+    private static void gates(float[] s, int off, int blocks, boolean noGate, float[] h, int hOff) {
+        exp(s, off, 3 * L * blocks);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        for (int b = 0; b < blocks; b++) {
+            int e = off + 3 * L * b;
+            FloatVector f1 = one.sub(two.div(FloatVector.fromArray(S, s, e).add(1f)));
+            FloatVector f2 = one.sub(two.div(FloatVector.fromArray(S, s, e + L).add(1f)));
+            FloatVector g = one.div(FloatVector.fromArray(S, s, e + 2 * L).add(1f));
+            (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + b * L);
+        }
+    }
+
+    /**
      * The gates of the r units past the full blocks, from their pre-activations in pre[0, L):
-     * [ff1 | ff2 | g] (unit span) or [ff1 | ff2 | ta | tb], r lanes each. One EXP for all of them:
+     * [ff1 | ff2 | g] (unit span) or [ff1 | ff2 | ta | tb], r lanes each. One exponential for all of them:
      * lanewise s = 1/(1 + e^(k x)) with k = -2 on the ff lanes (tanh x = 2 s - 1) and -1 on the gate
      * lanes (sigmoid x = s), then a few scalar floats.
      */
@@ -451,8 +469,9 @@ final class VectorKernels implements Kernels {
                 pre[2 * r + j] = pre[2 * r + j] * dt + pre[3 * r + j];
             }
         }
-        FloatVector x = FloatVector.fromArray(S, pre, 0).mul(FloatVector.fromArray(S, m.restK, 0));
-        FloatVector sg = FloatVector.broadcast(S, 1f).div(exp(x).add(1f));
+        FloatVector.fromArray(S, pre, 0).mul(FloatVector.fromArray(S, m.restK, 0)).intoArray(pre, 0);
+        exp(pre, 0, L);
+        FloatVector sg = FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, pre, 0).add(1f));
         sg.fma(FloatVector.fromArray(S, m.restM, 0), FloatVector.fromArray(S, m.restA, 0)).intoArray(pre, 0);
         for (int j = 0; j < r; j++) {
             float f1 = pre[j];
@@ -474,7 +493,9 @@ final class VectorKernels implements Kernels {
                 for (; p + L <= end; p += L) {
                     acc = FloatVector.fromArray(S, m.val, p).fma(FloatVector.fromArray(S, x, xOff, m.col, p), acc);
                 }
-                s += laneSum(acc);
+                // lane order, constant indices (see dot)
+                s += 0f + acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5) + acc.lane(6)
+                        + acc.lane(7);
             }
             for (; p < end; p++) {
                 s += m.val[p] * x[xOff + m.col[p]];
@@ -486,11 +507,14 @@ final class VectorKernels implements Kernels {
     @Override
     public void synapseCurrents(SynapseList s, float[] v, float[] scratch, float[] num, float[] den) {
         int off = s.padded;
+        // sigmoid(sigma (v - mu)) = 1 / (1 + e^(sigma (mu - v))): the arguments, their exponentials, the currents
         for (int k = 0; k < s.padded; k += L) {
             FloatVector vp = FloatVector.fromArray(S, v, 0, s.pre, k);
-            // the same e^z as synapseCurrentsLanes, so a sample gives the same bits in either kernel
-            FloatVector e = exp(FloatVector.fromArray(S, s.mu, k).sub(vp).mul(FloatVector.fromArray(S, s.sigma, k))).add(1f);
-            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(e);
+            FloatVector.fromArray(S, s.mu, k).sub(vp).mul(FloatVector.fromArray(S, s.sigma, k)).intoArray(scratch, k);
+        }
+        exp(scratch, 0, s.padded);
+        for (int k = 0; k < s.padded; k += L) {
+            FloatVector a = FloatVector.fromArray(S, s.weight, k).div(FloatVector.fromArray(S, scratch, k).add(1f));
             a.intoArray(scratch, k);
             a.mul(FloatVector.fromArray(S, s.erev, k)).intoArray(scratch, off + k);
         }
@@ -509,7 +533,19 @@ final class VectorKernels implements Kernels {
                 for (int k = s.start[j], end = s.start[j + 1]; k < end; k++) {
                     FloatVector x = FloatVector.fromArray(S, v, s.pre[k] * lanes + b);
                     // sigmoid(sigma (x - mu)) = 1 / (1 + e^(sigma (mu - x)))
-                    FloatVector e = exp(FloatVector.broadcast(S, s.mu[k]).sub(x).mul(s.sigma[k])).add(1f);
+                    FloatVector z = FloatVector.broadcast(S, s.mu[k]).sub(x).mul(s.sigma[k])
+                            .max(EXP_LO).min(EXP_HI);
+                    // e^z as exp() computes it (the same operations, so a sample gets the same bits in
+                    // either synapse kernel), written out: the sums stay in registers
+                    FloatVector t = z.fma(LOG2E, EXP_MAGIC);
+                    FloatVector q = t.sub(EXP_MAGIC);
+                    FloatVector r = q.fma(FloatVector.broadcast(S, -LN2_HI), z).sub(q.mul(LN2_LO));
+                    FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(S, EXP_P2))
+                            .fma(r, FloatVector.broadcast(S, EXP_P3)).fma(r, FloatVector.broadcast(S, EXP_P4))
+                            .fma(r, FloatVector.broadcast(S, EXP_P5)).fma(r.mul(r), r).add(1f);
+                    FloatVector e = p.reinterpretAsInts()
+                            .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                            .reinterpretAsFloats().add(1f);
                     FloatVector a = FloatVector.broadcast(S, s.weight[k]).div(e);
                     d = d.add(a);
                     // not fma: synapseCurrents rounds a*erev before summing, and a lane must match it
@@ -594,12 +630,15 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void silu(float[] a, int off, int n) {
+    public void silu(float[] a, int off, int n, float[] scratch) {
         int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, a, off + i).neg().intoArray(scratch, i);
+        }
+        exp(scratch, 0, bound);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector z = FloatVector.fromArray(S, a, off + i);
-            z.div(exp(z.neg()).add(1f)).intoArray(a, off + i);
+            FloatVector.fromArray(S, a, off + i).div(FloatVector.fromArray(S, scratch, i).add(1f)).intoArray(a, off + i);
         }
         for (; i < n; i++) {
             a[off + i] = a[off + i] * sigmoid(a[off + i]);
@@ -622,17 +661,24 @@ final class VectorKernels implements Kernels {
     public void cfcGate(float[] heads, int n, float dt, boolean noGate, float[] h, int hOff) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
-        FloatVector dtv = FloatVector.broadcast(S, dt);
         int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
+        // the arguments of the exponentials over the heads' full vectors, in place, then e^them
+        for (int i = 0; i < bound; i += L) {
             FloatVector a0 = FloatVector.fromArray(S, heads, i);
             FloatVector a1 = FloatVector.fromArray(S, heads, n + i);
-            FloatVector a2 = FloatVector.fromArray(S, heads, 2 * n + i);
-            FloatVector a3 = FloatVector.fromArray(S, heads, 3 * n + i);
-            FloatVector f1 = one.sub(two.div(exp(a0.add(a0)).add(1f)));
-            FloatVector f2 = one.sub(two.div(exp(a1.add(a1)).add(1f)));
-            FloatVector g = one.div(exp(a2.fma(dtv, a3).neg()).add(1f));
+            a0.add(a0).intoArray(heads, i);
+            a1.add(a1).intoArray(heads, n + i);
+            FloatVector.fromArray(S, heads, 2 * n + i).fma(FloatVector.broadcast(S, dt), FloatVector.fromArray(S, heads, 3 * n + i))
+                    .neg().intoArray(heads, 2 * n + i);
+        }
+        exp(heads, 0, bound);
+        exp(heads, n, bound);
+        exp(heads, 2 * n, bound);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector f1 = one.sub(two.div(FloatVector.fromArray(S, heads, i).add(1f)));
+            FloatVector f2 = one.sub(two.div(FloatVector.fromArray(S, heads, n + i).add(1f)));
+            FloatVector g = one.div(FloatVector.fromArray(S, heads, 2 * n + i).add(1f));
             (noGate ? g.fma(f2, f1) : f1.sub(g.mul(f1)).add(g.mul(f2))).intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
@@ -646,12 +692,15 @@ final class VectorKernels implements Kernels {
     @Override
     public void cfcPure(float[] ff1, float[] absTau, float[] a, int n, float dt, float[] h, int hOff) {
         int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) { // the exponentials' arguments into h, then e^them
+            FloatVector.fromArray(S, absTau, i).add(FloatVector.fromArray(S, ff1, i).abs()).mul(-dt).intoArray(h, hOff + i);
+        }
+        exp(h, hOff, bound);
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector f = FloatVector.fromArray(S, ff1, i);
             FloatVector av = FloatVector.fromArray(S, a, i);
-            FloatVector e = exp(FloatVector.fromArray(S, absTau, i).add(f.abs()).mul(-dt));
-            av.sub(av.mul(e).mul(f)).intoArray(h, hOff + i);
+            av.sub(av.mul(FloatVector.fromArray(S, h, hOff + i)).mul(f)).intoArray(h, hOff + i);
         }
         for (; i < n; i++) {
             h[hOff + i] = a[i] - a[i] * (float) Math.exp(-dt * (absTau[i] + Math.abs(ff1[i]))) * ff1[i];
@@ -663,17 +712,31 @@ final class VectorKernels implements Kernels {
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector two = FloatVector.broadcast(S, 2f);
         int bound = S.loopBound(n);
-        int k = 0;
-        for (; k < bound; k += L) {
+        // the exponentials' arguments over the full vectors of z, in place, then e^them
+        for (int k = 0; k < bound; k += L) {
             FloatVector zi = FloatVector.fromArray(S, z, k);
-            FloatVector in = one.sub(two.div(exp(zi.add(zi)).add(1f)));
-            FloatVector ig = one.div(exp(FloatVector.fromArray(S, z, n + k).neg()).add(1f));
-            FloatVector fg = one.div(exp(FloatVector.fromArray(S, z, 2 * n + k).add(1f).neg()
-                    ).add(1f));
-            FloatVector og = one.div(exp(FloatVector.fromArray(S, z, 3 * n + k).neg()).add(1f));
+            zi.add(zi).intoArray(z, k);
+            FloatVector.fromArray(S, z, n + k).neg().intoArray(z, n + k);
+            FloatVector.fromArray(S, z, 2 * n + k).add(1f).neg().intoArray(z, 2 * n + k);
+            FloatVector.fromArray(S, z, 3 * n + k).neg().intoArray(z, 3 * n + k);
+        }
+        for (int q = 0; q < 4; q++) {
+            exp(z, q * n, bound);
+        }
+        for (int k = 0; k < bound; k += L) {
+            FloatVector in = one.sub(two.div(FloatVector.fromArray(S, z, k).add(1f)));
+            FloatVector ig = one.div(FloatVector.fromArray(S, z, n + k).add(1f));
+            FloatVector fg = one.div(FloatVector.fromArray(S, z, 2 * n + k).add(1f));
             FloatVector cn = FloatVector.fromArray(S, c, cOff + k).mul(fg).add(in.mul(ig));
             cn.intoArray(c, cOff + k);
-            one.sub(two.div(exp(cn.add(cn)).add(1f))).mul(og).intoArray(h, hOff + k);
+            cn.add(cn).intoArray(z, k); // tanh(c') below
+            one.div(FloatVector.fromArray(S, z, 3 * n + k).add(1f)).intoArray(z, 3 * n + k); // the output gate
+        }
+        exp(z, 0, bound);
+        int k = 0;
+        for (; k < bound; k += L) {
+            one.sub(two.div(FloatVector.fromArray(S, z, k).add(1f))).mul(FloatVector.fromArray(S, z, 3 * n + k))
+                    .intoArray(h, hOff + k);
         }
         for (; k < n; k++) {
             float cn = c[cOff + k] * sigmoid(z[2 * n + k] + 1f) + tanh(z[k]) * sigmoid(z[n + k]);

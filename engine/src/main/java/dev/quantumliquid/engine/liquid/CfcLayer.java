@@ -147,7 +147,7 @@ final class CfcLayer extends NcpsLayer {
         float[] cur = ws.uh;
         for (int l = 0; l < bb.length; l++) {
             float[] next = (l & 1) == 0 ? ws.a : ws.b;
-            layer(bb[l], cur, next);
+            layer(bb[l], cur, next, next == ws.a ? ws.b : ws.a);
             cur = next;
         }
         if (gated == null) {
@@ -166,15 +166,18 @@ final class CfcLayer extends NcpsLayer {
         return Float.NaN;
     }
 
-    /** One backbone layer: next = act(W cur + b), the tanh-like activations fused into the product. */
-    private void layer(PackedMatrix w, float[] cur, float[] next) {
+    /**
+     * One backbone layer: next = act(W cur + b), the tanh-like activations fused into the product; spare (as
+     * long as next) is free scratch (cur is read only by the product).
+     */
+    private void layer(PackedMatrix w, float[] cur, float[] next, float[] spare) {
         int n = w.rows();
         switch (spec.activation()) {
             case LECUN_TANH -> k.matVecTanh(w, cur, 0, next, 0, 0.666f, 1.7159f);
             case TANH -> k.matVecTanh(w, cur, 0, next, 0, 1f, 1f);
             case SILU -> {
                 k.matVec(w, cur, 0, next, 0);
-                k.silu(next, 0, n);
+                k.silu(next, 0, n, spare);
             }
             case RELU -> {
                 k.matVec(w, cur, 0, next, 0);

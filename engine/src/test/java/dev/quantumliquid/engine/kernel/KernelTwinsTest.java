@@ -80,7 +80,7 @@ class KernelTwinsTest {
             float[] want = new float[units + 2];
             S.cfcGate(heads, units, 0.7f, noGate, want, 1);
             float[] gv = new float[units + 2];
-            V.cfcGate(heads, units, 0.7f, noGate, gv, 1);
+            V.cfcGate(heads.clone(), units, 0.7f, noGate, gv, 1); // the vector kernel overwrites heads
             close(gv, want, 2e-6);
             float[] hs = new float[units + 2];
             float[] hv = new float[units + 2];
@@ -301,8 +301,8 @@ class KernelTwinsTest {
         assertThat(av[n + 1]).isEqualTo(a[n + 1]);
         as = a.clone();
         av = a.clone();
-        S.silu(as, 1, n);
-        V.silu(av, 1, n);
+        S.silu(as, 1, n, new float[n]);
+        V.silu(av, 1, n, new float[n]);
         close(av, as, 2e-6);
         as = a.clone();
         av = a.clone();
@@ -324,7 +324,7 @@ class KernelTwinsTest {
         float[] cs = c.clone();
         float[] cv = c.clone();
         S.lstmGates(z, n, cs, 1, hs, 0);
-        V.lstmGates(z, n, cv, 1, hv, 0);
+        V.lstmGates(z.clone(), n, cv, 1, hv, 0); // the vector kernel overwrites z
         close(cv, cs, 2e-6);
         close(hv, hs, 2e-6);
     }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The deployment guide's {@code GET /health} (always 200 while the process runs; status healthy or
@@ -30,14 +31,17 @@ public final class GuideHealthService implements HttpService {
     private final CoherenceTracker coherence;
     private final Lifecycle lifecycle;
     private final double threshold;
+    private final Supplier<List<String>> storeProblems;
 
+    /** {@code storeProblems}: why the copy of a bucket repository may be behind (listed as reasons; empty for a folder). */
     public GuideHealthService(JsonIo json, ModelRepository repository, CoherenceTracker coherence, Lifecycle lifecycle,
-            double threshold) {
+            double threshold, Supplier<List<String>> storeProblems) {
         this.json = json;
         this.repository = repository;
         this.coherence = coherence;
         this.lifecycle = lifecycle;
         this.threshold = threshold;
+        this.storeProblems = storeProblems;
     }
 
     @Override
@@ -74,6 +78,7 @@ public final class GuideHealthService implements HttpService {
         if (lifecycle.draining()) {
             reasons.add("draining (shutting down)");
         }
+        reasons.addAll(storeProblems.get());
         out.put("status", reasons.isEmpty() ? "healthy" : "degraded");
         if (means.isEmpty()) {
             out.putNull("quantum_coherence");
@@ -96,7 +101,8 @@ public final class GuideHealthService implements HttpService {
             throw new ServerException(Kind.NOT_READY, "server is draining (shutting down)");
         }
         if (!repository.anyReady()) {
-            throw new ServerException(Kind.NOT_READY, "no model is ready");
+            List<String> store = storeProblems.get();
+            throw new ServerException(Kind.NOT_READY, "no model is ready" + (store.isEmpty() ? "" : ": " + String.join("; ", store)));
         }
         ObjectNode out = json.object().put("ready", true);
         ArrayNode m = out.putArray("models");

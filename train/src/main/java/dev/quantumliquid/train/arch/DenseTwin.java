@@ -30,7 +30,7 @@ public final class DenseTwin implements TrainableLayer {
         this.b = p.add("bias", new int[] {out}, bias);
     }
 
-    /** torch.nn.Linear-style init: xavier-uniform weight, U(+-1/sqrt(in)) bias. */
+    /** Xavier-uniform weight (as ncps initialises its linear layers; torch.nn.Linear's own default is kaiming-uniform) and torch.nn.Linear's default bias U(+-1/sqrt(in)). */
     public static DenseTwin create(String name, int in, int out, Activation act, SplittableRandom r) {
         return new DenseTwin(name, in, out, act, Init.xavier(r, out, in), Init.linearBias(r, out, in));
     }

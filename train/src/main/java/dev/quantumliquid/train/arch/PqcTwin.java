@@ -41,7 +41,7 @@ public final class PqcTwin implements TrainableLayer {
         this.rot = p.add("rotations", new int[] {layers, q, 3}, rv);
     }
 
-    /** Linear init for the projection, rotations U(0, 2 pi) as PennyLane's TorchLayer does. */
+    /** Xavier-uniform projection with U(+-1/sqrt(in)) bias (as the dense layers), rotations U(0, 2 pi) as PennyLane's TorchLayer does. */
     public static PqcTwin create(String name, int in, int qubits, int layers, double dephasing, SplittableRandom r) {
         return new PqcTwin(name, in, qubits, layers, dephasing, Init.xavier(r, qubits, in), Init.linearBias(r, qubits, in),
                 Init.uniform(r, layers * qubits * 3, 0, 2 * Math.PI));

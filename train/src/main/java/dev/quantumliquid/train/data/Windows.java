@@ -107,6 +107,11 @@ public record Windows(double[][][] x, double[][] dt, double[][][] y) {
         return new Windows(x, dt, y);
     }
 
+    /** The first n windows (sharing the arrays' rows). */
+    public Windows head(int n) {
+        return new Windows(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(dt, n), java.util.Arrays.copyOf(y, n));
+    }
+
     public int size() {
         return x.length;
     }
