@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "default|pure|no_gate", description = "CfC mode (ncps's mode). Default: default, as ncps.") String mode;
     @Option(names = "--backbone-units", paramLabel = "N", description = "Unwired CfC: units of each backbone layer. Default: max(8, --units); ncps's default (and --ncps-defaults) 128.") Integer backboneUnits;
     @Option(names = "--backbone-layers", paramLabel = "N", description = "Unwired CfC: backbone layers. Default: 1, as ncps.") Integer backboneLayers;
-    @Option(names = "--backbone-dropout", paramLabel = "P", description = "Unwired CfC: ncps's backbone_dropout; only 0, the trainer applies no dropout. Default: 0, as ncps.") Double backboneDropout;
+    @Option(names = "--backbone-dropout", paramLabel = "P", description = "Unwired CfC: ncps's backbone_dropout, in [0, 1): dropout after each backbone layer in training only (masks from --seed), none in evaluation or the written model. Default: 0, as ncps.") Double backboneDropout;
     @Option(names = "--mixed-memory", description = "ncps's mixed_memory: an LSTM cell around the liquid cell (CfC without a wiring, or LTC). Default: off, as ncps.") boolean mixedMemory;
     @Option(names = "--ncps-defaults", description = "Options not given take ncps 1.0.1's defaults where qlnn's differ: --backbone-units 128, --sparsity 0.5 for autoncp (AutoNCP's sparsity_level) and 0.0 for random.") boolean ncpsDefaults;
     @Option(names = "--ablate-circuit", description = "First train the same model without the circuit into <out>/ablation, then this one; report.json states both (the twin under ablation). Needs --qubits.") boolean ablateCircuit;

@@ -70,13 +70,32 @@ class TrainNcpsOptionsTest {
     }
 
     @Test
+    void backboneDropoutTrainsAndReachesTheModel(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("mg.csv");
+        assertThat(Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "80").code()).isZero();
+        Path out = dir.resolve("p/1");
+        Cli.Run r = train(csv, out, "--arch", "cfc", "--units", "4", "--backbone-layers", "3", "--backbone-dropout", "0.25");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(rnnSpec(out).get("backbone_dropout").asDouble()).isEqualTo(0.25);
+        // ncps's Sequential with dropout: Linear, act, Dropout per layer, so the third Linear is backbone.5
+        byte[] st = java.nio.file.Files.readAllBytes(out.resolve("weights.safetensors"));
+        long headerLength = java.nio.ByteBuffer.wrap(st, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(JSON.readTree(new String(st, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8)).toString())
+                .contains("backbone.5.weight").doesNotContain("backbone.4.weight");
+        assertThat(JSON.readTree(out.resolve("report.json").toFile()).get("config").get("backbone-dropout").asDouble()).isEqualTo(0.25);
+    }
+
+    @Test
     void refusesOptionsTheArchitectureDoesNotHave(@TempDir Path dir) {
         Path csv = dir.resolve("mg.csv");
         Cli.run("dataset", "mackey-glass", "--out", csv.toString(), "--length", "60");
         String[][] cases = {
             {"--arch", "ltc", "--units", "4", "--backbone-units", "16", "are for a CfC without a wiring"},
             {"--arch", "cfc", "--units", "8", "--wiring", "autoncp", "--backbone-layers", "2", "are for a CfC without a wiring"},
-            {"--arch", "cfc", "--units", "4", "--backbone-dropout", "0.3", "--backbone-dropout must be 0"},
+            {"--arch", "cfc", "--units", "4", "--backbone-dropout", "1", "--backbone-dropout must be in [0, 1), got 1.0"},
+            {"--arch", "cfc", "--units", "4", "--backbone-dropout", "-0.2", "--backbone-dropout must be in [0, 1), got -0.2"},
+            {"--arch", "cfc", "--units", "4", "--backbone-dropout", "0.3", "--mixed-memory",
+                "--backbone-dropout above 0 is trained without --mixed-memory, got --backbone-dropout 0.3 --mixed-memory"},
             {"--arch", "ltc", "--units", "4", "--mode", "pure", "--mode is a CfC option"},
             {"--arch", "cfc", "--units", "4", "--mode", "fast", "--mode must be default, pure or no_gate, got 'fast'"},
             {"--arch", "cfc", "--units", "8", "--wiring", "autoncp", "--mixed-memory", "a wired CfC"},

@@ -2,6 +2,7 @@ package dev.quantumliquid.train;
 
 import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.fast.Dropout;
 import dev.quantumliquid.train.fast.Loss;
 import dev.quantumliquid.train.fast.ModelBatch;
 import dev.quantumliquid.train.fast.Mse;
@@ -63,11 +64,18 @@ public final class BatchStepper implements AutoCloseable {
         this.trainable = model.trainableMask();
     }
 
-    /**
-     * One optimiser step on the windows order[from..from+n) (n at most the batch size) at learning rate
-     * lr; returns the batch's summed (unnormalised) loss.
-     */
+    /** As {@link #step(Windows, int[], int, int, Adam, double, long)} as optimiser step 0. */
     public double step(Windows data, int[] order, int from, int n, Adam adam, double lr) {
+        return step(data, order, from, n, adam, lr, 0L);
+    }
+
+    /**
+     * Optimiser step number {@code stepNo} of the run on the windows order[from..from+n) (n at most the
+     * batch size) at learning rate lr; returns the batch's summed (unnormalised) loss. Dropout masks come
+     * from the run's seed, stepNo and the chunk ({@link Dropout#key}), so they repeat on resume and do
+     * not depend on the thread count.
+     */
+    public double step(Windows data, int[] order, int from, int n, Adam adam, double lr, long stepNo) {
         if (n < 1 || n > c.batch() || data.x()[0].length != steps) {
             throw new IllegalArgumentException("a batch of " + n + " windows of " + data.x()[0].length + " steps for a stepper of "
                     + c.batch() + " x " + steps);
@@ -77,7 +85,7 @@ public final class BatchStepper implements AutoCloseable {
             int lo = from + k * Trainer.CHUNK;
             int len = Math.min(Trainer.CHUNK, from + n - lo);
             java.util.Arrays.fill(grads[k], 0.0);
-            losses[k] = batcher.lossAndGradient(contexts.get(), data, order, lo, len, lossFn, grads[k]);
+            losses[k] = batcher.lossAndGradient(contexts.get(), data, order, lo, len, lossFn, grads[k], Dropout.key(c.seed(), stepNo, k));
         });
         double norm = n * lossFn.termsPerWindow(steps);
         java.util.Arrays.fill(g, 0.0);

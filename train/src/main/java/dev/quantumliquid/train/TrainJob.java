@@ -246,9 +246,12 @@ public final class TrainJob {
             throw new TrainException("--backbone-units and --backbone-layers must be >= 1, got " + lq.backboneUnits() + " and "
                     + lq.backboneLayers());
         }
-        if (lq.backboneDropout() != 0.0) {
-            throw new TrainException("--backbone-dropout must be 0 (ncps's default), got " + lq.backboneDropout()
-                    + ": the trainer does not apply dropout; train such a model in ncps and import it with qlnn import-ncps");
+        if (!(lq.backboneDropout() >= 0.0 && lq.backboneDropout() < 1.0)) {
+            throw new TrainException("--backbone-dropout must be in [0, 1), got " + lq.backboneDropout());
+        }
+        if (lq.backboneDropout() > 0.0 && lq.mixedMemory()) {
+            throw new TrainException("--backbone-dropout above 0 is trained without --mixed-memory, got --backbone-dropout "
+                    + lq.backboneDropout() + " --mixed-memory");
         }
         if (o.arch().equals("ltc") && !lq.mode().equals("default")) {
             throw new TrainException("--mode is a CfC option (--arch cfc), got --mode " + lq.mode() + " with --arch ltc");

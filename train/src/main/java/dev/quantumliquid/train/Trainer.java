@@ -144,7 +144,8 @@ public final class Trainer {
                 int batchNo = 0;
                 for (int from = 0; from < cut; from += c.batch()) {
                     int n = Math.min(c.batch(), cut - from);
-                    lossSum += stepper.step(data, order, from, n, adam, Adam.cosine(c.lr(), step++, total, 0.1));
+                    lossSum += stepper.step(data, order, from, n, adam, Adam.cosine(c.lr(), step, total, 0.1), step);
+                    step++;
                     batchNo++;
                     sessionBatches++;
                     remainingBatches--;

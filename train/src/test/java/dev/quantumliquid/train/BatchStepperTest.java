@@ -45,12 +45,17 @@ class BatchStepperTest {
             r -> List.of(WiredCfcTwin.create("rnn", FEATURES, "default", AutoNcpWiring.build(10, 2, 0.5, FEATURES, 22222), r)));
 
     private static Windows data(int windows, boolean unitSpans) {
+        return data(windows, STEPS, unitSpans);
+    }
+
+    /** Seeded Gaussian windows of 3 features and 2 targets; time spans 1 or drawn from [0.5, 1.5). */
+    static Windows data(int windows, int steps, boolean unitSpans) {
         SplittableRandom r = new SplittableRandom(3);
-        double[][][] x = new double[windows][STEPS][FEATURES];
-        double[][][] y = new double[windows][STEPS][2];
-        double[][] dt = new double[windows][STEPS];
+        double[][][] x = new double[windows][steps][FEATURES];
+        double[][][] y = new double[windows][steps][2];
+        double[][] dt = new double[windows][steps];
         for (int w = 0; w < windows; w++) {
-            for (int k = 0; k < STEPS; k++) {
+            for (int k = 0; k < steps; k++) {
                 for (int f = 0; f < FEATURES; f++) {
                     x[w][k][f] = r.nextGaussian();
                 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class WorkerPoolTest {
     @Test
     void beyondMaxInflightATaskIsRefusedAtOnceNotQueued() throws Exception {
-        try (WorkerPool pool = new WorkerPool(1, 2); ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = new WorkerPool(1, 2); ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+                AutoCloseable unblock = release::countDown) { // a failed assertion fails the test instead of hanging it
             CountDownLatch started = new CountDownLatch(1);
             CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(() -> {
                 started.countDown();
@@ -41,9 +42,10 @@ class WorkerPoolTest {
 
     @Test
     void aFullPoolRefusesInMicrosecondsAndAQueuedTaskIsWithdrawnAfterMaxQueue() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool(1, 2, java.time.Duration.ofMillis(50));
-                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch release = new CountDownLatch(1);
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+                AutoCloseable unblock = release::countDown) { // a failed assertion fails the test instead of hanging it
             CountDownLatch started = new CountDownLatch(1);
             CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(() -> {
                 started.countDown();
@@ -56,7 +58,9 @@ class WorkerPoolTest {
                     e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout")).hasMessageContaining("QLNN_MAX_QUEUE_MS");
             assertThat(pool.inflight()).as("the withdrawn task gave its permit back").isEqualTo(1);
             CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> pool.run(() -> 2), callers);
+            long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (pool.inflight() < 2) {
+                assertThat(System.nanoTime()).as("b waits for the thread").isLessThan(seen);
                 Thread.sleep(1);
             }
             long fastest = Long.MAX_VALUE;
@@ -103,9 +107,10 @@ class WorkerPoolTest {
 
     @Test
     void smallTasksOnTheirCallersCountAgainstTheWorkersAndTheInflightLimit() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool(1, 2, java.time.Duration.ofMillis(50));
-                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch release = new CountDownLatch(1);
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+                AutoCloseable unblock = release::countDown) { // a failed assertion fails the test instead of hanging it
             CompletableFuture<Integer> a = holdTheSlot(pool, callers, release);
             assertThatThrownBy(() -> pool.run(1, () -> 2)).isInstanceOfSatisfying(ServerException.class,
                     e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout"));
@@ -132,9 +137,10 @@ class WorkerPoolTest {
 
     @Test
     void aRequestsOwnTimeoutShorterThanTheQueueLimitEndsItsWait() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool(1, 3, java.time.Duration.ofMinutes(1));
-                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch release = new CountDownLatch(1);
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+                AutoCloseable unblock = release::countDown) { // a failed assertion fails the test instead of hanging it
             CompletableFuture<Integer> a = holdTheSlot(pool, callers, release);
             // With QLNN_MAX_QUEUE_MS at a minute, only the request's 2 ms can end this wait.
             assertThatThrownBy(() -> pool.run(1, java.time.Duration.ofNanos(2_000_000), () -> 2))

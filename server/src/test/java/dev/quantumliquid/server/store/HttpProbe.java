@@ -36,10 +36,10 @@ public final class HttpProbe {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
-    /** A POST of a JSON body (a management call such as the repository index). */
-    public Answer post(String path, String json) {
+    /** A POST of an empty JSON object to {@code path} (e.g. the repository index, a management route). */
+    public Answer post(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
     }
 
     /** One inference of input (1,1,1) on {@code model}; the answer names the version that served it. */

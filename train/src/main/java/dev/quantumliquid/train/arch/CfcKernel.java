@@ -3,6 +3,7 @@ package dev.quantumliquid.train.arch;
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.train.fast.BatchKernel;
 import dev.quantumliquid.train.fast.Blocks;
+import dev.quantumliquid.train.fast.Dropout;
 import dev.quantumliquid.train.fast.Ops;
 
 /**
@@ -20,6 +21,11 @@ import dev.quantumliquid.train.fast.Ops;
  * matrix over all steps at the end. Pure mode's elementwise part is scalar (it is rare); the rest is
  * vectorised through {@link Ops}. Mixed memory is not handled here: {@link CfcTwin#kernel(Ops)} gives
  * such a layer the generic tape kernel.
+ *
+ * <p>Backbone dropout (training passes only, see {@link #training}) multiplies each backbone layer's
+ * activation and its kept derivative by the {@link Dropout} factor of the element, so the backward pass
+ * uses the forward's mask without storing it; it is a scalar loop of exact products, the same bits
+ * under either twin of the primitives.
  */
 final class CfcKernel implements BatchKernel {
     private final Ops ops;
@@ -34,6 +40,7 @@ final class CfcKernel implements BatchKernel {
     private final boolean pure;
     private final boolean noGate;
     private final Activation act;
+    private final double dropout; // backbone dropout probability, applied in training passes only
     private final int[] bbW, bbB, bbIn, headW, headB;
     private final int tau, amp, fcW, fcB;
 
@@ -51,6 +58,7 @@ final class CfcKernel implements BatchKernel {
         this.noGate = c.mode().equals("no_gate");
         this.nh = pure ? 1 : 4;
         this.act = c.activation();
+        this.dropout = c.backboneDropout();
         this.bbW = bbW.clone();
         this.bbB = bbB.clone();
         this.bbIn = bbIn.clone();
@@ -77,6 +85,8 @@ final class CfcKernel implements BatchKernel {
         final double[] wh, bh, whT; // [rows][z], [rows], [z][rows]: the packed heads
         final double[] dw;     // [h][z] the summed time heads' gradient
         boolean fused;         // every time span of the chunk is 1: time_a + time_b packed as one head
+        boolean training;      // training pass: backbone dropout applies, with masks of key
+        long key;
         int rows;              // packed head rows: nh h, or 3h when fused
         final double[][] bbT;  // [layers][bbIn][u]
         final double[] fcT;    // [h][q]
@@ -122,6 +132,13 @@ final class CfcKernel implements BatchKernel {
         return new Mem(batch, steps);
     }
 
+    @Override
+    public void training(Scratch s, boolean training, long key) {
+        Mem m = (Mem) s;
+        m.training = training;
+        m.key = key;
+    }
+
     private Mem mem(Scratch s, int batch, int steps) {
         Mem m = (Mem) s;
         if (ops.columns(batch) > m.cap || steps > m.maxSteps) {
@@ -151,6 +168,9 @@ final class CfcKernel implements BatchKernel {
                 int o = t * u * cols;
                 ops.mul(p, bbW[l], bbIn[l], u, bbIn[l], p, bbB[l], cur, curOff, cols, m.zs[l], o);
                 ops.activate(act, m.zs[l], o, u * cols, m.ds[l], o);
+                if (m.training && dropout > 0.0) {
+                    drop(m, l, t, steps, o, cols);
+                }
                 cur = m.zs[l];
                 curOff = o;
             }
@@ -168,6 +188,22 @@ final class CfcKernel implements BatchKernel {
         }
         if (q == 0) {
             Blocks.fromColumns(m.cat, blk + in * cols, blk, cols, batch, h, steps, y, 0);
+        }
+    }
+
+    /**
+     * Backbone dropout of layer l at step t: the activation and its derivative times the mask factor (0
+     * or 1/(1 - p)), so backward's dL/d pre-activation is dL/d output x factor x act'. An element's factor
+     * depends on (sequence, step, layer, unit) only, not on the column padding of the primitives.
+     */
+    private void drop(Mem m, int l, int t, int steps, int o, int cols) {
+        for (int i = 0; i < u; i++) {
+            for (int j = 0; j < cols; j++) {
+                double f = Dropout.factor(m.key, (((long) j * steps + t) * layers + l) * u + i, dropout);
+                int e = o + i * cols + j;
+                m.zs[l][e] *= f;
+                m.ds[l][e] *= f;
+            }
         }
     }
 

@@ -120,8 +120,9 @@ public final class CfcTwin implements TrainableLayer {
     }
 
     /**
-     * The hand-written batched kernel ({@link CfcKernel}) for every option but mixed memory, which
-     * trains through the generic {@link TapeKernel} (exact, slow).
+     * The hand-written batched kernel ({@link CfcKernel}, which applies backbone dropout in training
+     * passes) for every option but mixed memory, which trains through the generic {@link TapeKernel}
+     * (exact, slow; without dropout, so mixed memory with backbone_dropout above 0 is refused).
      */
     @Override
     public BatchKernel kernel() {
@@ -131,6 +132,9 @@ public final class CfcTwin implements TrainableLayer {
     @Override
     public BatchKernel kernel(Ops ops) {
         if (mm != null) {
+            if (c.backboneDropout() > 0.0) { // the tape twin has no dropout: training it would ignore the option
+                throw new TrainException(name + ": backbone_dropout " + c.backboneDropout() + " is trained without mixed_memory");
+            }
             return new TapeKernel(this);
         }
         return new CfcKernel(ops, c, bbW, bbB, bbIn, headW, headB, tau, amp, fcW, fcB);

@@ -30,6 +30,13 @@ public interface BatchKernel {
      */
     void backward(double[] params, Scratch s, int batch, int steps, double[] dy, double[] dx, double[] grad);
 
+    /**
+     * Whether the following forward passes on s are training passes, and the {@link Dropout} key of their
+     * masks. Evaluation (the default of a fresh scratch) applies no dropout; layers without dropout ignore this.
+     */
+    default void training(Scratch s, boolean training, long key) {
+    }
+
     /** Marker for a kernel's per-thread memory. */
     interface Scratch {
     }

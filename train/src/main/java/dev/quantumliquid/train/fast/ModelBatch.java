@@ -84,8 +84,9 @@ public final class ModelBatch {
         }
     }
 
-    private void forward(Context c, int n) {
+    private void forward(Context c, int n, boolean training, long key) {
         for (int i = 0; i < kernels.length; i++) {
+            kernels[i].training(c.scratch[i], training, key);
             kernels[i].forward(layers.get(i).params(), c.scratch[i], n, c.steps, c.act[i], c.dt, c.act[i + 1]);
         }
     }
@@ -106,7 +107,7 @@ public final class ModelBatch {
     public double loss(Context c, Windows data, int[] idx, int from, int n, Loss loss) {
         check(c, n, data);
         gather(c, data, idx, from, n);
-        forward(c, n);
+        forward(c, n, false, 0L);
         return loss.seed(c.act[kernels.length], c.steps, n, data, idx, from, null);
     }
 
@@ -118,11 +119,20 @@ public final class ModelBatch {
         return lossAndGradient(c, data, idx, from, n, new Mse(w, lossFrom), grad);
     }
 
-    /** As {@link #loss(Context, Windows, int[], int, int, Loss)}, and adds its gradient into grad. */
+    /** As {@link #lossAndGradient(Context, Windows, int[], int, int, Loss, double[], long)} with dropout key 0. */
     public double lossAndGradient(Context c, Windows data, int[] idx, int from, int n, Loss lossFn, double[] grad) {
+        return lossAndGradient(c, data, idx, from, n, lossFn, grad, 0L);
+    }
+
+    /**
+     * The training loss of the windows (a training pass: layers with dropout apply the masks of
+     * {@link Dropout} key {@code dropoutKey}) and its gradient, added into grad (flat, layer by layer as
+     * {@link TrainableModel#parameters()}).
+     */
+    public double lossAndGradient(Context c, Windows data, int[] idx, int from, int n, Loss lossFn, double[] grad, long dropoutKey) {
         check(c, n, data);
         gather(c, data, idx, from, n);
-        forward(c, n);
+        forward(c, n, true, dropoutKey);
         int last = kernels.length;
         double loss = lossFn.seed(c.act[last], c.steps, n, data, idx, from, c.grad[last]);
         for (int i = last - 1; i >= 0; i--) {
