@@ -103,13 +103,18 @@ class NcpsSessionTest {
             for (int i = 0; i < 50; i++) {
                 s.step(x, 0.5f, y);
             }
-            long before = mx.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 200; i++) {
-                x[i % x.length] = (i % 7) * 0.1f;
-                s.step(x, 0.5f + i % 3, y);
+            // The least of three windows: a step that allocates shows in every window, while a one-off
+            // allocation of the JVM's own (a compilation's deoptimisation, say) shows in one at most.
+            long allocated = Long.MAX_VALUE;
+            for (int w = 0; w < 3; w++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 200; i++) {
+                    x[i % x.length] = (i % 7) * 0.1f;
+                    s.step(x, 0.5f + i % 3, y);
+                }
+                allocated = Math.min(allocated, mx.getCurrentThreadAllocatedBytes() - before);
             }
-            long after = mx.getCurrentThreadAllocatedBytes();
-            assertThat(after - before).as(c + " bytes allocated by 200 steps").isZero();
+            assertThat(allocated).as(c + " bytes allocated by 200 steps").isZero();
         }
     }
 }

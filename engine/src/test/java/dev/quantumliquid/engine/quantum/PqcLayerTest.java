@@ -269,12 +269,17 @@ class PqcLayerTest {
             for (int i = 0; i < 2000; i++) {
                 l.step(x, y, state, 0, 1f, ws);
             }
-            long before = mx.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 2000; i++) {
-                x[0] = i * 1e-3f;
-                l.step(x, y, state, 0, 1f, ws);
+            // The least of three windows: a step that allocates shows in every window, while a one-off
+            // allocation of the JVM's own (a compilation's deoptimisation, say) shows in one at most.
+            long allocated = Long.MAX_VALUE;
+            for (int w = 0; w < 3; w++) {
+                long before = mx.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < 2000; i++) {
+                    x[0] = i * 1e-3f;
+                    l.step(x, y, state, 0, 1f, ws);
+                }
+                allocated = Math.min(allocated, mx.getThreadAllocatedBytes(tid) - before);
             }
-            long allocated = mx.getThreadAllocatedBytes(tid) - before;
             assertThat(allocated).as("bytes allocated by 2000 steps, dephasing %s", p).isLessThan(1024);
         }
     }
