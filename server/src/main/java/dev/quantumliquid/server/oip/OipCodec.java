@@ -54,10 +54,6 @@ final class OipCodec {
         }
     }
 
-    /** A decoded input tensor. */
-    private record Tensor(int[] shape, float[] data) {
-    }
-
     private OipCodec() {
     }
 
@@ -127,8 +123,8 @@ final class OipCodec {
         if (input == null) {
             throw ServerException.badRequest("inputs: tensor 'input' is required");
         }
-        float[][][] x = toBatch(input);
-        float[][] dt = timespans == null ? new float[0][] : toTimespans(timespans, x.length, x[0].length);
+        float[][][] x = input.toBatch();
+        float[][] dt = timespans == null ? new float[0][] : timespans.toTimespans(x.length, x[0].length);
         OipOptions.Parameters p = new OipOptions.Parameters(header.get("parameters"));
         StateSource state = StateSource.fresh();
         Optional<String> seq = p.sequenceId();
@@ -248,36 +244,6 @@ final class OipCodec {
                         + ", not a number");
             }
         }
-    }
-
-    private static float[][][] toBatch(Tensor t) {
-        int[] s = t.shape();
-        int b = s.length == 3 ? s[0] : 1;
-        int steps = s.length >= 2 ? s[s.length - 2] : 1;
-        int f = s[s.length - 1];
-        float[][][] x = new float[b][steps][f];
-        int i = 0;
-        for (int bi = 0; bi < b; bi++) {
-            for (int k = 0; k < steps; k++) {
-                System.arraycopy(t.data(), i, x[bi][k], 0, f);
-                i += f;
-            }
-        }
-        return x;
-    }
-
-    /** [B,T] as given, or [T] applied to every sequence. */
-    private static float[][] toTimespans(Tensor t, int batch, int steps) {
-        int[] s = t.shape();
-        if (s[s.length - 1] != steps || (s.length == 2 && s[0] != batch)) {
-            throw ServerException.badRequest("timespans.shape: " + Arrays.toString(s) + " does not match input ["
-                    + batch + ", " + steps + "] (give [B, T] or [T])");
-        }
-        float[][] dt = new float[batch][steps];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(t.data(), s.length == 2 ? b * steps : 0, dt[b], 0, steps);
-        }
-        return dt;
     }
 
     /** A growable float array (the JSON data of one tensor). */
