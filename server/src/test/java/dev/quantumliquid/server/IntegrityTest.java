@@ -115,7 +115,7 @@ class IntegrityTest {
         }
     }
 
-    /** A FIFO named model.json used to hang the first scan, and every management call after it, for good. */
+    /** A FIFO named model.json must hang neither the first scan nor any management call after it. */
     @Test
     void aFifoNeitherHangsStartNorTheRepositoryApi() throws Exception {
         TestModels.writeDense(repo, "dense", 1, 0f);
@@ -160,7 +160,7 @@ class IntegrityTest {
 
     /**
      * An OutOfMemoryError while loading (here thrown by a fault wrapper, as the JVM throws it for a
-     * model too large for the heap) used to leave the version LOADING for good and end polling.
+     * model too large for the heap) leaves the version UNAVAILABLE, never LOADING for good, and polling goes on.
      */
     @Test
     void aLoadThatRunsOutOfMemoryLeavesTheVersionUnavailableAndPollingAlive() throws Exception {
@@ -227,8 +227,7 @@ class IntegrityTest {
     }
 
     /**
-     * model.json replaced after the signature was checked and before the load read it used to serve
-     * the replacement. Here a loader hook swaps it right before the loader reads the folder: the
+     * A model.json replaced between a signature check and the load must never be served. Here a loader hook swaps it right before the loader reads the folder: the
      * version must be refused for a bad signature, and serve again once the signed model.json is back.
      */
     @Test

@@ -183,7 +183,7 @@ class StreamingTest {
 
     /**
      * Requests with low coherence are flagged and counted, and move the reported rolling mean, but
-     * health follows the server's own calibration probe: 100 chosen inputs used to make /health degraded.
+     * health follows the server's own calibration probe: 100 chosen inputs cannot make /health degraded.
      */
     @Test
     void lowCoherenceIsFlaggedAndCountedButCannotDegradeHealth() {
