@@ -26,7 +26,8 @@ class OpsTest {
         return v;
     }
 
-    private static void near(double[] got, double[] want, double ignored) {
+    /** Equal bit for bit (Double.equals), the claim of this class; no tolerance. */
+    private static void sameBits(double[] got, double[] want) {
         assertThat(got).containsExactly(want);
     }
 
@@ -53,7 +54,7 @@ class OpsTest {
                         double[] c1 = c0.clone();
                         ref.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c0, 2);
                         vec.mul(a, 2, lda, rows, inner, bb, 1, x, 1, cols, c1, 2);
-                        near(c1, c0, 1e-13);
+                        sameBits(c1, c0);
                     }
                     int steps = 11; // more than one panel of the vector twin
                     double[] dz = random(5 + steps * (rows + 1) * cols);
@@ -63,12 +64,12 @@ class OpsTest {
                     double[] w1 = w0.clone();
                     ref.outer(dz, 5, (rows + 1) * cols, rows, xs, 3, (cols + 1) * ldx, ldx, inner, steps, cols, w0, 4, inner + 1);
                     vec.outer(dz, 5, (rows + 1) * cols, rows, xs, 3, (cols + 1) * ldx, ldx, inner, steps, cols, w1, 4, inner + 1);
-                    near(w1, w0, 1e-13);
+                    sameBits(w1, w0);
                     double[] b0 = random(rows + 2);
                     double[] b1 = b0.clone();
                     ref.rowSums(dz, 5, (rows + 1) * cols, rows, steps, cols, b0, 2);
                     vec.rowSums(dz, 5, (rows + 1) * cols, rows, steps, cols, b1, 2);
-                    near(b1, b0, 1e-13);
+                    sameBits(b1, b0);
                 }
             }
         }
@@ -86,8 +87,8 @@ class OpsTest {
             double[] d1 = new double[n + 3];
             ref.activate(f, a0, 1, n, d0, 2);
             vec.activate(f, a1, 1, n, d1, 2);
-            near(a1, a0, 1e-14);
-            near(d1, d0, 1e-14);
+            sameBits(a1, a0);
+            sameBits(d1, d0);
         }
     }
 
@@ -133,10 +134,10 @@ class OpsTest {
         double[] d = random(12);
         ref.multiply(y0, 1, d, 2, 9);
         vec.multiply(y1, 1, d, 2, 9);
-        near(y1, y0, 0);
+        sameBits(y1, y0);
         ref.add(y0, 1, d, 2, 9);
         vec.add(y1, 1, d, 2, 9);
-        near(y1, y0, 0);
+        sameBits(y1, y0);
     }
 
     @Test
@@ -154,14 +155,14 @@ class OpsTest {
                 double[] h1 = new double[1 + n];
                 ref.gate(noGate, heads, 1, units, cols, dt, 2, s0, 3, h0, 1);
                 vec.gate(noGate, heads, 1, units, cols, dt, 2, s1, 3, h1, 1);
-                near(s1, s0, 1e-14);
-                near(h1, h0, 1e-14);
+                sameBits(s1, s0);
+                sameBits(h1, h0);
                 double[] dh = random(n);
                 double[] g0 = new double[4 * n];
                 double[] g1 = new double[4 * n];
                 ref.gateBackward(noGate, dh, 0, units, cols, dt, 2, s0, 3, g0, 0);
                 vec.gateBackward(noGate, dh, 0, units, cols, dt, 2, s0, 3, g1, 0);
-                near(g1, g0, 1e-14);
+                sameBits(g1, g0);
             }
         }
     }
