@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzes the safetensors header semantically (the byte-level mutations of
- * {@link SafeTensorsRobustnessTest} rarely get past the JSON): generated headers with hostile
+ * Fuzzes the safetensors header semantically (byte-level fuzzing, {@link SafeTensorsJazzerTest},
+ * rarely gets past the JSON): generated headers with hostile
  * dtypes, shapes, offsets, names and metadata, and lying header lengths, over a data section of
  * random length. Each must parse or be refused with a one-line EngineException naming the file,
  * quickly, without allocating what the header merely claims.

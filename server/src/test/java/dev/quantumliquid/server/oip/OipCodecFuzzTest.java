@@ -17,7 +17,11 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Fuzzes the OIP infer request parser in-process: mutated valid requests parse or are a ServerException 400, nothing else. */
+/**
+ * Fuzzes the OIP binary-framed infer request in-process: mutated valid requests parse or are a
+ * ServerException 400, nothing else. The JSON request is {@link OipCodecJazzerTest}'s; the tree
+ * mutations here also drive {@code HttpFuzzTest}.
+ */
 public class OipCodecFuzzTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,19 +134,6 @@ public class OipCodecFuzzTest {
             byte[] body = java.util.Arrays.copyOf(head, head.length + bin.length);
             System.arraycopy(bin, 0, body, head.length, bin.length);
             return outcome(() -> OipCodec.parseInfer(header, body, head.length, "m", OptionalLong.empty()), header);
-        });
-        assertThat(outcomes).containsKeys("parsed", "refused");
-    }
-
-    @Test
-    void mutatedInferRequestsParseOrAreA400() {
-        Map<String, Integer> outcomes = Fuzz.run("OIP infer parser", 1.0, (r, i) -> {
-            ObjectNode body = validRequest();
-            for (int k = 1 + r.nextInt(4); k > 0; k--) {
-                mutate(body, r);
-            }
-            return outcome(() -> OipCodec.parseInfer(body, "m", r.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(1)),
-                    body);
         });
         assertThat(outcomes).containsKeys("parsed", "refused");
     }
