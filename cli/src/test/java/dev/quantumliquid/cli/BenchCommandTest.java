@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class BenchCommandTest {
 
     @Test
     void streamJsonLastLineParses() throws Exception {
-        Path dir = TestModels.dense(tmp.resolve("m"));
+        Path dir = TestModels.mlp(tmp.resolve("m"));
         Cli.Run r = Cli.run("bench", "--model", dir.toString(), "--mode", "stream", "--warmup-s", "0", "--seconds", "0.2",
                 "--json");
         assertThat(r.code()).as(r.err()).isZero();
@@ -38,7 +39,7 @@ class BenchCommandTest {
 
     @Test
     void batchModeCountsSampleSteps() throws Exception {
-        Path dir = TestModels.dense(tmp.resolve("m"));
+        Path dir = TestModels.mlp(tmp.resolve("m"));
         Cli.Run r = Cli.run("bench", "--model", dir.toString(), "--mode", "batch", "--batch", "8", "--steps", "10",
                 "--threads", "2", "--warmup-s", "0.05", "--seconds", "0.2", "--json");
         assertThat(r.code()).as(r.err()).isZero();
@@ -53,7 +54,7 @@ class BenchCommandTest {
 
     @Test
     void textOutputAndBadOptions() {
-        Path dir = TestModels.dense(tmp.resolve("m"));
+        Path dir = TestModels.mlp(tmp.resolve("m"));
         Cli.Run r = Cli.run("bench", "--model", dir.toString(), "--warmup-s", "0", "--seconds", "0.1", "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("steps/s", "us/step", "stream");

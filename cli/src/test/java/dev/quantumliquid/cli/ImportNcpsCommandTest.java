@@ -2,11 +2,11 @@ package dev.quantumliquid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quantumliquid.engine.format.SafeTensors;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,13 +117,11 @@ class ImportNcpsCommandTest {
 
     /**
      * import-ncps, then predict the fixture's inputs: f64 within 1e-5 of the expected outputs and
-     * states, f32 within the fixtures' float32 tolerance of 1e-4. Skipped (not failed) while the
-     * engine's ncps layers are not implemented yet; it runs as soon as they land.
+     * states, f32 within the fixtures' float32 tolerance of 1e-4.
      */
     @ParameterizedTest
     @MethodSource("ncpsFixtures")
     void importedFixturePredictsItsExpectedOutputs(String name) {
-        assumeTrue(TestModels.liquidAvailable(), "ncps layers are not implemented in this engine yet");
         Path out = tmp.resolve("models").resolve(name).resolve("1");
         Cli.Run imp = importFixture(name, out);
         assertThat(imp.code()).as(imp.err()).isZero();

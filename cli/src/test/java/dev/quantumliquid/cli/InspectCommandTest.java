@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.engine.energy.EnergyProfile;
 import dev.quantumliquid.engine.energy.OpKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class InspectCommandTest {
 
     @Test
     void textShowsLayersSizesOpsAndNoInventedEnergy() {
-        Path dir = TestModels.dense(tmp.resolve("m"));
+        Path dir = TestModels.mlp(tmp.resolve("m"));
         Cli.Run r = Cli.run("inspect", "--model", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("model:", "tiny", "3 features", "(speed, angle)", "50 Hz");
@@ -34,7 +35,7 @@ class InspectCommandTest {
 
     @Test
     void jsonIsOneObjectWithTheSameFacts() throws Exception {
-        Path dir = TestModels.dense(tmp.resolve("m"));
+        Path dir = TestModels.mlp(tmp.resolve("m"));
         Cli.Run r = Cli.run("inspect", "--model", dir.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode o = new ObjectMapper().readTree(r.out());

@@ -12,6 +12,7 @@ import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class PredictCommandTest {
 
     @BeforeEach
     void model() {
-        modelDir = TestModels.dense(tmp.resolve("models/tiny/1"));
+        modelDir = TestModels.mlp(tmp.resolve("models/tiny/1"));
         model = ModelFiles.load(modelDir);
     }
 
@@ -39,7 +40,7 @@ class PredictCommandTest {
         float[][][] x = new float[b][t][];
         for (int i = 0; i < b; i++) {
             for (int k = 0; k < t; k++) {
-                x[i][k] = TestModels.random(rnd, f);
+                x[i][k] = TestModels.gaussian(rnd, f);
             }
         }
         return x;

@@ -2,10 +2,10 @@ package dev.quantumliquid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.server.store.DenseModels;
-import dev.quantumliquid.server.store.HttpProbe;
 import dev.quantumliquid.server.store.S3ProxyFixture;
 import dev.quantumliquid.server.store.Store;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class StorageCommandsTest {
     @Test
     void pushThenPullGivesTheSameBitsAndAnExistingVersionIsRefusedWithoutForce() {
         String repo = s3.createBucket("push") + "/prod";
-        Path model = DenseModels.write(tmp.resolve("demo"), "demo", 0.1f);
+        Path model = TestModels.dense(tmp.resolve("demo"), "demo", 0.1f);
         Cli.Run push = qlnn("push", "--model", model.toString(), "--to", repo + "/demo/1");
         assertThat(push.code()).as(push.err()).isZero();
         assertThat(push.out()).contains("pushed demo version 1");
@@ -114,7 +114,7 @@ class StorageCommandsTest {
     @Test
     void aPushKilledMidUploadLeavesNoVersionAndTheNextPushResumesWithoutResendingWhatArrived() throws Exception {
         String repo = s3.createBucket("resume") + "/prod";
-        Path model = DenseModels.write(tmp.resolve("big"), "big", 0.1f);
+        Path model = TestModels.dense(tmp.resolve("big"), "big", 0.1f);
         // Two large extra files pinned by model.json, so the upload takes long enough to be cut.
         Random r = new Random(7);
         byte[] a = new byte[8 << 20];
@@ -131,7 +131,7 @@ class StorageCommandsTest {
 
         Process p = child(tmp.resolve("push.log"), "push", "--model", model.toString(), "--to", repo + "/big/1");
         try (Store store = s3.open(repo)) {
-            HttpProbe.await("a.bin uploaded", Duration.ofSeconds(60), () -> store.sha256("big/1/a.bin").isPresent() || !p.isAlive());
+            Await.until("a.bin uploaded", Duration.ofSeconds(60), () -> store.sha256("big/1/a.bin").isPresent() || !p.isAlive());
             boolean alive = p.isAlive();
             p.destroyForcibly().waitFor();
             String log = "alive at kill: " + alive + ", exit " + p.exitValue() + ", log: " + Files.readString(tmp.resolve("push.log"));
@@ -148,9 +148,9 @@ class StorageCommandsTest {
     @Test
     void syncMirrorsFolderToBucketToFolderCopiesNothingTwiceAndDeletesOnlyWhenAsked() throws Exception {
         Path primary = tmp.resolve("primary");
-        DenseModels.write(primary.resolve("demo/1"), "demo", 0.1f);
-        DenseModels.write(primary.resolve("demo/2"), "demo", 0.2f);
-        DenseModels.write(primary.resolve("other/1"), "other", 0.3f);
+        TestModels.dense(primary.resolve("demo/1"), "demo", 0.1f);
+        TestModels.dense(primary.resolve("demo/2"), "demo", 0.2f);
+        TestModels.dense(primary.resolve("other/1"), "other", 0.3f);
         Files.createDirectories(primary.resolve("demo/3")); // being written: no model.json yet, not copied
         Files.writeString(primary.resolve("demo/3/weights.safetensors"), "partial");
         String region = s3.createBucket("region") + "/models";
@@ -188,18 +188,18 @@ class StorageCommandsTest {
         Path edge = tmp.resolve("edge");
         Process p = child(tmp.resolve("watch.log"), "sync", "--from", region, "--to", edge.toString(), "--watch", "0.2", "--delete");
         try {
-            Path v1 = DenseModels.write(tmp.resolve("v1"), "demo", 0.1f);
+            Path v1 = TestModels.dense(tmp.resolve("v1"), "demo", 0.1f);
             assertThat(qlnn("push", "--model", v1.toString(), "--to", region + "/demo/1").code()).isZero();
-            HttpProbe.await("version 1 at the edge", Duration.ofSeconds(60), () -> Files.exists(edge.resolve("demo/1/model.json")));
-            Path v2 = DenseModels.write(tmp.resolve("v2"), "demo", 0.2f);
+            Await.until("version 1 at the edge", Duration.ofSeconds(60), () -> Files.exists(edge.resolve("demo/1/model.json")));
+            Path v2 = TestModels.dense(tmp.resolve("v2"), "demo", 0.2f);
             assertThat(qlnn("push", "--model", v2.toString(), "--to", region + "/demo/2").code()).isZero();
-            HttpProbe.await("version 2 at the edge", Duration.ofSeconds(60), () -> Files.exists(edge.resolve("demo/2/model.json")));
+            Await.until("version 2 at the edge", Duration.ofSeconds(60), () -> Files.exists(edge.resolve("demo/2/model.json")));
             try (Store store = s3.open(region)) {
                 store.deleteVersion("demo", 1);
             }
             // A deleted version is renamed aside, then removed: wait until both steps are done, so a staging
             // folder that is never removed fails the wait.
-            HttpProbe.await("version 1 and its staging folder removed at the edge", Duration.ofSeconds(60),
+            Await.until("version 1 and its staging folder removed at the edge", Duration.ofSeconds(60),
                     () -> List.of("2").equals(names(edge.resolve("demo"))));
             assertThat(tree(edge.resolve("demo/2"))).isEqualTo(tree(v2));
         } finally {
@@ -219,10 +219,10 @@ class StorageCommandsTest {
         Files.copy(keys.resolve("release-1.pub"), trusted.resolve("release-1.pub"));
 
         Path repo = tmp.resolve("repo");
-        Path signed = DenseModels.write(repo.resolve("demo/1"), "demo", 0.1f);
+        Path signed = TestModels.dense(repo.resolve("demo/1"), "demo", 0.1f);
         assertThat(qlnn("sign", "--model", signed.toString(), "--key", keys.resolve("release-1.key").toString()).code()).isZero();
-        DenseModels.write(repo.resolve("demo/2"), "demo", 0.2f);
-        Path tampered = DenseModels.write(repo.resolve("demo/3"), "demo", 0.3f);
+        TestModels.dense(repo.resolve("demo/2"), "demo", 0.2f);
+        Path tampered = TestModels.dense(repo.resolve("demo/3"), "demo", 0.3f);
         assertThat(qlnn("sign", "--model", tampered.toString(), "--key", keys.resolve("release-1.key").toString()).code()).isZero();
         Files.writeString(tampered.resolve("model.json"), Files.readString(tampered.resolve("model.json")).replace("0.3", "0.31"));
 
@@ -255,9 +255,9 @@ class StorageCommandsTest {
     @Test
     void backupTwiceMutateAndRestoreEachInstantBitForBit() throws Exception {
         Path repo = tmp.resolve("repo");
-        DenseModels.write(repo.resolve("demo/1"), "demo", 0.1f);
-        DenseModels.write(repo.resolve("other/1"), "other", 0.2f);
-        DenseModels.write(repo.resolve("gone/1"), "gone", 0.5f);
+        TestModels.dense(repo.resolve("demo/1"), "demo", 0.1f);
+        TestModels.dense(repo.resolve("other/1"), "other", 0.2f);
+        TestModels.dense(repo.resolve("gone/1"), "gone", 0.5f);
         String backup = s3.createBucket("backup") + "/qlnn";
         Map<String, String> state1 = tree(repo);
 
@@ -267,11 +267,11 @@ class StorageCommandsTest {
         Instant t1 = snapshotTime(b1);
 
         // Mutate: a new version, a changed version, a removed model.
-        DenseModels.write(repo.resolve("demo/2"), "demo", 0.3f);
-        DenseModels.write(repo.resolve("demo/1"), "demo", 0.4f);
+        TestModels.dense(repo.resolve("demo/2"), "demo", 0.3f);
+        TestModels.dense(repo.resolve("demo/1"), "demo", 0.4f);
         deleteTree(repo.resolve("gone"));
         Map<String, String> state2 = tree(repo);
-        HttpProbe.await("the clock moves past the first snapshot", Duration.ofSeconds(5), () -> Instant.now().isAfter(t1.plusMillis(2)));
+        Await.until("the clock moves past the first snapshot", Duration.ofSeconds(5), () -> Instant.now().isAfter(t1.plusMillis(2)));
         Cli.Run b2 = qlnn("backup", "--repository", repo.toString(), "--to", backup);
         assertThat(b2.code()).as(b2.err()).isZero();
         assertThat(b2.out()).as("only the changed files are uploaded").contains("3 version(s), 6 file(s); uploaded 4 new file(s)");

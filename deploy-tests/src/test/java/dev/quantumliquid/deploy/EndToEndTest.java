@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.testkit.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,7 @@ class EndToEndTest {
     }
 
     /**
-     * Issue 6 item 6: the server started the way the image's ENTRYPOINT starts it, a real Prometheus
+     * The server started the way the image's ENTRYPOINT starts it, a real Prometheus
      * scraping it with the shipped config and rules, traffic to every model; the server's series must
      * arrive, LowCoherence must fire for a low-coherence model (a heavily dephased circuit served beside
      * the bundled models) and HighErrorRate must not.
@@ -52,10 +52,10 @@ class EndToEndTest {
     @Test
     void serverScrapedLowCoherenceFiresAndHighErrorRateDoesNot(@TempDir Path tmp) throws Exception {
         Path jar = Tools.repo().resolve("cli/target/qlnn.jar");
-        Assumptions.assumeTrue(hasServer(jar), "no runnable server jar at cli/target/qlnn.jar (the `serve` command "
-                + "lands with the server branch; `./mvnw -B verify` builds cli before this module)");
+        assertThat(hasServer(jar)).as("a runnable server jar at " + jar + " (built by the cli module before this one)")
+                .isTrue();
         Path models = Tools.repo().resolve("models");
-        Assumptions.assumeTrue(Files.isDirectory(models), "no bundled model repository models/ yet");
+        assertThat(models).as("the bundled model repository").isDirectory();
         int port = LocalPrometheus.freePort();
         Process server = startLikeTheEntrypoint(jar, withLowCoherenceModel(models, tmp), port, tmp);
         try (LocalPrometheus prometheus = LocalPrometheus.start(tmp, "127.0.0.1:" + port)) {
@@ -152,20 +152,11 @@ class EndToEndTest {
         return pb.start();
     }
 
-    private void awaitReady(Process server, int port, Path tmp) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+    private void awaitReady(Process server, int port, Path tmp) {
+        Await.until("server ready (log in " + tmp.resolve("server.log") + ")", Duration.ofSeconds(60), () -> {
             assertThat(server.isAlive()).as("server exited: %s", Tools.readString(tmp.resolve("server.log"))).isTrue();
-            try {
-                if (send(HttpRequest.newBuilder(uri(port, "/ready")).build()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("server not ready in 60 s: " + Tools.readString(tmp.resolve("server.log")));
+            return send(HttpRequest.newBuilder(uri(port, "/ready")).build()).statusCode() == 200;
+        });
     }
 
     private List<String> modelNames(int port) throws Exception {

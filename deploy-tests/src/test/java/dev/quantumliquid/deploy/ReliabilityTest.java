@@ -2,6 +2,7 @@ package dev.quantumliquid.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quantumliquid.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,14 +129,6 @@ class ReliabilityTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!cond.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
-    }
-
     /** Two ready replicas and haproxy with both servers up; returns {front, replica1, replica2} ports. */
     private int[] cluster(Map<String, String> extra) throws Exception {
         int r1 = freePort();
@@ -144,9 +136,9 @@ class ReliabilityTest {
         int front = freePort();
         replica(r1, extra);
         replica(r2, extra);
-        await("both replicas are ready", () -> status(r1, "/ready") == 200 && status(r2, "/ready") == 200);
+        Await.until("both replicas are ready", DEADLINE, () -> status(r1, "/ready") == 200 && status(r2, "/ready") == 200);
         haproxy(front, r1, r2);
-        await("haproxy forwards", () -> status(front, "/ready") == 200);
+        Await.until("haproxy forwards", DEADLINE, () -> status(front, "/ready") == 200);
         return new int[] {front, r1, r2};
     }
 
@@ -198,7 +190,7 @@ class ReliabilityTest {
         /** Waits until {@code n} more requests have completed (the load is flowing). */
         void awaitMore(long n) throws InterruptedException {
             long target = total() + n;
-            await(n + " more requests", () -> total() >= target);
+            Await.until(n + " more requests", DEADLINE, () -> total() >= target);
         }
 
         @Override
@@ -255,14 +247,14 @@ class ReliabilityTest {
             Path staged = tmp.resolve("staged-2");
             copyDemo(staged);
             Files.move(staged, repo.resolve("demo").resolve("2")); // one rename: never half a folder
-            await("both replicas serve version 2", () -> load.versions.getOrDefault("2", new AtomicLong()).get() > 200);
+            Await.until("both replicas serve version 2", DEADLINE, () -> load.versions.getOrDefault("2", new AtomicLong()).get() > 200);
             try (Stream<Path> s = Files.walk(repo.resolve("demo").resolve("2"))) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
             long v1 = load.versions.getOrDefault("1", new AtomicLong()).get();
-            await("version 1 serves again", () -> load.versions.getOrDefault("1", new AtomicLong()).get() > v1 + 200);
+            Await.until("version 1 serves again", DEADLINE, () -> load.versions.getOrDefault("1", new AtomicLong()).get() > v1 + 200);
             load.close();
             System.out.println("RELIABILITY reload " + load.figures());
             assertThat(load.failed.get()).as(load.figures()).isZero();
@@ -279,7 +271,7 @@ class ReliabilityTest {
     void overloadDoesNotStarveProbes() throws Exception {
         int port = freePort();
         replica(port, Map.of("QLNN_MAX_CONCURRENT_REQUESTS", "8", "QLNN_MAX_BODY_BYTES_IN_FLIGHT", "16777216"));
-        await("the replica is ready", () -> status(port, "/ready") == 200);
+        Await.until("the replica is ready", DEADLINE, () -> status(port, "/ready") == 200);
         byte[] big = bigBody(2 << 20);
         AtomicBoolean run = new AtomicBoolean(true);
         Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
@@ -306,7 +298,7 @@ class ReliabilityTest {
         // the probes' own client: the load's client multiplexes every upload on one selector thread
         HttpClient probes = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try {
-            await("the load is running", () -> statuses.values().stream().mapToLong(AtomicLong::get).sum() > 50);
+            Await.until("the load is running", DEADLINE, () -> statuses.values().stream().mapToLong(AtomicLong::get).sum() > 50);
             for (int i = 0; i < probeNanos.length; i++) {
                 long t0 = System.nanoTime();
                 assertThat(status(probes, port, i % 2 == 0 ? "/ready" : "/v2/health/ready")).isEqualTo(200);
@@ -349,7 +341,7 @@ class ReliabilityTest {
     void slowAndIdleClientsAndTheConnectionCap() throws Exception {
         int port = freePort();
         Process p = replica(port, Map.of("QLNN_MAX_CONNECTIONS", "100", "QLNN_READ_TIMEOUT_S", "2", "QLNN_IDLE_TIMEOUT_S", "3"));
-        await("the replica is ready", () -> status(port, "/ready") == 200);
+        Await.until("the replica is ready", DEADLINE, () -> status(port, "/ready") == 200);
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 350; i++) {

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quantumliquid.server.TestServer.Response;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.Role;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +31,8 @@ class AccessControlTest {
     @BeforeEach
     void setUp() throws Exception {
         repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeDense(repo, "spare", 1, 0.1f);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "spare", 1, 0.1f);
         infer = ApiKeys.generate("app", Role.INFER, new SecureRandom());
         admin = ApiKeys.generate("ops", Role.ADMIN, new SecureRandom());
         keysFile = dir.resolve("keys");
@@ -143,12 +144,9 @@ class AccessControlTest {
         }
     }
 
-    private void awaitStatus(TestServer s, String key, int status) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (s.postWith("/v2/models/dense/infer", body, "X-API-Key", key).status() != status) {
-            assertThat(System.nanoTime()).as("the new keys file is picked up").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    private void awaitStatus(TestServer s, String key, int status) {
+        Await.until("the keys file's change answers " + status,
+                () -> s.postWith("/v2/models/dense/infer", body, "X-API-Key", key).status() == status);
     }
 
     @Test

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.server.TestServer.Response;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.Role;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,8 @@ class AccessHardeningTest {
     @BeforeEach
     void setUp() throws Exception {
         repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeLeaky(repo, "leaky", 1);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
         alice = ApiKeys.generate("alice", Role.INFER, new SecureRandom());
         bob = ApiKeys.generate("bob", Role.INFER, new SecureRandom());
         admin = ApiKeys.generate("ops", Role.ADMIN, new SecureRandom());
@@ -49,14 +50,6 @@ class AccessHardeningTest {
         Map<String, String> env = new HashMap<>(Map.of("QLNN_API_KEYS_FILE", keysFile.toString(), "QLNN_SECRETS_POLL_S", "0.05"));
         env.putAll(extra);
         return TestServer.start(repo, env);
-    }
-
-    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!cond.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static Response sequence(TestServer s, ApiKeys.Generated key, String id, boolean start, boolean end) {
@@ -98,20 +91,20 @@ class AccessHardeningTest {
                     .status() == 200;
             assertThat(aliceOk.getAsBoolean()).isTrue();
             Files.writeString(keysFile, "");
-            await("an emptied file revokes alice's key", () -> !aliceOk.getAsBoolean());
+            Await.until("an emptied file revokes alice's key", () -> !aliceOk.getAsBoolean());
             assertThat(s.postWith("/v2/models/dense/infer", body, "Authorization", "Bearer " + alice.key()).status())
                     .isEqualTo(401);
             Files.writeString(keysFile, keysText);
-            await("the restored file serves again", aliceOk);
+            Await.until("the restored file serves again", aliceOk::getAsBoolean);
             Files.delete(keysFile);
-            await("a deleted file revokes alice's key", () -> !aliceOk.getAsBoolean());
+            Await.until("a deleted file revokes alice's key", () -> !aliceOk.getAsBoolean());
         }
     }
 
     /** A version refused for a checksum names its file and digest: the authenticated index says so, the open probe does not. */
     @Test
     void openHealthSaysStatusOnlyAndTheIndexWithAnAdminKeySaysWhy() throws Exception {
-        Path v2 = TestModels.writeDense(repo, "dense", 2, 0.3f);
+        Path v2 = TestModels.dense(repo, "dense", 2, 0.3f);
         Files.write(v2.resolve("weights.safetensors"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         try (TestServer s = start(Map.of())) {
             Response h = s.get("/health");

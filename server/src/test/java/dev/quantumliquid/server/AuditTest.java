@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.Role;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,8 @@ class AuditTest {
     @Test
     void securityEventsAreAuditedAndNoSecretOrInputIsLogged() throws Exception {
         Path repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeDense(repo, "spare", 1, 0.1f);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "spare", 1, 0.1f);
         Files.createDirectories(repo.resolve("bad").resolve("1"));
         Files.writeString(repo.resolve("bad").resolve("1").resolve("model.json"), "{not json");
         ApiKeys.Generated infer = ApiKeys.generate("app", Role.INFER, new SecureRandom());

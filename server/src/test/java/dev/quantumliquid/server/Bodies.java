@@ -64,6 +64,13 @@ final class Bodies {
     }
 
     /** A deterministic input [B][T][F]. */
+    /** {@link #input} with feature 0 of the first step at 9: the trigger of the tests' {@code FaultyLayer} faults (above 5). */
+    static float[][][] triggering(int b, int t, int f, float seed) {
+        float[][][] x = input(b, t, f, seed);
+        x[0][0][0] = 9;
+        return x;
+    }
+
     static float[][][] input(int b, int t, int f, float seed) {
         float[][][] x = new float[b][t][f];
         for (int i = 0; i < b; i++) {

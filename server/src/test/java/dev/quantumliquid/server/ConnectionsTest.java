@@ -2,6 +2,7 @@ package dev.quantumliquid.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quantumliquid.testkit.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,7 @@ class ConnectionsTest {
 
     @Test
     void protocolEdgeCasesGetTheirTrueReasonAndA4xx() throws IOException {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_READ_TIMEOUT_S", "1"))) {
             String v10 = exchange(s, "GET /ready HTTP/1.0\r\n\r\n");
             assertThat(v10).startsWith("HTTP/1.0 505 ").contains("HTTP/1.0 is not served: send HTTP/1.1");
@@ -106,7 +107,7 @@ class ConnectionsTest {
     /** A request whose headers never end loses its connection after the read timeout, not when the client likes. */
     @Test
     void aRequestThatStallsMidHeadersOrMidBodyIsClosedAfterTheReadTimeout() throws IOException {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_READ_TIMEOUT_S", "0.5"))) {
             long t0 = System.nanoTime();
             assertThat(exchange(s, "GET /ready HTTP/1.1\r\nHost: x\r\nX-Slow: ")).isEmpty();
@@ -118,7 +119,7 @@ class ConnectionsTest {
 
     @Test
     void anIdleKeepAliveConnectionIsClosed() throws IOException {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_IDLE_TIMEOUT_S", "1"))) {
             Socket sock = connect(s);
             sock.getOutputStream().write("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -147,7 +148,7 @@ class ConnectionsTest {
      */
     @Test
     void overloadIsRefusedBeforeTheBodyIsReadAndProbesStillAnswer() throws IOException {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         String announce = "POST /inference HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 8388608\r\n\r\n{";
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_MAX_CONCURRENT_REQUESTS", "2", "QLNN_READ_TIMEOUT_S", "30"))) {
             announce(s, announce);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.repository.Power;
 import dev.quantumliquid.server.repository.PowerEstimator;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,8 +94,8 @@ class DashboardBrowserTest {
     @Test
     void pageRendersItsChartsAndTheFormShowsTheServersAnswer() throws Exception {
         requireChromium();
-        TestModels.writeLeaky(repo, "leaky", 1);
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
+        TestModels.dense(repo, "dense", 1, 0f);
         PowerEstimator power = m -> Optional.of(m.name().equals("leaky") ? new Power(0.25, 2.5) : new Power(0.1, 1.0));
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of()), power)) {
             s.post("/inference", "{\"model\":\"leaky\",\"inputs\":[[0.3,0.1,0.2],[0.5,0.4,0.1]]}");
@@ -162,7 +163,7 @@ class DashboardBrowserTest {
     @Test
     void withApiKeysThePageAsksForAKeyAndWorksWithOne() throws Exception {
         requireChromium();
-        TestModels.writeLeaky(repo, "leaky", 1);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
         var infer = dev.quantumliquid.server.security.ApiKeys.generate("browser", dev.quantumliquid.server.security.Role.INFER,
                 new java.security.SecureRandom());
         Path keys = Files.writeString(profile.resolve("keys"), infer.line() + "\n");

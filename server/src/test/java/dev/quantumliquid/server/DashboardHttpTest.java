@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.TestServer.Response;
 import dev.quantumliquid.server.repository.Power;
 import dev.quantumliquid.server.repository.PowerEstimator;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.FaultyLayer;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +39,7 @@ class DashboardHttpTest {
 
     @Test
     void pageAndAssetsAreServedWithAStrictContentSecurityPolicy() {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         try (TestServer s = TestServer.start(repo, Map.of())) {
             Response page = s.get("/");
             assertThat(page.status()).isEqualTo(200);
@@ -69,12 +72,13 @@ class DashboardHttpTest {
 
     @Test
     void summaryCountsTheRequestsErrorsLatencyAndCoherenceOfEachModel() {
-        TestModels.writeLeaky(repo, "leaky", 1);
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeStandIn(repo, "fragile", 1, TestModels.Behaviour.EXPLODE);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "fragile", 1, 0f);
         PowerEstimator power = m -> Optional.of(m.name().equals("leaky") ? new Power(0.25, 2.5) : new Power(0.1, 1.0));
         long before = System.currentTimeMillis();
-        try (TestServer s = TestServer.start(TestServer.config(repo, Map.of()), power)) {
+        try (TestServer s = TestServer.start(TestServer.config(repo, Map.of()), TestLoaders.withFault("fragile",
+                FaultyLayer.exploding(5)), power)) {
             long after = System.currentTimeMillis();
             for (int i = 0; i < 3; i++) {
                 assertThat(s.post("/inference", "{\"model\":\"leaky\",\"inputs\":[[" + i + ",0.5,0.1],[0.2,0.1,0]]}").status())
@@ -141,30 +145,22 @@ class DashboardHttpTest {
 
     @Test
     void theSamplerRunsWhileTheServerDoes() throws InterruptedException {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         long idle = samplerThreads();
         TestServer s = TestServer.start(repo, Map.of());
         assertThat(samplerThreads()).isEqualTo(idle + 1);
         s.close();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (samplerThreads() > idle && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(samplerThreads()).isEqualTo(idle);
+        Await.until("the sampler thread ends with the server", () -> samplerThreads() == idle);
     }
 
     @Test
     void aServerThatCannotListenLeavesNoSamplerBehind() throws InterruptedException {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         try (TestServer first = TestServer.start(repo, Map.of())) {
             long running = samplerThreads();
             assertThatThrownBy(() -> TestServer.start(repo, Map.of("QLNN_PORT", Integer.toString(first.server.port()))))
                     .hasMessageContaining("QLNN_PORT");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (samplerThreads() > running && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(samplerThreads()).isEqualTo(running);
+            Await.until("no sampler thread of the server that failed to listen", () -> samplerThreads() == running);
         }
     }
 }

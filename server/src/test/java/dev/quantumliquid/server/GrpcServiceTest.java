@@ -29,6 +29,7 @@ import dev.quantumliquid.server.grpc.proto.ServerMetadataRequest;
 import dev.quantumliquid.server.grpc.proto.ServerReadyRequest;
 import dev.quantumliquid.server.security.ApiKeys;
 import dev.quantumliquid.server.security.Role;
+import dev.quantumliquid.testkit.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -79,7 +80,7 @@ class GrpcServiceTest {
             }
         }
         demo = ModelFiles.load(to);
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         Path broken = Files.createDirectories(repo.resolve("broken").resolve("1"));
         Files.writeString(broken.resolve("model.json"), "{ not a model");
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quantumliquid.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.quantumliquid.server.grpc.proto.ServerLiveRequest;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestCertificates;
+import dev.quantumliquid.testkit.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GrpcTlsTest {
     @TempDir
     static Path dir;
-    static TestCerts ca;
+    static TestCertificates ca;
     static Path[] server;
     static Path[] server2;
     static Path[] client;
@@ -36,12 +39,13 @@ class GrpcTlsTest {
 
     @BeforeAll
     static void certificates() throws IOException {
-        ca = TestCerts.create(dir);
-        server = ca.issue("server", "qlnn-server-1", true);
-        server2 = ca.issue("server2", "qlnn-server-2", true);
-        client = ca.issue("client", "qlnn-client", false);
+        TestCertificates.Set certs = TestCertificates.serversAndClient(dir);
+        ca = certs.ca();
+        server = certs.server();
+        server2 = certs.server2();
+        client = certs.client();
         repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
     }
 
     private static boolean live(TestServer s, boolean tls, boolean clientCertificate) throws Exception {
@@ -102,11 +106,7 @@ class GrpcTlsTest {
             assertThat(live(s, true, false)).isTrue();
             Files.copy(server2[0], cert, StandardCopyOption.REPLACE_EXISTING);
             Files.copy(server2[1], key, StandardCopyOption.REPLACE_EXISTING);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!servedCertificate(port).contains("qlnn-server-2")) {
-                assertThat(System.nanoTime()).as("the rotated certificate is served").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Await.until("the rotated certificate is served", () -> servedCertificate(port).contains("qlnn-server-2"));
             assertThat(live(s, true, false)).isTrue();
         }
     }

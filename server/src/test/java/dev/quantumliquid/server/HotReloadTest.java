@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.TestServer.Response;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,16 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HotReloadTest {
     @TempDir
     Path repo;
-
-    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L; // generous: CI machines are shared and slow at times
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     private static String stateOf(TestServer s, String version) {
         for (JsonNode e : s.post("/v2/repository/index", "").json()) {
@@ -47,7 +38,7 @@ class HotReloadTest {
 
     @Test
     void versionsComeAndGoWithoutAFailedRequest() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         float[][][] x = Bodies.input(1, 2, 3, 0.3f);
         String body = Bodies.infer(x).toString();
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_POLL_INTERVAL_S", "0.1", "QLNN_CACHE_SIZE", "0"))) {
@@ -66,20 +57,20 @@ class HotReloadTest {
                 }
             });
             try {
-                await("version 1 serves", () -> outputsByVersion.containsKey("1"));
+                Await.until("version 1 serves", () -> outputsByVersion.containsKey("1"));
 
-                Path v2 = TestModels.writeDense(repo, "dense", 2, 0.3f);
-                await("version 2 serves", () -> outputsByVersion.containsKey("2"));
+                Path v2 = TestModels.dense(repo, "dense", 2, 0.3f);
+                Await.until("version 2 serves", () -> outputsByVersion.containsKey("2"));
                 float[] want2 = Bodies.flat(ModelFiles.load(v2).predict(BatchInput.of(x), 1).output());
                 assertThat(outputsByVersion.get("2")).containsExactly(want2);
 
                 // A broken version 3 (weights altered after model.json recorded their checksum) never serves.
-                Path v3 = TestModels.writeDense(repo, "dense", 3, 0.6f);
+                Path v3 = TestModels.dense(repo, "dense", 3, 0.6f);
                 Files.write(v3.resolve("weights.safetensors"), new byte[] {0}, StandardOpenOption.APPEND);
-                await("version 3 is refused", () -> stateOf(s, "3").startsWith("UNAVAILABLE"));
+                Await.until("version 3 is refused", () -> stateOf(s, "3").startsWith("UNAVAILABLE"));
                 assertThat(stateOf(s, "3")).contains("checksum");
                 outputsByVersion.clear();
-                await("requests still answered", () -> outputsByVersion.containsKey("2"));
+                Await.until("requests still answered", () -> outputsByVersion.containsKey("2"));
                 assertThat(outputsByVersion).doesNotContainKey("3");
                 assertThat(s.get("/metrics").body()).contains("quantum_liquid_errors_total{kind=\"load_failed\",model=\"dense\"}");
 
@@ -87,7 +78,7 @@ class HotReloadTest {
                 delete(v3);
                 delete(v2);
                 outputsByVersion.clear();
-                await("version 1 serves again", () -> outputsByVersion.containsKey("1") && stateOf(s, "2").equals("absent"));
+                Await.until("version 1 serves again", () -> outputsByVersion.containsKey("1") && stateOf(s, "2").equals("absent"));
             } finally {
                 running.set(false);
                 client.join();
@@ -98,8 +89,8 @@ class HotReloadTest {
 
     @Test
     void aBrokenVersionAtStartIsReportedAndTheRepositoryApiRetriesIt() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        Path broken = TestModels.writeDense(repo, "dense", 2, 0.1f);
+        TestModels.dense(repo, "dense", 1, 0f);
+        Path broken = TestModels.dense(repo, "dense", 2, 0.1f);
         Files.writeString(broken.resolve("model.json"), "{ not json");
         try (TestServer s = TestServer.start(repo, Map.of())) {
             assertThat(stateOf(s, "2")).startsWith("UNAVAILABLE").contains("not valid JSON");
@@ -109,7 +100,7 @@ class HotReloadTest {
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.json().get("error").asText()).contains("not valid JSON");
 
-            TestModels.writeDense(repo, "dense", 2, 0.1f);
+            TestModels.dense(repo, "dense", 2, 0.1f);
             assertThat(s.post("/v2/repository/models/dense/load", "").status()).isEqualTo(200);
             assertThat(stateOf(s, "2")).startsWith("READY");
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.server.TestServer.Response;
 import dev.quantumliquid.server.oip.OipCodecFuzzTest;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ class HttpFuzzTest {
     @Test
     void mutatedRequestsToBothApisNeverGive500() throws Exception {
         Path repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeLeaky(repo, "leaky", 1);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_CACHE_SIZE", "0"))) {
             String token = s.post("/inference", "{\"model\":\"leaky\",\"input\":[1,2,3]}").json().get("state").asText();
             int n = Math.max(1, Fuzz.iterations() / 10); // HTTP round trips: a tenth of the in-process count

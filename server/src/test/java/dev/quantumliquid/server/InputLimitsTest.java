@@ -3,6 +3,8 @@ package dev.quantumliquid.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.server.TestServer.Response;
+import dev.quantumliquid.testkit.FaultyLayer;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -22,8 +24,9 @@ class InputLimitsTest {
     @BeforeEach
     void models() throws Exception {
         repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeStandIn(repo, "broken", 1, TestModels.Behaviour.NON_FINITE);
+        TestModels.dense(repo, "dense", 1, 0f);
+        // No squashing head, so an infinity reaches the output as well as a NaN.
+        TestModels.dense(repo.resolve("broken").resolve("1"), "broken", 0f, "none");
     }
 
     private TestServer start(String... kv) {
@@ -31,7 +34,7 @@ class InputLimitsTest {
         for (int i = 0; i < kv.length; i += 2) {
             env.put(kv[i], kv[i + 1]);
         }
-        return TestServer.start(repo, env);
+        return TestServer.start(TestServer.config(repo, env), TestLoaders.withFault("broken", FaultyLayer.nonFinite(5)));
     }
 
     static void assertError(Response r, int status, String... fragments) {

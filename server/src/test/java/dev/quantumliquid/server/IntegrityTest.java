@@ -15,7 +15,8 @@ import dev.quantumliquid.server.signing.ModelSignatures;
 import dev.quantumliquid.server.signing.SigningException;
 import dev.quantumliquid.server.signing.SigningKeys;
 import dev.quantumliquid.server.signing.TrustedKeys;
-import dev.quantumliquid.server.store.DenseModels;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,14 +51,6 @@ class IntegrityTest {
             }
         }
         return dir;
-    }
-
-    private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!cond.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private static String state(TestServer s, String model, String version) {
@@ -118,7 +110,7 @@ class IntegrityTest {
     /** A FIFO named model.json must hang neither the first scan nor any management call after it. */
     @Test
     void aFifoNeitherHangsStartNorTheRepositoryApi() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         Path fifo = Files.createDirectories(repo.resolve("fifo").resolve("1")).resolve("model.json");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0).as("mkfifo").isTrue();
@@ -136,8 +128,8 @@ class IntegrityTest {
     /** A load that blocks (a hung mount, a FIFO swapped in after the check) is abandoned after QLNN_LOAD_TIMEOUT_S. */
     @Test
     void aStuckLoadIsAbandonedAndTheRepositoryStaysAnswerable() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeDense(repo, "stuck", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "stuck", 1, 0f);
         CountDownLatch release = new CountDownLatch(1);
         ModelLoader stuck = (dir, budget, check) -> {
             if (dir.getParent().getFileName().toString().equals("stuck")) {
@@ -147,7 +139,7 @@ class IntegrityTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return TestModels.LOADER.load(dir, budget, check);
+            return TestLoaders.LOADER.load(dir, budget, check);
         };
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_LOAD_TIMEOUT_S", "0.5")), stuck)) {
             assertThat(state(s, "stuck", "1")).startsWith("UNAVAILABLE: loading took longer than QLNN_LOAD_TIMEOUT_S=0.5 s");
@@ -164,26 +156,26 @@ class IntegrityTest {
      */
     @Test
     void aLoadThatRunsOutOfMemoryLeavesTheVersionUnavailableAndPollingAlive() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         ModelLoader oom = (dir, budget, check) -> {
             if (dir.getParent().getFileName().toString().equals("huge")) {
                 throw new OutOfMemoryError("Java heap space");
             }
-            return TestModels.LOADER.load(dir, budget, check);
+            return TestLoaders.LOADER.load(dir, budget, check);
         };
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_POLL_INTERVAL_S", "0.05")), oom)) {
-            TestModels.writeDense(repo, "huge", 1, 0f);
-            await("the huge version is refused", () -> state(s, "huge", "1").startsWith("UNAVAILABLE"));
+            TestModels.dense(repo, "huge", 1, 0f);
+            Await.until("the huge version is refused", () -> state(s, "huge", "1").startsWith("UNAVAILABLE"));
             assertThat(state(s, "huge", "1")).contains("out of memory while loading");
-            TestModels.writeDense(repo, "dense", 2, 0.5f);
-            await("polling still picks up new versions", () -> state(s, "dense", "2").startsWith("READY"));
+            TestModels.dense(repo, "dense", 2, 0.5f);
+            Await.until("polling still picks up new versions", () -> state(s, "dense", "2").startsWith("READY"));
         }
     }
 
     /** Real files whose weights would need more heap than QLNN_MODEL_MEMORY_MB are refused before they are read. */
     @Test
     void aVersionBeyondTheMemoryBudgetIsRefusedWithItsReason() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         Path big = repo.resolve("big").resolve("1");
         ObjectNode json = ModelFiles.mapper().createObjectNode().put("format", ModelFiles.FORMAT).put("name", "big")
                 .put("input_features", 512);
@@ -209,9 +201,9 @@ class IntegrityTest {
      */
     private static Path signedWithLookAlike(Path repo, Path keys) throws IOException {
         SigningKeys.generate("release", keys);
-        Path dir = TestModels.writeDense(repo, "demo", 1, 0f);
+        Path dir = TestModels.dense(repo, "demo", 1, 0f);
         ModelSignatures.sign(dir, keys.resolve("release.key"));
-        Path evil = TestModels.writeDense(keys, "evil", 1, 0.5f);
+        Path evil = TestModels.dense(keys, "evil", 1, 0.5f);
         ObjectNode json = (ObjectNode) ModelFiles.mapper().readTree(evil.resolve("model.json").toFile());
         json.put("weights", "evil.safetensors");
         ObjectNode sums = (ObjectNode) json.get("checksums");
@@ -245,7 +237,7 @@ class IntegrityTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
-            return TestModels.LOADER.load(dir, budget, check);
+            return TestLoaders.LOADER.load(dir, budget, check);
         };
         Config config = TestServer.config(repo, Map.of("QLNN_TRUSTED_KEYS", keys.resolve("trusted").toString()));
         try (TestServer s = TestServer.start(config, swapping)) {
@@ -259,7 +251,7 @@ class IntegrityTest {
             ok(s.post("/v2/repository/models/demo/load", ""));
             assertThat(state(s, "demo", "1")).startsWith("READY");
             assertThat(Bodies.output(ok(s.post("/v2/models/demo/infer", ones)), "output")[0]).as("the signed model's answer")
-                    .isCloseTo((float) DenseModels.firstOutput(0f), org.assertj.core.data.Offset.offset(1e-6f));
+                    .isCloseTo((float) TestModels.denseFirstOutput(0f), org.assertj.core.data.Offset.offset(1e-6f));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.quantumliquid.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class ListenerDeathTest {
 
     private Server start(int maxConnections) throws Exception {
         Path repo = Files.createDirectories(dir.resolve("models-" + maxConnections));
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cmd = "ulimit -n 1024 && exec '" + java + "' --add-modules jdk.incubator.vector -XX:TieredStopAtLevel=1 -cp '"
                 + System.getProperty("java.class.path") + "' " + ProcessMain.class.getName();

@@ -7,6 +7,7 @@ import dev.quantumliquid.engine.pruning.Calibration;
 import dev.quantumliquid.server.inference.ModelConfiguration;
 import dev.quantumliquid.server.inference.ModelConfiguration.Tensor;
 import dev.quantumliquid.server.repository.ServedModel;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,7 @@ class ModelConfigurationTest {
 
     @Test
     void aFeedForwardModelHasItsShapesAndNoSequenceBatching() {
-        ServedModel served = new ServedModel("dense", 4, ModelFiles.load(TestModels.writeDense(repo, "dense", 4, 0f)),
+        ServedModel served = new ServedModel("dense", 4, ModelFiles.load(TestModels.dense(repo, "dense", 4, 0f)),
                 Optional.empty(), "ab".repeat(32), Calibration.generated(TestModels.FEATURES), java.util.OptionalDouble.empty());
         ModelConfiguration c = ModelConfiguration.of(served, 32, Duration.ofSeconds(600));
         assertThat(c.name()).isEqualTo("dense");
@@ -38,7 +39,7 @@ class ModelConfigurationTest {
 
     @Test
     void aRecurrentQuantumModelHasCoherenceAndSequenceBatching() {
-        ServedModel served = new ServedModel("leaky", 1, TestModels.leaky("leaky", TestModels.Behaviour.LEAKY),
+        ServedModel served = new ServedModel("leaky", 1, TestLoaders.leaky("leaky"),
                 Optional.empty(), "ab".repeat(32), Calibration.generated(TestModels.FEATURES), java.util.OptionalDouble.empty());
         ModelConfiguration c = ModelConfiguration.of(served, 8, Duration.ofSeconds(90));
         assertThat(c.outputs()).extracting(Tensor::name).containsExactly("output", "coherence");

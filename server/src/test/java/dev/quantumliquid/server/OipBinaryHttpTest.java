@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.TestServer.Response;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ class OipBinaryHttpTest {
 
     @BeforeAll
     static void start() {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         s = TestServer.start(repo, Map.of("QLNN_MAX_BODY_BYTES", "65536"));
     }
 

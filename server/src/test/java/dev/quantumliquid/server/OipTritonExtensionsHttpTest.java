@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.TestServer.Response;
 
+import dev.quantumliquid.testkit.FaultyLayer;
+import dev.quantumliquid.testkit.TestModels;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +35,8 @@ class OipTritonExtensionsHttpTest {
 
     @BeforeAll
     static void start() {
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeLeaky(repo, "leaky", 2);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestLoaders.writeLeaky(repo, "leaky", 2);
         s = TestServer.start(repo, Map.of("QLNN_MAX_BATCH", "6", "QLNN_SESSION_IDLE_S", "120"));
     }
 
@@ -165,16 +168,16 @@ class OipTritonExtensionsHttpTest {
     @Test
     void aTimeoutThatPassesInTheQueueIs503() throws Exception {
         Path slowRepo = repo.resolve("slow-repo");
-        TestModels.writeStandIn(slowRepo, "slow", 1, TestModels.Behaviour.SLOW);
-        try (TestServer slow = TestServer.start(slowRepo, Map.of("QLNN_WORKERS", "1", "QLNN_MAX_QUEUE_MS", "60000"))) {
-            // Twenty steps of 300 ms hold the only worker for six seconds.
+        TestModels.dense(slowRepo, "slow", 1, 0f);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestServer slow = TestServer.start(TestServer.config(slowRepo, Map.of("QLNN_WORKERS", "1",
+                "QLNN_MAX_QUEUE_MS", "60000")), TestLoaders.withFault("slow", FaultyLayer.held(5, entered, release)));
+                AutoCloseable unblock = release::countDown) { // a failed assertion fails the test instead of hanging it
+            // Twenty steps, held on the only worker until released.
             CompletableFuture<Response> busy = CompletableFuture.supplyAsync(
-                    () -> slow.post("/v2/models/slow/infer", Bodies.infer(Bodies.input(1, 20, 3, 0.1f))));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!slow.get("/metrics").body().contains("quantum_liquid_inflight_requests 1.0")) {
-                assertThat(System.nanoTime()).as("the slow request never started").isLessThan(deadline);
-                Thread.onSpinWait();
-            }
+                    () -> slow.post("/v2/models/slow/infer", Bodies.infer(Bodies.triggering(1, 20, 3, 0.1f))));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).as("the slow request runs").isTrue();
             String one = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[3],\"data\":[1,2,3]}],"
                     + "\"parameters\":{\"timeout\":1000}}";
             Response r = slow.post("/v2/models/slow/infer", one);
@@ -182,6 +185,7 @@ class OipTritonExtensionsHttpTest {
             assertThat(r.json().get("error").asText()).isEqualTo("timeout: no inference worker free within the request's "
                     + "timeout of 1000 microseconds; retry later");
             assertThat(r.header("Retry-After")).isEqualTo("1");
+            release.countDown();
             assertThat(busy.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
             assertThat(slow.get("/metrics").body()).contains("quantum_liquid_rejected_total{reason=\"timeout\"} 1.0");
             JsonNode st = slow.get("/v2/models/slow/stats").json().get("model_stats").get(0).get("inference_stats");

@@ -3,6 +3,8 @@ package dev.quantumliquid.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.server.TestServer.Response;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -94,9 +96,9 @@ class ProcessTest {
         Path repo = Files.createDirectories(dir.resolve("models"));
         Path work = Files.createDirectories(dir.resolve("work"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeStandIn(repo, "slow", 1, TestModels.Behaviour.SLOW);
-        TestModels.writeLeaky(repo, "leaky", 1);
+        TestModels.dense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "slow", 1, 0f);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
         try (Stream<Path> s = Files.walk(repo)) { // read-only as under readOnlyRootFilesystem (root ignores it: hence the snapshot)
             for (Path p : s.toList()) {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-xr-xr-x" : "r--r--r--"));
@@ -119,6 +121,8 @@ class ProcessTest {
         env.put("QLNN_WORKERS", "2");
         env.put("QLNN_CACHE_SIZE", "0");
         env.put("LOG_LEVEL", "INFO");
+        Path releaseFile = dir.resolve("release");
+        env.put(ProcessMain.RELEASE_FILE, releaseFile.toString());
         Process p = pb.start();
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -129,14 +133,11 @@ class ProcessTest {
             assertThat(send(port0, "POST", "/v2/repository/models/dense/load", "").status()).isEqualTo(200);
             assertThat(send(port0, "POST", "/inference", "{\"model\":\"dense\",\"input\":[1,2,3]}").status()).isEqualTo(200);
 
-            String slow = Bodies.infer(Bodies.input(1, 5, 3, 0f)).toString(); // 5 steps: about 1.5 s
+            String slow = Bodies.infer(Bodies.triggering(1, 5, 3, 0f)).toString(); // held until releaseFile exists
             CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> send(port0, "POST",
                     "/v2/models/slow/infer", slow));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!send(port0, "GET", "/metrics", null).body().contains("quantum_liquid_inflight_requests 1.0")) {
-                assertThat(System.nanoTime()).as("the slow request is running").isLessThan(deadline);
-                Thread.sleep(10);
-            }
+            Await.until("the slow request is running", () -> send(port0, "GET", "/metrics", null).body()
+                    .contains("quantum_liquid_inflight_requests 1.0"));
             long signalled = System.nanoTime();
             assertThat(p.toHandle().destroy()).isTrue(); // SIGTERM (Process.destroy would also close our end of its stdout)
             Response ready = send(port0, "GET", "/ready", null);
@@ -154,6 +155,8 @@ class ProcessTest {
             assertThat(send(port0, "POST", "/inference", "{\"model\":\"dense\",\"input\":[1,2,3]}").status())
                     .as("still answering while draining").isEqualTo(200);
 
+            assertThat(inFlight.isDone()).as("still held").isFalse();
+            Files.createFile(releaseFile);
             Response finished = inFlight.get(20, TimeUnit.SECONDS);
             assertThat(finished.status()).as(finished.body()).isEqualTo(200);
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits after QLNN_DRAIN_S").isTrue();

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.TestServer.Response;
 import dev.quantumliquid.server.repository.Power;
 import dev.quantumliquid.server.repository.PowerEstimator;
+import dev.quantumliquid.testkit.FaultyLayer;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +36,8 @@ class RepositoryPolicyTest {
 
     @Test
     void aModelOverTheEnergyBudgetIsNotServedUnderEnforce() {
-        TestModels.writeDense(repo, "hungry", 1, 0f);
-        TestModels.writeDense(repo, "frugal", 1, 0f);
+        TestModels.dense(repo, "hungry", 1, 0f);
+        TestModels.dense(repo, "frugal", 1, 0f);
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of()), ESTIMATE)) {
             assertError(s.get("/v2/models/hungry/ready"), 503, "ENERGY_BUDGET_UW");
             assertThat(s.get("/v2/models/hungry/ready").header("Retry-After")).isNotBlank();
@@ -54,7 +57,7 @@ class RepositoryPolicyTest {
 
     @Test
     void warnServesItAnywayAndSaysSo() {
-        TestModels.writeDense(repo, "hungry", 1, 0f);
+        TestModels.dense(repo, "hungry", 1, 0f);
         try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_ENERGY_POLICY", "warn")), ESTIMATE)) {
             assertThat(s.post("/v2/models/hungry/infer", Bodies.infer(Bodies.input(1, 1, 3, 0f))).status()).isEqualTo(200);
             assertThat(s.post("/v2/repository/index", "").body()).contains("READY").contains("served anyway");
@@ -76,7 +79,7 @@ class RepositoryPolicyTest {
             assertThat(h.json().get("quantum_coherence").isNull()).isTrue();
             assertError(s.post("/inference", "{\"input\":[1,2,3]}"), 503, "no model is ready");
 
-            TestModels.writeDense(repo, "late", 1, 0f);
+            TestModels.dense(repo, "late", 1, 0f);
             assertThat(s.post("/v2/repository/models/late/load", "").status()).isEqualTo(200);
             assertThat(s.get("/ready").status()).isEqualTo(200);
         }
@@ -93,7 +96,7 @@ class RepositoryPolicyTest {
 
     @Test
     void stoppingDrainsReadinessWhileStillAnswering() throws Exception {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         TestServer s = TestServer.start(repo, Map.of("QLNN_DRAIN_S", "1.5"));
         assertThat(s.get("/ready").status()).isEqualTo(200);
         Thread stopper = Thread.ofVirtual().start(s::close);
@@ -115,7 +118,7 @@ class RepositoryPolicyTest {
 
     @Test
     void enableMetricsFalseRemovesTheEndpoint() {
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
         try (TestServer s = TestServer.start(repo, Map.of("ENABLE_METRICS", "false"))) {
             assertError(s.get("/metrics"), 404, "no endpoint");
             assertThat(s.get("/health").status()).isEqualTo(200);
@@ -124,20 +127,21 @@ class RepositoryPolicyTest {
 
     @Test
     void aFullInferencePoolAnswers503WithRetryAfter() throws Exception {
-        TestModels.writeStandIn(repo, "slow", 1, TestModels.Behaviour.SLOW);
-        try (TestServer s = TestServer.start(repo, Map.of("QLNN_MAX_INFLIGHT", "1", "QLNN_WORKERS", "1", "QLNN_CACHE_SIZE", "0"));
-                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            String body = Bodies.infer(Bodies.input(1, 3, 3, 0f)).toString(); // 3 steps: about 0.9 s on the pool
-            CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> s.post("/v2/models/slow/infer", body),
+        TestModels.dense(repo, "slow", 1, 0f);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestServer s = TestServer.start(TestServer.config(repo, Map.of("QLNN_MAX_INFLIGHT", "1", "QLNN_WORKERS", "1",
+                "QLNN_CACHE_SIZE", "0")), TestLoaders.withFault("slow", FaultyLayer.held(5, entered, release)));
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+                AutoCloseable unblock = release::countDown) { // a failed assertion fails the test instead of hanging it
+            String held = Bodies.infer(Bodies.triggering(1, 3, 3, 0f)).toString(); // held on the pool until released
+            CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> s.post("/v2/models/slow/infer", held),
                     callers);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!s.get("/metrics").body().contains("quantum_liquid_inflight_requests 1.0")) {
-                assertThat(System.nanoTime()).as("the first request reaches the pool").isLessThan(deadline);
-                Thread.sleep(10);
-            }
-            Response second = s.post("/v2/models/slow/infer", body);
+            assertThat(entered.await(10, TimeUnit.SECONDS)).as("the first request runs").isTrue();
+            Response second = s.post("/v2/models/slow/infer", Bodies.infer(Bodies.input(1, 3, 3, 0f)).toString());
             assertError(second, 503, "QLNN_MAX_INFLIGHT");
             assertThat(second.header("Retry-After")).isEqualTo("1");
+            release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             assertThat(s.get("/metrics").body()).contains("quantum_liquid_errors_total{kind=\"overloaded\",model=\"slow\"} 1.0");
         }
@@ -145,8 +149,9 @@ class RepositoryPolicyTest {
 
     @Test
     void anInternalErrorIs500WithTheRequestIdOnly() {
-        TestModels.writeStandIn(repo, "fragile", 1, TestModels.Behaviour.EXPLODE);
-        try (TestServer s = TestServer.start(repo, Map.of())) {
+        TestModels.dense(repo, "fragile", 1, 0f);
+        try (TestServer s = TestServer.start(TestServer.config(repo, Map.of()), TestLoaders.withFault("fragile",
+                FaultyLayer.exploding(5)))) {
             Response r = s.post("/inference", "{\"input\":[9,0,0]}");
             assertThat(r.status()).isEqualTo(500);
             String id = r.header("X-Request-Id");

@@ -8,6 +8,7 @@ import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.TestServer.Response;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,9 +25,9 @@ class ServerHttpTest {
 
     @BeforeAll
     static void start() {
-        Path dir = TestModels.writeDense(repo, "dense", 1, 0f);
-        TestModels.writeDense(repo, "spare", 1, 0.1f);
-        TestModels.writeLeaky(repo, "leaky", 1);
+        Path dir = TestModels.dense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "spare", 1, 0.1f);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
         dense = ModelFiles.load(dir);
         s = TestServer.start(repo, Map.of("QLNN_MAX_BODY_BYTES", "4096", "QLNN_MAX_BATCH", "4", "QLNN_MAX_SEQUENCE_LENGTH", "50"));
     }

@@ -24,10 +24,10 @@ class StreamingTest {
 
     @BeforeAll
     static void start() {
-        TestModels.writeLeaky(repo, "leaky", 1);
-        TestModels.writeLeaky(repo, "leaky", 2);
-        TestModels.writeLeaky(repo, "other", 1);
-        TestModels.writeLeaky(repo, "lowcoh", 1);
+        TestLoaders.writeLeaky(repo, "leaky", 1);
+        TestLoaders.writeLeaky(repo, "leaky", 2);
+        TestLoaders.writeLeaky(repo, "other", 1);
+        TestLoaders.writeLeaky(repo, "lowcoh", 1);
         s = TestServer.start(repo, Map.of("QLNN_MAX_SESSIONS", "2"));
     }
 

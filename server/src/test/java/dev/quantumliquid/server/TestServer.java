@@ -63,13 +63,17 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Config config, PowerEstimator power) {
-        ModelLoader loader = TestModels.LOADER;
+        ModelLoader loader = TestLoaders.LOADER;
         return new TestServer(QlnnServer.start(config, loader, power));
     }
 
     /** A server whose versions load through {@code loader} (a fault wrapper around the real one). */
     static TestServer start(Config config, ModelLoader loader) {
-        return new TestServer(QlnnServer.start(config, loader, PowerEstimator.unknown()));
+        return start(config, loader, PowerEstimator.unknown());
+    }
+
+    static TestServer start(Config config, ModelLoader loader, PowerEstimator power) {
+        return new TestServer(QlnnServer.start(config, loader, power));
     }
 
     URI uri(String path) {

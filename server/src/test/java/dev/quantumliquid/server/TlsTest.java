@@ -3,6 +3,13 @@ package dev.quantumliquid.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.quantumliquid.server.audit.Audit;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.TestCertificates;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,19 +20,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** TLS and mTLS with certificates this test makes, protocol floor, and rotation without restart. */
 class TlsTest {
     @TempDir
     static Path dir;
-    static TestCerts ca;
+    static TestCertificates ca;
     static Path[] server;
     static Path[] server2;
     static Path[] client;
@@ -33,12 +41,13 @@ class TlsTest {
 
     @BeforeAll
     static void certificates() throws IOException {
-        ca = TestCerts.create(dir);
-        server = ca.issue("server", "qlnn-server-1", true);
-        server2 = ca.issue("server2", "qlnn-server-2", true);
-        client = ca.issue("client", "qlnn-client", false);
+        TestCertificates.Set certs = TestCertificates.serversAndClient(dir);
+        ca = certs.ca();
+        server = certs.server();
+        server2 = certs.server2();
+        client = certs.client();
         repo = Files.createDirectories(dir.resolve("models"));
-        TestModels.writeDense(repo, "dense", 1, 0f);
+        TestModels.dense(repo, "dense", 1, 0f);
     }
 
     private static HttpResponse<String> get(SSLContext ctx, int port, String path) throws Exception {
@@ -125,21 +134,27 @@ class TlsTest {
         Path key = dir.resolve("live.key");
         Files.copy(server[0], cert, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(server[1], key, StandardCopyOption.REPLACE_EXISTING);
+        ListAppender<ILoggingEvent> audit = new ListAppender<>();
+        Logger auditLogger = (Logger) LoggerFactory.getLogger(Audit.LOGGER);
+        audit.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // appended to by the watcher thread
+        audit.start();
+        auditLogger.addAppender(audit);
         try (TestServer s = TestServer.start(repo, Map.of("QLNN_TLS_CERT", cert.toString(), "QLNN_TLS_KEY", key.toString(),
-                "QLNN_SECRETS_POLL_S", "0.1"))) {
+                "QLNN_SECRETS_POLL_S", "0.1", "QLNN_AUDIT_LOG", "stdout"))) {
             int port = s.server.port();
             assertThat(servedCertificate(port)).contains("qlnn-server-1");
             // Half a rotation (new certificate, old key) is refused: the old pair keeps serving.
             Files.copy(server2[0], cert, StandardCopyOption.REPLACE_EXISTING);
-            Thread.sleep(500);
+            Await.until("the watcher refuses the half rotation", () -> List.copyOf(audit.list).stream()
+                    .map(e -> String.valueOf(e.getArgumentArray()[1]))
+                    .anyMatch(f -> f.contains("event=secrets_reloaded") && f.contains("what=tls")
+                            && f.contains("outcome=refused")));
             assertThat(servedCertificate(port)).contains("qlnn-server-1");
             Files.copy(server2[1], key, StandardCopyOption.REPLACE_EXISTING);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!servedCertificate(port).contains("qlnn-server-2")) {
-                assertThat(System.nanoTime()).as("the rotated certificate is served").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Await.until("the rotated certificate is served", () -> servedCertificate(port).contains("qlnn-server-2"));
             assertThat(get(ca.clientContext(null), port, "/v2/health/ready").statusCode()).isEqualTo(200);
+        } finally {
+            auditLogger.detachAppender(audit);
         }
     }
 

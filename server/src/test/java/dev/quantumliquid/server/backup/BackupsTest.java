@@ -2,10 +2,10 @@ package dev.quantumliquid.server.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.server.store.DenseModels;
 import dev.quantumliquid.server.store.FolderStore;
 import dev.quantumliquid.server.store.Listing;
 import dev.quantumliquid.server.store.VersionRef;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +28,7 @@ class BackupsTest {
     private Backups sixSnapshots(Path repo, FolderStore backupStore) {
         Backups b = new Backups(backupStore, tmp.resolve("scratch"));
         for (int i = 0; i < TIMES.size(); i++) {
-            DenseModels.write(repo.resolve("demo/" + (i + 1)), "demo", 0.1f * i);
+            TestModels.dense(repo.resolve("demo/" + (i + 1)), "demo", 0.1f * i);
             b.backup(new FolderStore(repo), Clock.fixed(TIMES.get(i), ZoneOffset.UTC));
         }
         return b;

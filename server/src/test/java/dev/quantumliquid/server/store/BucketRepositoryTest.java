@@ -7,6 +7,9 @@ import dev.quantumliquid.server.Config;
 import dev.quantumliquid.server.QlnnServer;
 import dev.quantumliquid.server.signing.ModelSignatures;
 import dev.quantumliquid.server.signing.SigningKeys;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.HttpProbe;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +50,7 @@ class BucketRepositoryTest {
     }
 
     private void push(Store store, String name, long version, float seed) {
-        Path dir = DenseModels.write(tmp.resolve("local").resolve(name + "-" + version), name, seed);
+        Path dir = TestModels.dense(tmp.resolve("local").resolve(name + "-" + version), name, seed);
         Publishing.push(dir, store, new VersionRef(name, version), false, tmp.resolve("scratch"));
     }
 
@@ -62,7 +65,7 @@ class BucketRepositoryTest {
                 JsonNode first = http.infer("demo").json();
                 assertThat(first.get("model_version").asText()).isEqualTo("1");
                 assertThat(first.get("outputs").get(0).get("data").get(0).asDouble())
-                        .isCloseTo(DenseModels.firstOutput(0.1f), org.assertj.core.data.Offset.offset(1e-5));
+                        .isCloseTo(TestModels.denseFirstOutput(0.1f), org.assertj.core.data.Offset.offset(1e-5));
 
                 AtomicBoolean running = new AtomicBoolean(true);
                 AtomicInteger failed = new AtomicInteger();
@@ -84,16 +87,16 @@ class BucketRepositoryTest {
                     }
                 });
                 // Version 2 arrives the way a slow upload does: its weights first, model.json much later.
-                Path v2 = DenseModels.write(tmp.resolve("v2"), "demo", 0.2f);
+                Path v2 = TestModels.dense(tmp.resolve("v2"), "demo", 0.2f);
                 store.upload(v2.resolve("weights.safetensors"), "demo/2/weights.safetensors",
                         Digests.sha256(v2.resolve("weights.safetensors")));
                 int before = answered.get();
-                HttpProbe.await("requests while version 2 is half uploaded", WAIT, () -> answered.get() > before + 100);
+                Await.until("requests while version 2 is half uploaded", WAIT, () -> answered.get() > before + 100);
                 assertThat(seen).containsOnly(1L);
                 long modelJsonAt = System.nanoTime();
                 store.write("demo/2/model.json", Files.readAllBytes(v2.resolve("model.json")),
                         Digests.sha256(Files.readAllBytes(v2.resolve("model.json"))));
-                HttpProbe.await("version 2 served", WAIT, () -> seen.contains(2L));
+                Await.until("version 2 served", WAIT, () -> seen.contains(2L));
                 running.set(false);
                 client.join();
                 assertThat(failed.get()).as("failed requests while version 2 arrived").isZero();
@@ -114,7 +117,7 @@ class BucketRepositoryTest {
                 assertThat(http.servedVersion("demo")).isEqualTo(1);
                 s3.stop();
                 try {
-                    HttpProbe.await("/health degraded by the unreachable store", WAIT,
+                    Await.until("/health degraded by the unreachable store", WAIT,
                             () -> http.get("/health").body().contains("unreachable, serving the cached copy"));
                     assertThat(http.get("/health").json().get("status").asText()).isEqualTo("degraded");
                     assertThat(http.servedVersion("demo")).as("the cached version still serves").isEqualTo(1);
@@ -123,9 +126,9 @@ class BucketRepositoryTest {
                     s3.startAgain();
                 }
                 push(store, "demo", 2, 0.2f);
-                HttpProbe.await("version 2 after the store came back", Duration.ofSeconds(90),
+                Await.until("version 2 after the store came back", Duration.ofSeconds(90),
                         () -> http.servedVersion("demo") == 2);
-                HttpProbe.await("/health healthy again", WAIT, () -> http.get("/health").json().get("reasons").isEmpty());
+                Await.until("/health healthy again", WAIT, () -> http.get("/health").json().get("reasons").isEmpty());
             }
         }
     }
@@ -145,7 +148,7 @@ class BucketRepositoryTest {
                 assertThat(ready.status()).isEqualTo(503);
                 assertThat(ready.body()).contains("no model is ready").contains("unreachable");
                 s3.startAgain();
-                HttpProbe.await("ready once the store answers", Duration.ofSeconds(90), () -> http.get("/ready").status() == 200);
+                Await.until("ready once the store answers", Duration.ofSeconds(90), () -> http.get("/ready").status() == 200);
                 assertThat(http.servedVersion("demo")).isEqualTo(1);
             }
             s3.stop();
@@ -167,7 +170,7 @@ class BucketRepositoryTest {
             push(store, "demo", 1, 0.1f);
             push(store, "demo", 2, 0.2f);
             // Someone rewrites version 2's weights in the bucket: model.json's digest no longer holds.
-            Path other = DenseModels.write(tmp.resolve("other"), "demo", 0.9f);
+            Path other = TestModels.dense(tmp.resolve("other"), "demo", 0.9f);
             store.upload(other.resolve("weights.safetensors"), "demo/2/weights.safetensors", "0".repeat(64));
             try (QlnnServer server = QlnnServer.start(config(repo, tmp.resolve("cache"), Map.of()))) {
                 HttpProbe http = new HttpProbe(server.port());
@@ -189,14 +192,14 @@ class BucketRepositoryTest {
         Path trusted = Files.createDirectories(tmp.resolve("trusted"));
         Files.copy(keys.resolve("release-2026.pub"), trusted.resolve("release-2026.pub"));
         try (Store store = s3.open(repo)) {
-            Path v1 = DenseModels.write(tmp.resolve("v1"), "demo", 0.1f);
+            Path v1 = TestModels.dense(tmp.resolve("v1"), "demo", 0.1f);
             ModelSignatures.sign(v1, keys.resolve("release-2026.key"));
             Publishing.push(v1, store, new VersionRef("demo", 1), false, tmp.resolve("scratch"));
             push(store, "demo", 2, 0.2f); // unsigned
-            Path v3 = DenseModels.write(tmp.resolve("v3"), "demo", 0.3f);
+            Path v3 = TestModels.dense(tmp.resolve("v3"), "demo", 0.3f);
             ModelSignatures.sign(v3, tmp.resolve("rogue/rogue.key"));
             Publishing.push(v3, store, new VersionRef("demo", 3), false, tmp.resolve("scratch"));
-            Path v4 = DenseModels.write(tmp.resolve("v4"), "demo", 0.4f);
+            Path v4 = TestModels.dense(tmp.resolve("v4"), "demo", 0.4f);
             ModelSignatures.sign(v4, keys.resolve("release-2026.key"));
             // Signed, then model.json edited: the signature no longer matches its bytes.
             Files.writeString(v4.resolve("model.json"), Files.readString(v4.resolve("model.json")).replace("storage test model", "edited model"));

@@ -3,6 +3,9 @@ package dev.quantumliquid.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.server.QlnnServer;
+import dev.quantumliquid.testkit.Await;
+import dev.quantumliquid.testkit.HttpProbe;
+import dev.quantumliquid.testkit.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +41,7 @@ class RegionsTest {
                 regional.add(s3.createBucket("models-" + r) + "/models");
             }
             try (Store p = s3.open(primary)) {
-                Publishing.push(DenseModels.write(tmp.resolve("v1"), "demo", 0.1f), p, new VersionRef("demo", 1), false, tmp.resolve("scratch"));
+                Publishing.push(TestModels.dense(tmp.resolve("v1"), "demo", 0.1f), p, new VersionRef("demo", 1), false, tmp.resolve("scratch"));
             }
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> threads = new ArrayList<>();
@@ -51,7 +54,7 @@ class RegionsTest {
                 }
                 for (int i = 0; i < REGIONS.size(); i++) {
                     Store probe = s3.open(regional.get(i));
-                    HttpProbe.await("version 1 synced to " + REGIONS.get(i), Duration.ofSeconds(30),
+                    Await.until("version 1 synced to " + REGIONS.get(i), Duration.ofSeconds(30),
                             () -> !probe.list("demo/1/model.json").isEmpty());
                     probe.close();
                     servers.add(QlnnServer.start(s3.serverConfig(regional.get(i), tmp.resolve("cache-" + i), POLL, Map.of())));
@@ -76,11 +79,11 @@ class RegionsTest {
                     }));
                 }
                 try (Store p = s3.open(primary)) {
-                    Path v2 = DenseModels.write(tmp.resolve("v2"), "demo", 0.2f);
+                    Path v2 = TestModels.dense(tmp.resolve("v2"), "demo", 0.2f);
                     Publishing.push(v2, p, new VersionRef("demo", 2), false, tmp.resolve("scratch"));
                     pushedAt.set(System.nanoTime());
                 }
-                HttpProbe.await("version 2 served in all four regions", Duration.ofSeconds(60),
+                Await.until("version 2 served in all four regions", Duration.ofSeconds(60),
                         () -> firstV2.stream().allMatch(t -> t.get() != Long.MAX_VALUE));
                 long slowest = firstV2.stream().mapToLong(AtomicLong::get).max().orElseThrow() - pushedAt.get();
                 running.set(false);

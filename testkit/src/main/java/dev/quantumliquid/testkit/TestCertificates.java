@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,19 +22,36 @@ import javax.net.ssl.TrustManagerFactory;
  * A test CA with server and client certificates, made with the JDK's keytool (no dependency), and
  * exported as the PEM files the server reads.
  */
-final class TestCerts {
-    static final char[] PASSWORD = "changeit".toCharArray();
+public final class TestCertificates {
+    /** The password of every PKCS#12 key store made here. */
+    public static final char[] PASSWORD = "changeit".toCharArray();
     private final Path dir;
-    final Path caPem;
+    /** The CA's certificate (PEM). */
+    public final Path caPem;
 
-    private TestCerts(Path dir) {
+    /**
+     * What the TLS tests use: a CA, two server certificates for 127.0.0.1 and localhost (CN
+     * qlnn-server-1 and qlnn-server-2, for rotation) and a client certificate (CN qlnn-client); each
+     * as {@link #issue} returns it.
+     */
+    public record Set(TestCertificates ca, Path[] server, Path[] server2, Path[] client) {
+    }
+
+    private TestCertificates(Path dir) {
         this.dir = dir;
         this.caPem = dir.resolve("ca.pem");
     }
 
+    /** A CA with two server certificates and a client certificate, in {@code dir}. */
+    public static Set serversAndClient(Path dir) {
+        TestCertificates ca = create(dir);
+        return new Set(ca, ca.issue("server", "qlnn-server-1", true), ca.issue("server2", "qlnn-server-2", true),
+                ca.issue("client", "qlnn-client", false));
+    }
+
     /** A new CA (EC P-256) in {@code dir}. */
-    static TestCerts create(Path dir) {
-        TestCerts c = new TestCerts(dir);
+    public static TestCertificates create(Path dir) {
+        TestCertificates c = new TestCertificates(dir);
         c.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=qlnn-test-ca",
                 "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12");
         c.keytool("-exportcert", "-alias", "ca", "-rfc", "-file", "ca.pem", "-keystore", "ca.p12");
@@ -42,7 +59,7 @@ final class TestCerts {
     }
 
     /** A key pair signed by the CA: {@code name}.p12 (key + chain), {@code name}.pem (chain), {@code name}.key (PKCS#8). */
-    Path[] issue(String name, String cn, boolean server) {
+    public Path[] issue(String name, String cn, boolean server) {
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + cn, "-validity",
                 "2", "-keystore", name + ".p12");
         keytool("-certreq", "-alias", name, "-file", name + ".csr", "-keystore", name + ".p12");
@@ -76,13 +93,13 @@ final class TestCerts {
     }
 
     /** A self-signed key pair no CA vouches for: {@code name}.p12. */
-    Path stranger(String name) {
+    public Path stranger(String name) {
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name, "-validity",
                 "2", "-keystore", name + ".p12");
         return dir.resolve(name + ".p12");
     }
 
-    static List<X509Certificate> certificates(Path pem) throws Exception {
+    public static List<X509Certificate> certificates(Path pem) throws Exception {
         try (InputStream in = Files.newInputStream(pem)) {
             return CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(c -> (X509Certificate) c)
                     .toList();
@@ -90,7 +107,7 @@ final class TestCerts {
     }
 
     /** A client context trusting the CA, with the client key store's key when given. */
-    SSLContext clientContext(Path clientP12OrNull) throws Exception {
+    public SSLContext clientContext(Path clientP12OrNull) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", certificates(caPem).get(0));

@@ -1,17 +1,16 @@
-package dev.quantumliquid.server.store;
+package dev.quantumliquid.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quantumliquid.testkit.HttpProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
-/** A small HTTP client for a server on 127.0.0.1: status and body of a GET or an infer call, and waiting for a condition. */
+/** A small HTTP client for a server on 127.0.0.1: status and body of a GET, a POST or an inference call. */
 public final class HttpProbe {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final String INFER = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,1,3],\"data\":[1,1,1]}]}";
@@ -64,22 +63,6 @@ public final class HttpProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(-1, e.toString());
-        }
-    }
-
-    /** Waits until {@code condition} holds, failing with {@code what} after {@code deadline}. */
-    public static void await(String what, Duration deadline, BooleanSupplier condition) {
-        Instant end = Instant.now().plus(deadline);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("not within " + deadline + ": " + what);
-            }
-            try {
-                Thread.sleep(20); // re-checks a condition; the deadline only bounds the wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }
