@@ -2,17 +2,16 @@ package dev.quantumliquid.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.SafeTensors;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
 import dev.quantumliquid.engine.liquid.NcpsImport;
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.testkit.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,26 +22,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The public fixtures served over HTTP with the real liquid (ncps) and quantum (pqc) layers. Those
- * layers are being written in other branches; until they land these tests are skipped (assumption),
- * and StreamingTest covers the same state machinery with a stand-in layer.
- */
+/** The public fixtures served over HTTP with the real liquid (ncps) and quantum (pqc) layers. */
 class RealLayersTest {
-    static final Path FIXTURES = Path.of("../engine/src/test/resources/fixtures");
+    static final Path FIXTURES = TestModels.FIXTURES;
     static final double TOLERANCE = 1e-4;
 
     @TempDir
     Path repo;
-
-    private static void assumeImplemented(Runnable build) {
-        try {
-            build.run();
-        } catch (EngineException e) {
-            assumeTrue(!String.valueOf(e.getMessage()).contains("not implemented"), e.getMessage());
-            throw e;
-        }
-    }
 
     private static ObjectNode inferBody(Tensor input, int sample) {
         int t = input.dim(1);
@@ -78,8 +64,7 @@ class RealLayersTest {
         JsonNode spec = new ObjectMapper().readTree(dir.resolve("spec.json").toFile());
         TensorFile weights = SafeTensors.read(dir.resolve("weights.safetensors"));
         TensorFile io = SafeTensors.read(dir.resolve("io.safetensors"));
-        assumeImplemented(() -> NcpsImport.toModel("cfc", spec, weights));
-        assumeTrue(!io.has("initial_state") && !io.has("timespans"), "fixture needs a plain zero-state case");
+        assertThat(io.has("initial_state") || io.has("timespans")).as("the fixture is a plain zero-state case").isFalse();
         NcpsImport.write(repo.resolve("cfc/1"), "cfc", spec, weights);
         Tensor input = io.require("input");
         try (TestServer s = TestServer.start(repo, Map.of())) {
@@ -132,7 +117,6 @@ class RealLayersTest {
             names.add("z" + q);
         }
         root.putArray("layers").add(layer);
-        assumeImplemented(() -> ModelFiles.build(root, weights));
         ModelFiles.write(repo.resolve("pqc/1"), root, new ArrayList<>(weights.tensors().values()), List.of());
         Tensor input = io.require("input");
         try (TestServer s = TestServer.start(repo, Map.of())) {
