@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class Sampler {
     private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
     static final String THREAD_NAME = "qlnn-dashboard-sampler";
+    /** How long stop waits for a sample in progress (one scrape of the registry). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final PrometheusRegistry registry;
     private final Clock clock;
@@ -74,9 +76,17 @@ final class Sampler {
         timer.scheduleAtFixedRate(this::sample, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops the timer and waits for a sample in progress, so none lands after this returns. */
     synchronized void stop() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                if (!timer.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("dashboard sampler still running {} after stop", STOP_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             timer = null;
         }
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import dev.quantumliquid.server.repository.VersionStatus;
 import dev.quantumliquid.server.repository.VersionStatus.State;
+import dev.quantumliquid.testkit.Await;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -161,17 +162,25 @@ class SummaryTest {
         assertThat(h.list()).extracting(Sample::atMillis).containsExactly(2L, 3L, 4L);
 
         Sampler sampler = new Sampler(registry, Clock.systemUTC(), Duration.ofMillis(5), 4);
+        java.util.Set<Thread> others = samplerThreads(); // of servers other tests left running, if any
         sampler.start();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (sampler.history().list().size() < 4 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(sampler.history().list()).hasSize(4);
+        Await.until("four samples", () -> sampler.history().list().size() == 4);
+        java.util.Set<Thread> mine = samplerThreads();
+        mine.removeAll(others);
+        assertThat(mine).hasSize(1);
         sampler.stop();
         assertThat(sampler.running()).isFalse();
-        Thread.sleep(20); // a sample already running may still land
         long last = sampler.history().list().getLast().atMillis();
-        Thread.sleep(100);
-        assertThat(sampler.history().list().getLast().atMillis()).as("no samples after stop").isEqualTo(last);
+        // Only the sampler's own thread takes samples: once it has ended, none can land.
+        Thread thread = mine.iterator().next();
+        thread.join(5_000);
+        assertThat(thread.isAlive()).as("the sampler thread ends after stop").isFalse();
+        assertThat(sampler.history().list().getLast().atMillis()).as("no sample lands after stop returns").isEqualTo(last);
+    }
+
+    private static java.util.Set<Thread> samplerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(Sampler.THREAD_NAME) && t.isAlive())
+                .collect(java.util.stream.Collectors.toSet());
     }
 }

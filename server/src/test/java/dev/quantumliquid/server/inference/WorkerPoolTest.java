@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.testkit.Await;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,11 +26,7 @@ class WorkerPoolTest {
             }), callers);
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> pool.run(() -> 2), callers); // waits for the thread
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (pool.inflight() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(pool.inflight()).isEqualTo(2);
+            Await.until("b waits for the thread", () -> pool.inflight() == 2);
             assertThatThrownBy(() -> pool.run(() -> 3)).isInstanceOfSatisfying(ServerException.class,
                     e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.OVERLOADED)).hasMessageContaining("QLNN_MAX_INFLIGHT");
             release.countDown();
@@ -58,11 +55,7 @@ class WorkerPoolTest {
                     e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout")).hasMessageContaining("QLNN_MAX_QUEUE_MS");
             assertThat(pool.inflight()).as("the withdrawn task gave its permit back").isEqualTo(1);
             CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> pool.run(() -> 2), callers);
-            long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (pool.inflight() < 2) {
-                assertThat(System.nanoTime()).as("b waits for the thread").isLessThan(seen);
-                Thread.sleep(1);
-            }
+            Await.until("b waits for the thread", () -> pool.inflight() == 2);
             long fastest = Long.MAX_VALUE;
             for (int i = 0; i < 200; i++) {
                 long t0 = System.nanoTime();
@@ -74,11 +67,13 @@ class WorkerPoolTest {
                 fastest = Math.min(fastest, System.nanoTime() - t0);
             }
             assertThat(fastest).as("a refusal is one semaphore try").isLessThan(200_000L);
-            Thread.sleep(100); // b has now waited past its 50 ms
+            // While a still holds the only worker, b's 50 ms pass and b is withdrawn on its own.
+            assertThatThrownBy(() -> b.get(5, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(ServerException.class,
+                    e -> assertThat(e.rejectedReason()).isEqualTo("queue_timeout"));
+            assertThat(a.isDone()).as("a still runs").isFalse();
             release.countDown();
             assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-            assertThatThrownBy(() -> b.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ServerException.class);
-            Thread.sleep(100);
+            pool.close(java.time.Duration.ofSeconds(5)); // returns once every task handed to the workers has ended
             assertThat(ran).as("a withdrawn task never runs").isFalse();
             assertThat(pool.inflight()).isZero();
         }
