@@ -3,12 +3,12 @@ package dev.quantumliquid.bench;
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.train.BatchStepper;
 import dev.quantumliquid.train.Trainer;
-import dev.quantumliquid.train.arch.CfcTwin;
-import dev.quantumliquid.train.arch.LtcTwin;
-import dev.quantumliquid.train.arch.TrainableLayer;
-import dev.quantumliquid.train.arch.TrainableModel;
-import dev.quantumliquid.train.arch.WiredCfcTwin;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.layers.TrainableCfc;
+import dev.quantumliquid.train.layers.TrainableLayer;
+import dev.quantumliquid.train.layers.TrainableLtc;
+import dev.quantumliquid.train.layers.TrainableModel;
+import dev.quantumliquid.train.layers.TrainableWiredCfc;
 import dev.quantumliquid.train.optim.Adam;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
@@ -72,13 +72,13 @@ public class TrainBench {
 
     static TrainableLayer layer(String arch, SplittableRandom r) {
         return switch (arch) {
-            case "cfc_20_50" -> CfcTwin.create("rnn", new CfcTwin.Config(FEATURES, 50, "default", Activation.LECUN_TANH, 128, 1, 0.0,
+            case "cfc_20_50" -> TrainableCfc.create("rnn", new TrainableCfc.Config(FEATURES, 50, "default", Activation.LECUN_TANH, 128, 1, 0.0,
                     false, 0), r);
-            case "cfc_20_autoncp_28_4" -> WiredCfcTwin.create("rnn", FEATURES, "default",
+            case "cfc_20_autoncp_28_4" -> TrainableWiredCfc.create("rnn", FEATURES, "default",
                     AutoNcpWiring.build(28, 4, 0.5, FEATURES, AutoNcpWiring.DEFAULT_SEED), r);
             case "ltc_20_autoncp_28_4" -> {
                 Wiring w = AutoNcpWiring.build(28, 4, 0.5, FEATURES, AutoNcpWiring.DEFAULT_SEED);
-                yield LtcTwin.create("rnn", new LtcTwin.Config(FEATURES, w.units(), w.outputDim(), "affine", "affine", 6, 1e-8, true,
+                yield TrainableLtc.create("rnn", new TrainableLtc.Config(FEATURES, w.units(), w.outputDim(), "affine", "affine", 6, 1e-8, true,
                         false), w.toJson(), w.adjacencyFlat(), w.sensoryAdjacencyFlat(), r);
             }
             default -> throw new IllegalArgumentException("arch must be cfc_20_50, cfc_20_autoncp_28_4 or ltc_20_autoncp_28_4, got " + arch);
