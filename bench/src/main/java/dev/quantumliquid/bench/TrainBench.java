@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * into the trainer's fixed chunks on the worker threads, forward and backward through time, loss and
  * gradient summed in order, normalised, clipped, Adam), on a batch of 64 windows x 32 steps (2,048
  * sample-steps; sample-steps/s = 2048 / time per op), MSE on the recurrent layer's own outputs against
- * random targets, as the ncps 1.0.1 / PyTorch training figures of issue 5 were taken (no head):
+ * random targets, as the ncps 1.0.1 / PyTorch reference training figures (docs/BENCHMARKS.md) are taken (no head):
  * <ul>
  *   <li>{@code cfc_20_50}: CfC(20, 50) as ncps builds it (mode default, backbone 1 x 128, lecun_tanh);</li>
  *   <li>{@code cfc_20_autoncp_28_4}: CfC(20, AutoNCP(28, 4)) (WiredCfCCell; sparsity 0.5, seed 22222);</li>

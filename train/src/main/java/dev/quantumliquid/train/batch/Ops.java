@@ -45,7 +45,7 @@ public interface Ops {
      * The weight gradient of {@link #mul} summed over steps: w[wOff + r ldw + k] += sum_{t < steps}
      * sum_{j < cols} dz[dzOff + t dzStep + r cols + j] xt[xtOff + t xtStep + j ldx + k] for r < rows and
      * k < inner, where dz holds column blocks and xt the inputs transposed, one row per sequence
-     * ({@code [cols][ldx]} per step, see {@link Blocks#transpose}).
+     * ({@code [cols][ldx]} per step, see {@link ColumnBlocks#transpose}).
      */
     void outer(double[] dz, int dzOff, int dzStep, int rows, double[] xt, int xtOff, int xtStep, int ldx, int inner, int steps, int cols,
             double[] w, int wOff, int ldw);

@@ -15,12 +15,12 @@ public final class TapeKernel implements BatchKernel {
         this.layer = layer;
     }
 
-    private static final class Mem implements Scratch {
+    private static final class ThreadBuffers implements Scratch {
         final Tape tape = new Tape();
         final double[] x; // [T][B][in] inputs of the last forward
         final double[] dt;
 
-        Mem(int in, int batch, int steps) {
+        ThreadBuffers(int in, int batch, int steps) {
             x = new double[steps * batch * in];
             dt = new double[steps * batch];
         }
@@ -28,12 +28,12 @@ public final class TapeKernel implements BatchKernel {
 
     @Override
     public Scratch scratch(int batch, int steps) {
-        return new Mem(layer.inputSize(), batch, steps);
+        return new ThreadBuffers(layer.inputSize(), batch, steps);
     }
 
     @Override
     public void forward(double[] params, Scratch s, int batch, int steps, double[] x, double[] dt, double[] y) {
-        Mem m = (Mem) s;
+        ThreadBuffers m = (ThreadBuffers) s;
         int in = layer.inputSize();
         System.arraycopy(x, 0, m.x, 0, steps * batch * in);
         System.arraycopy(dt, 0, m.dt, 0, steps * batch);
@@ -44,14 +44,14 @@ public final class TapeKernel implements BatchKernel {
 
     @Override
     public void backward(double[] params, Scratch s, int batch, int steps, double[] dy, double[] dx, double[] grad) {
-        Mem m = (Mem) s;
+        ThreadBuffers m = (ThreadBuffers) s;
         for (int b = 0; b < batch; b++) {
             run(params, m, batch, steps, b, null, dy, dx, grad);
         }
     }
 
     /** One sequence b on the tape: writes y when given, else back-propagates dy into dx and grad. */
-    private void run(double[] params, Mem m, int batch, int steps, int b, double[] y, double[] dy, double[] dx, double[] grad) {
+    private void run(double[] params, ThreadBuffers m, int batch, int steps, int b, double[] y, double[] dy, double[] dx, double[] grad) {
         Tape t = m.tape;
         t.reset();
         int in = layer.inputSize();

@@ -2,7 +2,7 @@ package dev.quantumliquid.train.layers;
 
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Blocks;
+import dev.quantumliquid.train.batch.ColumnBlocks;
 import dev.quantumliquid.train.batch.Dropout;
 import dev.quantumliquid.train.batch.Ops;
 
@@ -70,7 +70,7 @@ final class CfcKernel implements BatchKernel {
         this.fcB = fcB;
     }
 
-    private final class Mem implements Scratch {
+    private final class ThreadBuffers implements Scratch {
         final int cap;
         final int maxSteps;
         final double[] cat;    // [T+1][width][cols]: x_t and h_(t-1); block t+1 holds h_t
@@ -95,7 +95,7 @@ final class CfcKernel implements BatchKernel {
         final double[] absTau, dA, dTau; // [h] pure mode
         final double[] xt;     // [T][cols][max(width, u)] a product's inputs transposed, for the weight gradients
 
-        Mem(int batch, int steps) {
+        ThreadBuffers(int batch, int steps) {
             cap = ops.columns(batch);
             maxSteps = steps;
             cat = new double[(steps + 1) * width * cap];
@@ -123,24 +123,24 @@ final class CfcKernel implements BatchKernel {
             absTau = new double[pure ? h : 0];
             dA = new double[pure ? h : 0];
             dTau = new double[pure ? h : 0];
-            xt = new double[steps * cap * (Math.max(width, u) + Blocks.ROW_PAD)];
+            xt = new double[steps * cap * (Math.max(width, u) + ColumnBlocks.ROW_PAD)];
         }
     }
 
     @Override
     public Scratch scratch(int batch, int steps) {
-        return new Mem(batch, steps);
+        return new ThreadBuffers(batch, steps);
     }
 
     @Override
     public void training(Scratch s, boolean training, long key) {
-        Mem m = (Mem) s;
+        ThreadBuffers m = (ThreadBuffers) s;
         m.training = training;
         m.key = key;
     }
 
-    private Mem mem(Scratch s, int batch, int steps) {
-        Mem m = (Mem) s;
+    private ThreadBuffers buffers(Scratch s, int batch, int steps) {
+        ThreadBuffers m = (ThreadBuffers) s;
         if (ops.columns(batch) > m.cap || steps > m.maxSteps) {
             throw new IllegalArgumentException(batch + " x " + steps + " does not fit scratch for " + m.cap + " x " + m.maxSteps);
         }
@@ -149,13 +149,13 @@ final class CfcKernel implements BatchKernel {
 
     @Override
     public void forward(double[] p, Scratch sc, int batch, int steps, double[] x, double[] dt, double[] y) {
-        Mem m = mem(sc, batch, steps);
+        ThreadBuffers m = buffers(sc, batch, steps);
         int cols = ops.columns(batch);
         m.fused = !pure && unitSpans(dt, batch, steps);
         pack(p, m);
         int blk = width * cols;
-        Blocks.toColumns(x, 0, batch, in, steps, m.cat, 0, blk, cols);
-        Blocks.timeColumns(dt, batch, steps, m.dt, cols);
+        ColumnBlocks.toColumns(x, 0, batch, in, steps, m.cat, 0, blk, cols);
+        ColumnBlocks.timeColumns(dt, batch, steps, m.dt, cols);
         java.util.Arrays.fill(m.cat, in * cols, blk, 0.0);
         if (m.fused) {
             java.util.Arrays.fill(m.pre, 3 * h * cols, 4 * h * cols, 0.0); // time_b rows: the sum sits in time_a's, dt = 1
@@ -183,11 +183,11 @@ final class CfcKernel implements BatchKernel {
             }
             if (q > 0) {
                 ops.mul(p, fcW, h, q, h, p, fcB, m.cat, hOut, cols, m.proj, 0);
-                Blocks.fromColumns(m.proj, 0, 0, cols, batch, q, 1, y, t * batch * q);
+                ColumnBlocks.fromColumns(m.proj, 0, 0, cols, batch, q, 1, y, t * batch * q);
             }
         }
         if (q == 0) {
-            Blocks.fromColumns(m.cat, blk + in * cols, blk, cols, batch, h, steps, y, 0);
+            ColumnBlocks.fromColumns(m.cat, blk + in * cols, blk, cols, batch, h, steps, y, 0);
         }
     }
 
@@ -196,7 +196,7 @@ final class CfcKernel implements BatchKernel {
      * or 1/(1 - p)), so backward's dL/d pre-activation is dL/d output x factor x act'. An element's factor
      * depends on (sequence, step, layer, unit) only, not on the column padding of the primitives.
      */
-    private void drop(Mem m, int l, int t, int steps, int o, int cols) {
+    private void drop(ThreadBuffers m, int l, int t, int steps, int o, int cols) {
         for (int i = 0; i < u; i++) {
             for (int j = 0; j < cols; j++) {
                 double f = Dropout.factor(m.key, (((long) j * steps + t) * layers + l) * u + i, dropout);
@@ -208,7 +208,7 @@ final class CfcKernel implements BatchKernel {
     }
 
     /** Pure mode: h = -A e ff1 + A, e = exp(-dt (|w_tau| + |ff1|)); keeps ff1 and e. */
-    private void pureGate(double[] p, Mem m, int t, int cols, double[] out, int outOff) {
+    private void pureGate(double[] p, ThreadBuffers m, int t, int cols, double[] out, int outOff) {
         int n = h * cols;
         int so = t * 2 * n;
         for (int i = 0; i < h; i++) {
@@ -238,7 +238,7 @@ final class CfcKernel implements BatchKernel {
      * Packs the heads (and the transposes backward needs). With every time span 1 the gate's
      * time_a dt + time_b is (W_a + W_b) z + b_a + b_b: one head fewer in every product of the chunk.
      */
-    private void pack(double[] p, Mem m) {
+    private void pack(double[] p, ThreadBuffers m) {
         m.rows = m.fused ? 3 * h : nh * h;
         for (int k = 0; k < (m.fused ? 2 : nh); k++) {
             System.arraycopy(p, headW[k], m.wh, k * h * z, h * z);
@@ -252,12 +252,12 @@ final class CfcKernel implements BatchKernel {
                 m.bh[2 * h + i] = p[headB[2] + i] + p[headB[3] + i];
             }
         }
-        Blocks.transpose(m.wh, 0, z, m.rows, z, m.whT, 0);
+        ColumnBlocks.transpose(m.wh, 0, z, m.rows, z, m.whT, 0);
         for (int l = 0; l < layers; l++) {
-            Blocks.transpose(p, bbW[l], bbIn[l], u, bbIn[l], m.bbT[l], 0);
+            ColumnBlocks.transpose(p, bbW[l], bbIn[l], u, bbIn[l], m.bbT[l], 0);
         }
         if (q > 0) {
-            Blocks.transpose(p, fcW, h, q, h, m.fcT, 0);
+            ColumnBlocks.transpose(p, fcW, h, q, h, m.fcT, 0);
         }
         for (int i = 0; i < m.absTau.length; i++) {
             m.absTau[i] = Math.abs(p[tau + i]);
@@ -266,14 +266,14 @@ final class CfcKernel implements BatchKernel {
 
     @Override
     public void backward(double[] p, Scratch sc, int batch, int steps, double[] dy, double[] dx, double[] grad) {
-        Mem m = mem(sc, batch, steps);
+        ThreadBuffers m = buffers(sc, batch, steps);
         int cols = ops.columns(batch);
         int blk = width * cols;
         int out = q > 0 ? q : h;
         int n = h * cols;
         int sw = (pure ? 2 : 3) * n;
         int hw = nh * n;
-        Blocks.toColumns(dy, 0, batch, out, steps, m.dy, 0, out * cols, cols);
+        ColumnBlocks.toColumns(dy, 0, batch, out, steps, m.dy, 0, out * cols, cols);
         java.util.Arrays.fill(m.carry, 0, n, 0.0);
         if (pure) {
             java.util.Arrays.fill(m.dA, 0.0);
@@ -309,14 +309,14 @@ final class CfcKernel implements BatchKernel {
             }
             // cur = dL/d [x_t | h_(t-1)]
             if (dx != null) {
-                Blocks.fromColumns(cur, 0, 0, cols, batch, in, 1, dx, t * batch * in);
+                ColumnBlocks.fromColumns(cur, 0, 0, cols, batch, in, 1, dx, t * batch * in);
             }
             System.arraycopy(cur, in * cols, m.carry, 0, n);
         }
         double[] zx = layers == 0 ? m.cat : m.zs[layers - 1];
         int zStep = layers == 0 ? blk : u * cols;
-        int zl = Blocks.rowStride(z);
-        Blocks.transposeSteps(zx, 0, zStep, z, cols, steps, m.xt, zl);
+        int zl = ColumnBlocks.rowStride(z);
+        ColumnBlocks.transposeSteps(zx, 0, zStep, z, cols, steps, m.xt, zl);
         for (int k = 0; k < nh; k++) {
             if (m.fused && k >= 2) { // dL/dW_a = dL/dW_b: one product, added to both
                 if (k == 2) {
@@ -335,14 +335,14 @@ final class CfcKernel implements BatchKernel {
             double[] xl = l == 0 ? m.cat : m.zs[l - 1];
             int xStep = l == 0 ? blk : u * cols;
             int wi = bbIn[l];
-            int ld = Blocks.rowStride(wi);
-            Blocks.transposeSteps(xl, 0, xStep, wi, cols, steps, m.xt, ld);
+            int ld = ColumnBlocks.rowStride(wi);
+            ColumnBlocks.transposeSteps(xl, 0, xStep, wi, cols, steps, m.xt, ld);
             ops.outer(m.ds[l], 0, u * cols, u, m.xt, 0, cols * ld, ld, wi, steps, cols, grad, bbW[l], wi);
             ops.rowSums(m.ds[l], 0, u * cols, u, steps, cols, grad, bbB[l]);
         }
         if (q > 0) {
-            int hl = Blocks.rowStride(h);
-            Blocks.transposeSteps(m.cat, blk + in * cols, blk, h, cols, steps, m.xt, hl);
+            int hl = ColumnBlocks.rowStride(h);
+            ColumnBlocks.transposeSteps(m.cat, blk + in * cols, blk, h, cols, steps, m.xt, hl);
             ops.outer(m.dy, 0, q * cols, q, m.xt, 0, cols * hl, hl, h, steps, cols, grad, fcW, h);
             ops.rowSums(m.dy, 0, q * cols, q, steps, cols, grad, fcB);
         }
@@ -356,7 +356,7 @@ final class CfcKernel implements BatchKernel {
     }
 
     /** dL/d ff1 of pure mode into dheads[t]; dL/dA and dL/d|w_tau| summed into dA, dTau. */
-    private void pureBackward(double[] p, Mem m, int t, int cols) {
+    private void pureBackward(double[] p, ThreadBuffers m, int t, int cols) {
         int n = h * cols;
         int so = t * 2 * n;
         int d0 = t * n;

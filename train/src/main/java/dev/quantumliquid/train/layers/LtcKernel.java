@@ -107,7 +107,7 @@ final class LtcKernel implements BatchKernel {
     }
 
     /** One thread's memory: the derived parameters of the last forward, its activations, the backward's buffers. */
-    private final class Mem implements Scratch {
+    private final class ThreadBuffers implements Scratch {
         final int batch;
         final int steps;
         // Derived parameters (per forward call).
@@ -131,7 +131,7 @@ final class LtcKernel implements BatchKernel {
         final double[] accNum, accD, accCm, accInW, accInB, accOutW, accOutB;
         final double[] gRE, gRF, gRS, gRM, gSE, gSF, gSS, gSM, gWi, gBi, gWr;
 
-        Mem(int batch, int steps) {
+        ThreadBuffers(int batch, int steps) {
             this.batch = batch;
             this.steps = steps;
             int bp = pad(batch);
@@ -227,7 +227,7 @@ final class LtcKernel implements BatchKernel {
 
     @Override
     public Scratch scratch(int batch, int steps) {
-        return new Mem(batch, steps);
+        return new ThreadBuffers(batch, steps);
     }
 
     /** torch Softplus (threshold 20) when the constraints are on, else the identity. */
@@ -240,7 +240,7 @@ final class LtcKernel implements BatchKernel {
         return !implicit || z > 20.0 ? 1.0 : 1.0 / (1.0 + Math.exp(-z));
     }
 
-    private void derive(double[] p, Mem a) {
+    private void derive(double[] p, ThreadBuffers a) {
         for (int j = 0; j < n; j++) {
             a.fGleak[j] = positive(p[o.gleak() + j]);
             a.dGleak[j] = positiveSlope(p[o.gleak() + j]);
@@ -266,7 +266,7 @@ final class LtcKernel implements BatchKernel {
         }
     }
 
-    private static void check(Mem a, int batch, int steps) {
+    private static void check(ThreadBuffers a, int batch, int steps) {
         if (batch < 1 || batch > a.batch || steps > a.steps) {
             throw new IllegalArgumentException("chunk of " + batch + " x " + steps + " does not fit scratch for "
                     + a.batch + " x " + a.steps);
@@ -275,7 +275,7 @@ final class LtcKernel implements BatchKernel {
 
     @Override
     public void forward(double[] p, Scratch scratch, int batch, int steps, double[] x, double[] dt, double[] y) {
-        Mem a = (Mem) scratch;
+        ThreadBuffers a = (ThreadBuffers) scratch;
         check(a, batch, steps);
         derive(p, a);
         int bp = pad(batch);
@@ -338,7 +338,7 @@ final class LtcKernel implements BatchKernel {
 
     @Override
     public void backward(double[] p, Scratch scratch, int batch, int steps, double[] dy, double[] dx, double[] grad) {
-        Mem a = (Mem) scratch;
+        ThreadBuffers a = (ThreadBuffers) scratch;
         check(a, batch, steps);
         int bp = pad(batch);
         int nb = n * bp;
@@ -441,7 +441,7 @@ final class LtcKernel implements BatchKernel {
     }
 
     /** Sums the accumulators into dL/dparams and through the constraints. */
-    private void gradients(double[] p, Mem a, int bp, double[] grad) {
+    private void gradients(double[] p, ThreadBuffers a, int bp, double[] grad) {
         for (int e = 0; e < rIdx.length; e++) {
             int f = rIdx[e];
             grad[o.erev() + f] += lanes(a.gRE, e);

@@ -14,22 +14,22 @@ final class ScaleKernel implements BatchKernel {
         this.n = n;
     }
 
-    private static final class Mem implements Scratch {
+    private static final class ThreadBuffers implements Scratch {
         final double[] x; // [T][B][n] the inputs of the last forward
 
-        Mem(int size) {
+        ThreadBuffers(int size) {
             x = new double[size];
         }
     }
 
     @Override
     public Scratch scratch(int batch, int steps) {
-        return new Mem(batch * steps * n);
+        return new ThreadBuffers(batch * steps * n);
     }
 
     @Override
     public void forward(double[] p, Scratch s, int batch, int steps, double[] x, double[] dt, double[] y) {
-        Mem m = (Mem) s;
+        ThreadBuffers m = (ThreadBuffers) s;
         int len = batch * steps * n;
         System.arraycopy(x, 0, m.x, 0, len);
         for (int o = 0; o < len; o += n) {
@@ -41,7 +41,7 @@ final class ScaleKernel implements BatchKernel {
 
     @Override
     public void backward(double[] p, Scratch s, int batch, int steps, double[] dy, double[] dx, double[] grad) {
-        Mem m = (Mem) s;
+        ThreadBuffers m = (ThreadBuffers) s;
         int len = batch * steps * n;
         for (int o = 0; o < len; o += n) {
             for (int i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 package dev.quantumliquid.train.layers;
 
 import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Blocks;
+import dev.quantumliquid.train.batch.ColumnBlocks;
 import dev.quantumliquid.train.batch.Ops;
 
 /**
@@ -44,7 +44,7 @@ final class WiredCfcKernel implements BatchKernel {
         this.wMax = wd;
     }
 
-    private final class Mem implements Scratch {
+    private final class ThreadBuffers implements Scratch {
         final int cap;
         final int maxSteps;
         final double[][] cat;    // [layers][T+1][width_l][cols]: input_t and h_(t-1); block t+1 holds h_t
@@ -62,7 +62,7 @@ final class WiredCfcKernel implements BatchKernel {
         final double[] dw;       // [nMax * wMax] one masked head's gradient
         final double[] xt;       // [T][cols][wMax] a layer's inputs transposed, for the weight gradients
 
-        Mem(int batch, int steps) {
+        ThreadBuffers(int batch, int steps) {
             cap = ops.columns(batch);
             maxSteps = steps;
             int nl = size.length;
@@ -89,24 +89,24 @@ final class WiredCfcKernel implements BatchKernel {
             dh = new double[nMax * cap];
             dcat = new double[wMax * cap];
             dw = new double[nMax * wMax];
-            xt = new double[steps * cap * (wMax + Blocks.ROW_PAD)];
+            xt = new double[steps * cap * (wMax + ColumnBlocks.ROW_PAD)];
         }
     }
 
     @Override
     public Scratch scratch(int batch, int steps) {
-        return new Mem(batch, steps);
+        return new ThreadBuffers(batch, steps);
     }
 
-    private Mem mem(Scratch s, int batch, int steps) {
-        Mem m = (Mem) s;
+    private ThreadBuffers buffers(Scratch s, int batch, int steps) {
+        ThreadBuffers m = (ThreadBuffers) s;
         if (ops.columns(batch) > m.cap || steps > m.maxSteps) {
             throw new IllegalArgumentException(batch + " x " + steps + " does not fit scratch for " + m.cap + " x " + m.maxSteps);
         }
         return m;
     }
 
-    private void pack(double[] p, Mem m) {
+    private void pack(double[] p, ThreadBuffers m) {
         for (int l = 0; l < size.length; l++) {
             int n = size[l];
             int wl = width[l];
@@ -122,18 +122,18 @@ final class WiredCfcKernel implements BatchKernel {
                     System.arraycopy(p, w[l][k], m.wp[l], dst, n * wl);
                 }
             }
-            Blocks.transpose(m.wp[l], 0, wl, 4 * n, wl, m.wT[l], 0);
+            ColumnBlocks.transpose(m.wp[l], 0, wl, 4 * n, wl, m.wT[l], 0);
         }
     }
 
     @Override
     public void forward(double[] p, Scratch sc, int batch, int steps, double[] x, double[] dt, double[] y) {
-        Mem m = mem(sc, batch, steps);
+        ThreadBuffers m = buffers(sc, batch, steps);
         int cols = ops.columns(batch);
         pack(p, m);
         int nl = size.length;
-        Blocks.toColumns(x, 0, batch, in, steps, m.cat[0], 0, width[0] * cols, cols);
-        Blocks.timeColumns(dt, batch, steps, m.dt, cols);
+        ColumnBlocks.toColumns(x, 0, batch, in, steps, m.cat[0], 0, width[0] * cols, cols);
+        ColumnBlocks.timeColumns(dt, batch, steps, m.dt, cols);
         for (int l = 0; l < nl; l++) {
             int inL = width[l] - size[l];
             java.util.Arrays.fill(m.cat[l], inL * cols, width[l] * cols, 0.0);
@@ -153,17 +153,17 @@ final class WiredCfcKernel implements BatchKernel {
         }
         int last = nl - 1;
         int blk = width[last] * cols;
-        Blocks.fromColumns(m.cat[last], blk + (width[last] - size[last]) * cols, blk, cols, batch, size[last], steps, y, 0);
+        ColumnBlocks.fromColumns(m.cat[last], blk + (width[last] - size[last]) * cols, blk, cols, batch, size[last], steps, y, 0);
     }
 
     @Override
     public void backward(double[] p, Scratch sc, int batch, int steps, double[] dy, double[] dx, double[] grad) {
-        Mem m = mem(sc, batch, steps);
+        ThreadBuffers m = buffers(sc, batch, steps);
         int cols = ops.columns(batch);
         int nl = size.length;
         int last = nl - 1;
         int out = size[last];
-        Blocks.toColumns(dy, 0, batch, out, steps, m.dy, 0, out * cols, cols);
+        ColumnBlocks.toColumns(dy, 0, batch, out, steps, m.dy, 0, out * cols, cols);
         for (int l = 0; l < nl; l++) {
             java.util.Arrays.fill(m.carry[l], 0.0);
         }
@@ -183,15 +183,15 @@ final class WiredCfcKernel implements BatchKernel {
                 System.arraycopy(m.dcat, (wl - n) * cols, m.carry[l], 0, nc);
             }
             if (dx != null) {
-                Blocks.fromColumns(m.dcat, 0, 0, cols, batch, in, 1, dx, t * batch * in);
+                ColumnBlocks.fromColumns(m.dcat, 0, 0, cols, batch, in, 1, dx, t * batch * in);
             }
         }
         for (int l = 0; l < nl; l++) {
             int n = size[l];
             int wl = width[l];
             int step = 4 * n * cols;
-            int ld = Blocks.rowStride(wl);
-            Blocks.transposeSteps(m.cat[l], 0, wl * cols, wl, cols, steps, m.xt, ld);
+            int ld = ColumnBlocks.rowStride(wl);
+            ColumnBlocks.transposeSteps(m.cat[l], 0, wl * cols, wl, cols, steps, m.xt, ld);
             for (int k = 0; k < 4; k++) {
                 if (k < 2) {
                     java.util.Arrays.fill(m.dw, 0, n * wl, 0.0);

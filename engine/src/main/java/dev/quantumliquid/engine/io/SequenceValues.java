@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** Checks and number formatting shared by the sequence file readers and writers. */
-final class Values {
+final class SequenceValues {
     /** Largest CSV or JSON input file accepted. */
     static final long MAX_TEXT_BYTES = 256L * 1024 * 1024;
 
     // Plain decimal numbers only: Double.parseDouble would also take "NaN", "0x1p3" and "1f".
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
-    private Values() {
+    private SequenceValues() {
     }
 
     static boolean isDecimal(String s) {

@@ -7,10 +7,10 @@ import java.util.Arrays;
 /**
  * Interleaved A/B of the streamed step between benchmarks jars in one JVM: each jar in its own class
  * loader, batches of n steps taken in turn, so every jar sees the same moments of a shared machine.
- * Usage: AB driverDir fixtureDir rounds n jar1 jar2 ...; prints per-jar quantiles over the rounds (the
+ * Usage: CompareBuilds driverDir fixtureDir rounds n jar1 jar2 ...; prints per-jar quantiles over the rounds (the
  * first third is warm-up) and, per round, the ratio of each jar to the first.
  */
-public class AB {
+public class CompareBuilds {
     public static void main(String[] a) throws Exception {
         Path drivers = Path.of(a[0]);
         String fixture = a[1];
@@ -23,7 +23,7 @@ public class AB {
             name[i] = Path.of(a[4 + i]).getFileName().toString();
             URLClassLoader cl = new URLClassLoader(new URL[] {drivers.toUri().toURL(), Path.of(a[4 + i]).toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
-            Class<?> d = cl.loadClass("abdrv.Driver");
+            Class<?> d = cl.loadClass("stepdriver.StepDriver");
             d.getMethod("load", String.class).invoke(null, fixture);
             run[i] = d.getMethod("run", int.class);
         }

@@ -5,8 +5,8 @@ package dev.quantumliquid.train.batch;
  * passes them) and the column blocks {@link Ops} computes on ({@code [width][cols]} per step, one
  * sequence per column, columns past the chunk zero).
  */
-public final class Blocks {
-    private Blocks() {
+public final class ColumnBlocks {
+    private ColumnBlocks() {
     }
 
     /**

@@ -1,4 +1,4 @@
-package abdrv;
+package stepdriver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantumliquid.engine.format.SafeTensors;
@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * Loaded once per benchmarks jar, in that jar's own class loader: LiquidStepBench's loop (one streamed
  * Session.step per call, state carried, reset at the end of the fixture's sequence) without JMH.
  */
-public class Driver {
+public class StepDriver {
     private static final com.sun.management.ThreadMXBean TMX =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final float DT = Float.parseFloat(System.getProperty("dt", "1"));
