@@ -202,7 +202,10 @@ class BucketRepositoryTest {
             Path v4 = TestModels.dense(tmp.resolve("v4"), "demo", 0.4f);
             ModelSignatures.sign(v4, keys.resolve("release-2026.key"));
             // Signed, then model.json edited: the signature no longer matches its bytes.
-            Files.writeString(v4.resolve("model.json"), Files.readString(v4.resolve("model.json")).replace("storage test model", "edited model"));
+            String signed = Files.readString(v4.resolve("model.json"));
+            String edited = signed.replace("test dense model", "edited model");
+            assertThat(edited).as("the edit changes model.json").isNotEqualTo(signed);
+            Files.writeString(v4.resolve("model.json"), edited);
             Publishing.push(v4, store, new VersionRef("demo", 4), false, tmp.resolve("scratch"));
 
             try (QlnnServer server = QlnnServer.start(config(repo, tmp.resolve("cache"),
