@@ -224,7 +224,10 @@ class StorageCommandsTest {
         TestModels.dense(repo.resolve("demo/2"), "demo", 0.2f);
         Path tampered = TestModels.dense(repo.resolve("demo/3"), "demo", 0.3f);
         assertThat(qlnn("sign", "--model", tampered.toString(), "--key", keys.resolve("release-1.key").toString()).code()).isZero();
-        Files.writeString(tampered.resolve("model.json"), Files.readString(tampered.resolve("model.json")).replace("0.3", "0.31"));
+        String asSigned = Files.readString(tampered.resolve("model.json"));
+        String edited = asSigned.replace("test dense model", "edited model");
+        assertThat(edited).as("the edit changes model.json").isNotEqualTo(asSigned);
+        Files.writeString(tampered.resolve("model.json"), edited);
 
         Cli.Run ok = qlnn("pull", "--from", repo + "/demo/1", "--out", tmp.resolve("ok").toString(), "--trusted-keys", trusted.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
