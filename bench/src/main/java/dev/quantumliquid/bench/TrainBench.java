@@ -1,8 +1,6 @@
 package dev.quantumliquid.bench;
 
 import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.BatchStepper;
-import dev.quantumliquid.train.Trainer;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.layers.TrainableCfc;
 import dev.quantumliquid.train.layers.TrainableLayer;
@@ -10,6 +8,8 @@ import dev.quantumliquid.train.layers.TrainableLtc;
 import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.layers.TrainableWiredCfc;
 import dev.quantumliquid.train.optim.Adam;
+import dev.quantumliquid.train.run.BatchStepper;
+import dev.quantumliquid.train.run.Trainer;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.kernel.KernelMath;
 import dev.quantumliquid.engine.kernel.PackedHeads;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
 import dev.quantumliquid.engine.model.Activation;
@@ -242,7 +243,7 @@ final class CfcLayer extends NcpsLayer {
         for (int i = 0; i < h; i++) {
             double f1 = Math.tanh(ff1[i]);
             double f2 = Math.tanh(ff2[i]);
-            double g = LiquidMath.sigmoid(ta[i] * dt + tb[i]);
+            double g = KernelMath.sigmoid(ta[i] * dt + tb[i]);
             hNew[i] = mode == NcpsSpec.Mode.NO_GATE ? f1 + g * f2 : f1 * (1.0 - g) + g * f2;
         }
         return hNew;

@@ -3,6 +3,7 @@ package dev.quantumliquid.engine.liquid;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.kernel.KernelMath;
 import dev.quantumliquid.engine.kernel.SynapseList;
 import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.LayerSource;
@@ -115,7 +116,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
     private static double[] positive(double[] p, boolean softplus) {
         if (softplus) {
             for (int i = 0; i < p.length; i++) {
-                p[i] = LiquidMath.softplus(p[i]);
+                p[i] = KernelMath.softplus(p[i]);
             }
         }
         return p;
@@ -322,7 +323,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
         for (int i = 0; i < s; i++) {
             for (int j = 0; j < n; j++) {
                 int e = i * n + j;
-                double a = sW[e] * LiquidMath.sigmoid(sSigma[e] * (xin[i] - sMu[e])) * sMask[e];
+                double a = sW[e] * KernelMath.sigmoid(sSigma[e] * (xin[i] - sMu[e])) * sMask[e];
                 ns[j] += a * sErev[e];
                 ds[j] += a;
             }
@@ -340,7 +341,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
                 double wd = 0.0;
                 for (int i = 0; i < n; i++) {
                     int e = i * n + j;
-                    double a = w[e] * LiquidMath.sigmoid(sigma[e] * (v[i] - mu[e])) * mask[e];
+                    double a = w[e] * KernelMath.sigmoid(sigma[e] * (v[i] - mu[e])) * mask[e];
                     wn += a * erev[e];
                     wd += a;
                 }

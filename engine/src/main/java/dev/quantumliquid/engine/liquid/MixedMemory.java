@@ -2,6 +2,7 @@ package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.kernel.KernelMath;
 import dev.quantumliquid.engine.kernel.Kernels;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
 
@@ -59,9 +60,9 @@ final class MixedMemory {
         LiquidMath.matVec(wr, zero, state, hOff, 4 * n, n, zr, 0);
         for (int k = 0; k < n; k++) {
             double i = Math.tanh(zi[k] + zr[k]);
-            double ig = LiquidMath.sigmoid(zi[n + k] + zr[n + k]);
-            double fg = LiquidMath.sigmoid(zi[2 * n + k] + zr[2 * n + k] + 1.0);
-            double og = LiquidMath.sigmoid(zi[3 * n + k] + zr[3 * n + k]);
+            double ig = KernelMath.sigmoid(zi[n + k] + zr[n + k]);
+            double fg = KernelMath.sigmoid(zi[2 * n + k] + zr[2 * n + k] + 1.0);
+            double og = KernelMath.sigmoid(zi[3 * n + k] + zr[3 * n + k]);
             double c = state[cOff + k] * fg + i * ig;
             state[cOff + k] = c;
             state[hOff + k] = Math.tanh(c) * og;

@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.model;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.kernel.KernelMath;
 import org.apache.commons.numbers.gamma.Erf;
 
 /** Elementwise activations of the format, each in float32 and float64 (spec sections 3 and 5). */
@@ -26,9 +27,9 @@ public enum Activation {
             case NONE -> z;
             case TANH -> Math.tanh(z);
             case RELU -> z > 0 ? z : 0.0;
-            case SIGMOID -> sigmoid(z);
+            case SIGMOID -> KernelMath.sigmoid(z);
             case LECUN_TANH -> 1.7159 * Math.tanh(0.666 * z);
-            case SILU -> z * sigmoid(z);
+            case SILU -> z * KernelMath.sigmoid(z);
             case GELU -> 0.5 * z * (1.0 + Erf.value(z / Math.sqrt(2.0)));
         };
     }
@@ -38,9 +39,9 @@ public enum Activation {
             case NONE -> z;
             case TANH -> (float) Math.tanh(z);
             case RELU -> z > 0f ? z : 0f;
-            case SIGMOID -> sigmoid(z);
+            case SIGMOID -> KernelMath.sigmoid(z);
             case LECUN_TANH -> 1.7159f * (float) Math.tanh(0.666f * z);
-            case SILU -> z * sigmoid(z);
+            case SILU -> z * KernelMath.sigmoid(z);
             case GELU -> (float) (0.5 * z * (1.0 + Erf.value(z / Math.sqrt(2.0))));
         };
     }
@@ -64,13 +65,5 @@ public enum Activation {
             case NONE, RELU -> 0;
             default -> 1;
         };
-    }
-
-    public static double sigmoid(double z) {
-        return 1.0 / (1.0 + Math.exp(-z));
-    }
-
-    public static float sigmoid(float z) {
-        return 1f / (1f + (float) Math.exp(-z));
     }
 }

@@ -1,6 +1,7 @@
 package dev.quantumliquid.engine.quantum;
 
 import dev.quantumliquid.engine.cgen.CSource;
+import dev.quantumliquid.engine.kernel.GateKernels;
 import dev.quantumliquid.engine.model.Workspace;
 
 /**

@@ -5,6 +5,7 @@ import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.kernel.GateKernels;
 import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.LayerSource;
 import dev.quantumliquid.engine.model.ModelFiles;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.kernel.GateKernels;
 import dev.quantumliquid.engine.model.Workspace;
 import java.lang.management.ManagementFactory;
 import java.util.Random;

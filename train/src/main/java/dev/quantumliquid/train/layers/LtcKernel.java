@@ -1,6 +1,8 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.train.batch.BatchKernel;
+import dev.quantumliquid.engine.kernel.KernelMath;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.LtcLoops;
 
 /**
  * The LTC's batched BPTT kernel: the tape layer's forward ({@link TrainableLtc#begin}) written out over a
@@ -232,12 +234,12 @@ final class LtcKernel implements BatchKernel {
 
     /** torch Softplus (threshold 20) when the constraints are on, else the identity. */
     private double positive(double z) {
-        return !implicit ? z : z > 20.0 ? z : Math.log1p(Math.exp(z));
+        return !implicit ? z : KernelMath.softplus(z);
     }
 
     /** The derivative of {@link #positive}. */
     private double positiveSlope(double z) {
-        return !implicit || z > 20.0 ? 1.0 : 1.0 / (1.0 + Math.exp(-z));
+        return !implicit || z > 20.0 ? 1.0 : KernelMath.sigmoid(z);
     }
 
     private void derive(double[] p, ThreadBuffers a) {

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.train.TrainException;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Ops;
-import dev.quantumliquid.train.batch.TapeKernel;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -126,11 +125,11 @@ public final class TrainableCfc implements TrainableLayer {
      */
     @Override
     public BatchKernel kernel() {
-        return kernel(Ops.vector());
+        return kernel(ColumnKernels.VECTOR);
     }
 
     @Override
-    public BatchKernel kernel(Ops ops) {
+    public BatchKernel kernel(ColumnKernels ops) {
         if (mm != null) {
             if (c.backboneDropout() > 0.0) { // the tape layer has no dropout: training it would ignore the option
                 throw new TrainException(name + ": backbone_dropout " + c.backboneDropout() + " is trained without mixed_memory");
