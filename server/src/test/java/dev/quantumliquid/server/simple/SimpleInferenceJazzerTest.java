@@ -1,22 +1,22 @@
-package dev.quantumliquid.server.guide;
+package dev.quantumliquid.server.simple;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.http.JsonIo;
 import java.util.List;
 
 /**
- * Coverage-guided fuzzing (Jazzer) of the guide's {@code POST /inference} body, in-process as the
+ * Coverage-guided fuzzing (Jazzer) of the simple JSON API's {@code POST /inference} body, in-process as the
  * handler sees it: the bytes through {@link JsonIo#parseObject} (1 MiB, depth 16) then
- * {@link GuideInferenceService#parse}, with one model served (even-length bodies) or two (odd, so
+ * {@link SimpleInferenceService#parse}, with one model served (even-length bodies) or two (odd, so
  * a body naming none is ambiguous). It parses or is a 400 (404 for an impossible version)
  * ServerException with a one-line message; anything else (a 500) is a finding. Seeds:
- * {@code src/test/resources/dev/quantumliquid/server/guide/GuideInferenceJazzerTestInputs/parse/}.
+ * {@code src/test/resources/dev/quantumliquid/server/simple/SimpleInferenceJazzerTestInputs/parse/}.
  */
-class GuideInferenceJazzerTest {
+class SimpleInferenceJazzerTest {
     private static final JsonIo JSON = new JsonIo(1 << 20);
 
     @FuzzTest(maxDuration = "10s")
@@ -24,7 +24,7 @@ class GuideInferenceJazzerTest {
         List<String> served = body.length % 2 == 0 ? List.of("demo") : List.of("demo", "other");
         try {
             ObjectNode n = JSON.parseObject(body);
-            GuideInferenceService.Parsed p = GuideInferenceService.parse(n, () -> served);
+            SimpleInferenceService.Parsed p = SimpleInferenceService.parse(n, () -> served);
             float[][][] x = p.request().input();
             assertThat(x).hasNumberOfRows(1);
             assertThat(x[0].length).isPositive();

@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.error;
 
 /**
  * The server's one unchecked exception: a request, setting or model the server refuses. The message

@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.app;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

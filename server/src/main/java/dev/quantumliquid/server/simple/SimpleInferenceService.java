@@ -1,12 +1,12 @@
-package dev.quantumliquid.server.guide;
+package dev.quantumliquid.server.simple;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.http.JsonIo;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.inference.Inference;
 import dev.quantumliquid.server.inference.InferenceRequest;
 import dev.quantumliquid.server.inference.InferenceResult;
@@ -27,12 +27,12 @@ import java.util.function.Supplier;
  * {@code {"inputs": [[...], ...]}} a sequence; optional {@code model} (required when several are
  * served), {@code version}, {@code state} (a continuation token) and {@code timespans}.
  */
-public final class GuideInferenceService implements HttpService {
+public final class SimpleInferenceService implements HttpService {
     private final JsonIo json;
     private final ModelRepository repository;
     private final Inference inference;
 
-    public GuideInferenceService(JsonIo json, ModelRepository repository, Inference inference) {
+    public SimpleInferenceService(JsonIo json, ModelRepository repository, Inference inference) {
         this.json = json;
         this.repository = repository;
         this.inference = inference;

@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.app;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * while its supervisor sees it running. Checked by connecting to the port; only a refused connection
  * counts (a slow or full backlog does not), three times in a row.
  */
-final class ListenerWatchdog implements AutoCloseable {
+public final class ListenerWatchdog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerWatchdog.class);
     /** EX_SOFTWARE: the supervisor restarts the process. */
-    static final int EXIT_CODE = 70;
+    public static final int EXIT_CODE = 70;
     private static final int REFUSALS = 3;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {

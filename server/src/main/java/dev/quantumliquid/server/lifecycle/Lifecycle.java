@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.lifecycle;
 
 import java.time.Clock;
 import java.time.Duration;

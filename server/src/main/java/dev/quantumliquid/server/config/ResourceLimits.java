@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.config;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.config;
 
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.repository.EnergyPolicy;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.security.Cidr;
 import dev.quantumliquid.server.security.Role;
 import dev.quantumliquid.server.store.S3Settings;

@@ -1,12 +1,16 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.app;
 
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.config.ResourceLimits;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.lifecycle.Lifecycle;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
-import dev.quantumliquid.server.guide.GuideHealthService;
+import dev.quantumliquid.server.simple.SimpleHealthService;
 import dev.quantumliquid.server.grpc.GrpcErrors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
 import dev.quantumliquid.server.grpc.GrpcServer;
-import dev.quantumliquid.server.guide.GuideInferenceService;
+import dev.quantumliquid.server.simple.SimpleInferenceService;
 import dev.quantumliquid.server.http.Admission;
 import dev.quantumliquid.server.http.Compression;
 import dev.quantumliquid.server.http.ErrorMapper;
@@ -337,8 +341,8 @@ public final class QlnnServer implements AutoCloseable {
                 .register(new OipModelService(json, repository, inference, statistics, config.maxBatch(),
                         config.sessionIdle()))
                 .register(new OipRepositoryService(json, repository, audit))
-                .register(new GuideInferenceService(json, repository, inference))
-                .register(new GuideHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold(),
+                .register(new SimpleInferenceService(json, repository, inference))
+                .register(new SimpleHealthService(json, repository, coherence, lifecycle, config.coherenceThreshold(),
                         storeProblems))
                 .register(new DashboardService(json, metrics.registry(), repository::index, config.coherenceThreshold()));
         if (config.enableMetrics()) {
@@ -389,7 +393,7 @@ public final class QlnnServer implements AutoCloseable {
      * As {@link #stop()}; with {@code untilIdle} the drain ends as soon as no request is in flight
      * (Ctrl-C at a terminal: nobody routes traffic here, so there is nothing to wait for).
      */
-    void stop(boolean untilIdle) {
+    public void stop(boolean untilIdle) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.quantumliquid.server;
+package dev.quantumliquid.server.repository;
 
 /** What to do with a model whose estimated power exceeds ENERGY_BUDGET_UW. */
 public enum EnergyPolicy {

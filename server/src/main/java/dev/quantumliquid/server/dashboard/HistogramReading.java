@@ -6,10 +6,10 @@ import java.util.Arrays;
  * A classic histogram at one instant: finite upper bounds then +Inf, cumulative counts (as the
  * {@code _bucket} series of the exposition format) and the sum. Immutable.
  */
-record Hist(double[] upperBounds, long[] cumulative, double sum) {
-    static final Hist EMPTY = new Hist(new double[] {Double.POSITIVE_INFINITY}, new long[] {0}, 0);
+record HistogramReading(double[] upperBounds, long[] cumulative, double sum) {
+    static final HistogramReading EMPTY = new HistogramReading(new double[] {Double.POSITIVE_INFINITY}, new long[] {0}, 0);
 
-    Hist {
+    HistogramReading {
         if (upperBounds.length == 0 || upperBounds.length != cumulative.length
                 || upperBounds[upperBounds.length - 1] != Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("buckets must end with +Inf and have a count each");
@@ -20,12 +20,12 @@ record Hist(double[] upperBounds, long[] cumulative, double sum) {
         return cumulative[cumulative.length - 1];
     }
 
-    private boolean sameBuckets(Hist o) {
+    private boolean sameBuckets(HistogramReading o) {
         return Arrays.equals(upperBounds, o.upperBounds);
     }
 
     /** This minus an earlier state of the same histogram (what was observed in between). */
-    Hist minus(Hist earlier) {
+    HistogramReading minus(HistogramReading earlier) {
         if (earlier == null || earlier.count() == 0) {
             return this;
         }
@@ -36,11 +36,11 @@ record Hist(double[] upperBounds, long[] cumulative, double sum) {
         for (int i = 0; i < c.length; i++) {
             c[i] = Math.max(0, cumulative[i] - earlier.cumulative[i]);
         }
-        return new Hist(upperBounds, c, sum - earlier.sum);
+        return new HistogramReading(upperBounds, c, sum - earlier.sum);
     }
 
     /** Both histograms' observations (as {@code sum by (le)}); buckets must match, else the larger one wins. */
-    Hist plus(Hist o) {
+    HistogramReading plus(HistogramReading o) {
         if (o == null || o.count() == 0) {
             return this;
         }
@@ -54,7 +54,7 @@ record Hist(double[] upperBounds, long[] cumulative, double sum) {
         for (int i = 0; i < c.length; i++) {
             c[i] = cumulative[i] + o.cumulative[i];
         }
-        return new Hist(upperBounds, c, sum + o.sum);
+        return new HistogramReading(upperBounds, c, sum + o.sum);
     }
 
     /**
@@ -101,7 +101,7 @@ record Hist(double[] upperBounds, long[] cumulative, double sum) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Hist h && Arrays.equals(upperBounds, h.upperBounds) && Arrays.equals(cumulative, h.cumulative)
+        return o instanceof HistogramReading h && Arrays.equals(upperBounds, h.upperBounds) && Arrays.equals(cumulative, h.cumulative)
                 && Double.compare(sum, h.sum) == 0;
     }
 
@@ -112,6 +112,6 @@ record Hist(double[] upperBounds, long[] cumulative, double sum) {
 
     @Override
     public String toString() {
-        return "Hist" + Arrays.toString(upperBounds) + Arrays.toString(cumulative) + " sum " + sum;
+        return "HistogramReading" + Arrays.toString(upperBounds) + Arrays.toString(cumulative) + " sum " + sum;
     }
 }

@@ -1,12 +1,12 @@
-package dev.quantumliquid.server.guide;
+package dev.quantumliquid.server.simple;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.server.Lifecycle;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.lifecycle.Lifecycle;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.http.JsonIo;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.inference.CoherenceTracker;
 import dev.quantumliquid.server.repository.ModelRepository;
 import dev.quantumliquid.server.repository.VersionStatus;
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * degraded, with the reasons) and {@code GET /ready} (200 once a model is ready and the server is
  * not draining, else 503).
  */
-public final class GuideHealthService implements HttpService {
+public final class SimpleHealthService implements HttpService {
     private final JsonIo json;
     private final ModelRepository repository;
     private final CoherenceTracker coherence;
@@ -34,7 +34,7 @@ public final class GuideHealthService implements HttpService {
     private final Supplier<List<String>> storeProblems;
 
     /** {@code storeProblems}: why the copy of a bucket repository may be behind (listed as reasons; empty for a folder). */
-    public GuideHealthService(JsonIo json, ModelRepository repository, CoherenceTracker coherence, Lifecycle lifecycle,
+    public SimpleHealthService(JsonIo json, ModelRepository repository, CoherenceTracker coherence, Lifecycle lifecycle,
             double threshold, Supplier<List<String>> storeProblems) {
         this.json = json;
         this.repository = repository;

@@ -1,5 +1,6 @@
-package dev.quantumliquid.server.http;
+package dev.quantumliquid.server.tags;
 
+import dev.quantumliquid.server.http.RequestFilter;
 import io.helidon.webserver.http.ServerRequest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +48,7 @@ public final class RequestTags {
     }
 
     /** The request body, whose SHA-256 is the only trace of an input the log may carry. */
-    RequestTags body(byte[] bytes) {
+    public RequestTags body(byte[] bytes) {
         this.body = bytes;
         this.inputSha256 = "";
         return this;
