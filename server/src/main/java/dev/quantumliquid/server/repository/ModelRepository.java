@@ -8,7 +8,6 @@ import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.engine.pruning.Calibration;
 import dev.quantumliquid.engine.pruning.Pruning;
 import dev.quantumliquid.engine.pruning.PruningResult;
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.repository.VersionStatus.State;
@@ -96,17 +95,17 @@ public final class ModelRepository implements AutoCloseable {
         return t;
     });
 
-    public ModelRepository(Config config, ModelLoader loader, PowerEstimator power, LoadListener listener) {
-        this.root = config.modelRepository();
+    public ModelRepository(RepositorySettings config, ModelLoader loader, PowerEstimator power, LoadListener listener) {
+        this.root = config.folder();
         this.loader = loader;
         this.power = power;
         this.listener = listener;
-        this.energyBudget = config.energyBudgetMicrowatts();
-        this.energyPolicy = config.energyPolicy();
+        this.energyBudget = config.energy().budgetMicrowatts();
+        this.energyPolicy = config.energy().policy();
         this.sparsityTarget = config.liquidSparsity();
         this.pruneMaxDrift = config.pruneMaxDrift();
-        this.memoryBudget = config.limits().modelMemoryBytes();
-        this.loadTimeout = config.limits().loadTimeout();
+        this.memoryBudget = config.modelMemoryBytes();
+        this.loadTimeout = config.loadTimeout();
         if (!Files.isDirectory(root)) {
             throw new ServerException(Kind.CONFIG, "QLNN_MODEL_REPOSITORY: folder '" + root.toAbsolutePath() + "' does not exist");
         }
