@@ -150,7 +150,7 @@ public final class QlnnServer implements AutoCloseable {
                 inferenceSettings.maxInflight(), inferenceSettings.maxQueue());
         SecretsWatcher watcher = new SecretsWatcher(config.security().secretsPoll());
         // The first scan (load, check, prune and warm every version) runs while the HTTP side is set up;
-        // the server listens only once it is done, as before.
+        // the server listens only once it is done, so that readiness never answers before every version was tried.
         FutureTask<Void> scan = new FutureTask<>(repository::scan, null);
         Thread.ofPlatform().name("qlnn-first-scan").daemon(true).start(scan);
         try {
