@@ -1,7 +1,7 @@
 package dev.quantumliquid.server;
 
 import dev.quantumliquid.server.app.QlnnServer;
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ServerConfig;
 import dev.quantumliquid.server.repository.PowerEstimator;
 
 /**
@@ -13,7 +13,7 @@ public final class ProcessMain {
     }
 
     public static void main(String[] args) {
-        QlnnServer server = QlnnServer.start(Config.fromEnvironment(System.getenv()), TestModels.LOADER, PowerEstimator.unknown());
+        QlnnServer server = QlnnServer.start(ServerConfig.fromEnvironment(System.getenv()), TestModels.LOADER, PowerEstimator.unknown());
         server.serveUntilSignalled();
         System.exit(0);
     }

@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.grpc;
 
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.http.HttpSettings;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.security.TlsFiles;
@@ -60,16 +60,16 @@ public final class GrpcServer implements AutoCloseable {
     }
 
     /** Binds and starts; a CONFIG error naming QLNN_GRPC_PORT when it cannot listen. */
-    public static GrpcServer start(Config config, GrpcGuard guard, Optional<TlsFiles.Material> material, BooleanSupplier ready,
+    public static GrpcServer start(GrpcSettings settings, HttpSettings limits, GrpcGuard guard, Optional<TlsFiles.Material> material, BooleanSupplier ready,
             BindableService... services) {
         HealthStatusManager health = new HealthStatusManager();
         Optional<Managers> tls = material.map(GrpcServer::managers);
         // Calls run on virtual threads, as HTTP requests do; inference itself is bounded by the worker pool.
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(limits.host(), settings.bindPort()))
                 .executor(executor)
-                .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
-                .maxInboundMetadataSize(config.maxHeaderBytes());
+                .maxInboundMessageSize((int) Math.min(limits.maxBodyBytes(), Integer.MAX_VALUE))
+                .maxInboundMetadataSize(limits.maxHeaderBytes());
         String[] names = new String[services.length];
         for (int i = 0; i < services.length; i++) {
             names[i] = services[i].bindService().getServiceDescriptor().getName();
@@ -101,7 +101,7 @@ public final class GrpcServer implements AutoCloseable {
             server.start();
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
-            throw new ServerException(Kind.CONFIG, "QLNN_GRPC_PORT: cannot listen on " + config.host() + ":" + config.grpcPort()
+            throw new ServerException(Kind.CONFIG, GrpcSettings.PORT.name() + ": cannot listen on " + limits.host() + ":" + settings.bindPort()
                     + " (" + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
         }
         return g;

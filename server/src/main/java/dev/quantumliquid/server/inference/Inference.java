@@ -4,7 +4,6 @@ import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.Session;
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import dev.quantumliquid.server.repository.ModelRepository;
@@ -42,7 +41,7 @@ public final class Inference {
     private record Computed(InferenceResult result, float[] finalState) {
     }
 
-    private final Config config;
+    private final InferenceSettings config;
     private final ModelRepository repository;
     private final WorkerPool pool;
     private final ResultCache cache;
@@ -59,14 +58,14 @@ public final class Inference {
      */
     private final ConcurrentHashMap<Model, SessionPool> sessionPools = new ConcurrentHashMap<>();
 
-    public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
+    public Inference(InferenceSettings config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
             CoherenceTracker coherence, ServerMetrics metrics, ModelStatistics statistics, BooleanSupplier draining) {
         this.draining = draining;
         this.statistics = statistics;
         this.config = config;
         this.repository = repository;
         this.pool = pool;
-        this.cache = new ResultCache(config.cacheSize(), config.limits().cacheBytes());
+        this.cache = new ResultCache(config.cacheSize(), config.cacheBytes());
         this.tokens = tokens;
         this.sessions = sessions;
         this.coherence = coherence;

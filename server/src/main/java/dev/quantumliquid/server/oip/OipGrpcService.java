@@ -1,7 +1,6 @@
 package dev.quantumliquid.server.oip;
 
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.lifecycle.Lifecycle;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
@@ -54,6 +53,7 @@ import dev.quantumliquid.server.repository.VersionStatus;
 import dev.quantumliquid.server.security.AccessControl.Caller;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -65,7 +65,8 @@ import java.util.function.Supplier;
  * answered with its {@code error_message} and the stream goes on.
  */
 public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-    private final Config config;
+    private final int maxBatch;
+    private final Duration sessionIdle;
     private final ModelRepository repository;
     private final Inference inference;
     private final ModelStatistics statistics;
@@ -75,9 +76,10 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     private final GrpcGuard guard;
     private final String version;
 
-    public OipGrpcService(Config config, ModelRepository repository, Inference inference, ModelStatistics statistics,
+    public OipGrpcService(int maxBatch, Duration sessionIdle, ModelRepository repository, Inference inference, ModelStatistics statistics,
             Lifecycle lifecycle, Audit audit, GrpcErrors errors, GrpcGuard guard, String version) {
-        this.config = config;
+        this.maxBatch = maxBatch;
+        this.sessionIdle = sessionIdle;
         this.repository = repository;
         this.inference = inference;
         this.statistics = statistics;
@@ -196,7 +198,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             String model = Names.requireName("name", request.getName());
             ServedModel served = repository.resolve(model, version(model, request.getVersion()));
             tags().model(served.name(), served.version());
-            ModelConfiguration c = ModelConfiguration.of(served, config.maxBatch(), config.sessionIdle());
+            ModelConfiguration c = ModelConfiguration.of(served, maxBatch, sessionIdle);
             ModelConfig.Builder b = ModelConfig.newBuilder().setName(c.name()).setPlatform(c.platform()).setBackend(c.backend())
                     .setMaxBatchSize(c.maxBatchSize());
             for (ModelConfiguration.Tensor t : c.inputs()) {
