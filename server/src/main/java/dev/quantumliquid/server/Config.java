@@ -235,6 +235,7 @@ public record Config(
                         (int) r.integer("QLNN_MAX_CONNECTIONS", 1, 1_000_000),
                         (int) r.integer("QLNN_MAX_CONCURRENT_REQUESTS", 1, 1_000_000),
                         r.integer("QLNN_MAX_BODY_BYTES_IN_FLIGHT", 1024, 1L << 40),
+                        r.seconds("QLNN_HEADER_TIMEOUT_S", 0.1),
                         r.seconds("QLNN_READ_TIMEOUT_S", 0.1),
                         r.seconds("QLNN_IDLE_TIMEOUT_S", 1),
                         r.seconds("QLNN_LOAD_TIMEOUT_S", 0.1),
