@@ -44,6 +44,7 @@ import dev.quantumliquid.server.store.StoreException;
 import dev.quantumliquid.server.store.StoreMirror;
 import dev.quantumliquid.server.store.StoreSettings;
 import dev.quantumliquid.server.store.Stores;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -60,6 +61,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -85,13 +88,15 @@ public final class QlnnServer implements AutoCloseable {
     private final Admission admission;
     private final ListenerWatchdog watchdog;
     private final ReadDeadlines deadlines;
+    private final ExecutorService parsers;
     private final Optional<StoreMirror> mirror;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private QlnnServer(ServerConfig config, WebServer web, Optional<GrpcServer> grpc, Lifecycle lifecycle, ModelRepository repository,
             WorkerPool pool, SecretsWatcher watcher, Audit audit, Optional<StoreMirror> mirror, Admission admission,
-            ListenerWatchdog watchdog, ReadDeadlines deadlines) {
+            ListenerWatchdog watchdog, ReadDeadlines deadlines, ExecutorService parsers) {
         this.deadlines = deadlines;
+        this.parsers = parsers;
         this.admission = admission;
         this.watchdog = watchdog;
         this.config = config;
@@ -153,6 +158,7 @@ public final class QlnnServer implements AutoCloseable {
         // the server listens only once it is done, so that readiness never answers before every version was tried.
         FutureTask<Void> scan = new FutureTask<>(repository::scan, null);
         Thread.ofPlatform().name("qlnn-first-scan").daemon(true).start(scan);
+        ExecutorService parsers = parsers(inferenceSettings.workers());
         try {
             Lifecycle lifecycle = new Lifecycle(Clock.systemUTC());
             SessionStore sessions = new SessionStore(config.sessions().maxSessions(), config.sessions().maxSessionsPerCaller(),
@@ -168,8 +174,9 @@ public final class QlnnServer implements AutoCloseable {
             AccessControl access = new AccessControl(config.security(), keys, audit);
             HttpSettings limits = config.http();
             JsonIo json = new JsonIo(limits.maxBodyBytes(), limits.maxJsonDepth(), limits.maxJsonTokens(),
-                    Optional.of(parsers(inferenceSettings.workers())));
-            ReadDeadlines deadlines = new ReadDeadlines(limits.readTimeout(), limits.idleTimeout(), System::nanoTime);
+                    Optional.of(parsers));
+            ReadDeadlines deadlines = new ReadDeadlines(limits.headerTimeout(), limits.readTimeout(), limits.idleTimeout(),
+                    System::nanoTime);
             Admission admission = new Admission(limits.maxConcurrentRequests(), limits.bodyBytesInFlight(),
                     limits.maxBodyBytes(), json, metrics, lifecycle::draining);
             metrics.registerAdmitted(admission::inflight);
@@ -191,7 +198,7 @@ public final class QlnnServer implements AutoCloseable {
                     .addProtocol(Http2Config.builder().maxHeaderListSize(limits.maxHeaderBytes()).build())
                     // HTTP/2 writes a response's HEADERS and DATA frames apart: with Nagle's algorithm the second
                     // waits for the client's delayed ACK (about 40 ms a request on loopback).
-                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .connectionOptions(deadlines.connectionOptions(SocketOptions.builder().tcpNoDelay(true).build()))
                     .directHandlers(ErrorMapper.directHandlers(json, metrics, limits.maxHeaderBytes()))
                     .contentEncoding(Compression.context())
                     .routing(r -> routing(r, config, json, metrics, repository, inference, statistics, coherence, lifecycle,
@@ -242,8 +249,9 @@ public final class QlnnServer implements AutoCloseable {
                     repository.readyModels().size(), repository.readyModels(), (System.nanoTime() - t0) / 1_000_000);
             ListenerWatchdog watchdog = new ListenerWatchdog(limits.host(), web.port(), Duration.ofSeconds(1), exit);
             return new QlnnServer(config, web, grpc, lifecycle, repository, pool, watcher, audit, mirror, admission, watchdog,
-                    deadlines);
+                    deadlines, parsers);
         } catch (RuntimeException e) {
+            parsers.shutdownNow();
             awaitQuietly(scan);
             watcher.close();
             repository.close();
@@ -267,7 +275,7 @@ public final class QlnnServer implements AutoCloseable {
     }
 
     /** Platform threads that parse large request bodies (as many as inference workers; a request waits for one). */
-    private static java.util.concurrent.ExecutorService parsers(int threads) {
+    private static ExecutorService parsers(int threads) {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "qlnn-parse-" + n.incrementAndGet());
@@ -430,8 +438,21 @@ public final class QlnnServer implements AutoCloseable {
         mirror.ifPresent(StoreMirror::close);
         repository.close();
         pool.close(Duration.ofMillis(500));
+        stopParsers();
         audit.lifecycle("stopped", Map.of("inflight_at_drain_end", before, "inflight_at_close", cut));
         LOG.info("quantum-liquid server stopped");
+    }
+
+    /** The body parsers end with the server: no request is left to parse once the web server has stopped. */
+    private void stopParsers() {
+        parsers.shutdownNow();
+        try {
+            if (!parsers.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("a request body was still being parsed 5 s after the server stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

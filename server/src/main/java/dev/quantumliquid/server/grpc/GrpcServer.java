@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
@@ -86,8 +87,10 @@ public final class GrpcServer implements AutoCloseable {
         b.addService(ServerInterceptors.intercept(health.getHealthService(), refresh, guard));
         tls.ifPresent(m -> {
             try {
+                // The TLS 1.2 and 1.3 suites HTTP offers: one list for both listeners.
                 SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(m.keys()))
-                        .protocols(TlsFiles.PROTOCOLS.toArray(String[]::new));
+                        .protocols(TlsFiles.PROTOCOLS.toArray(String[]::new))
+                        .ciphers(TlsFiles.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
                 m.trust().ifPresent(t -> ssl.trustManager(t).clientAuth(ClientAuth.REQUIRE));
                 b.sslContext(ssl.build());
             } catch (IOException e) {

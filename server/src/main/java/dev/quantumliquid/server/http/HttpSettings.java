@@ -19,12 +19,13 @@ import java.util.List;
  * @param maxConnections QLNN_MAX_CONNECTIONS
  * @param maxConcurrentRequests QLNN_MAX_CONCURRENT_REQUESTS
  * @param bodyBytesInFlight QLNN_MAX_BODY_BYTES_IN_FLIGHT
+ * @param headerTimeout QLNN_HEADER_TIMEOUT_S
  * @param readTimeout QLNN_READ_TIMEOUT_S
  * @param idleTimeout QLNN_IDLE_TIMEOUT_S
  */
 public record HttpSettings(String host, int port, Duration drain, long maxBodyBytes, int maxHeaderBytes, int maxJsonDepth,
-        long maxJsonTokens, int maxConnections, int maxConcurrentRequests, long bodyBytesInFlight, Duration readTimeout,
-        Duration idleTimeout) {
+        long maxJsonTokens, int maxConnections, int maxConcurrentRequests, long bodyBytesInFlight,
+        Duration headerTimeout, Duration readTimeout, Duration idleTimeout) {
 
     public static final Setting<String> HOST = Setting.named("QLNN_HOST").defaultsTo("0.0.0.0").flag("--host")
             .doc("address to listen on").host();
@@ -52,20 +53,24 @@ public record HttpSettings(String host, int port, Duration drain, long maxBodyBy
             .defaultsTo("67108864").doc("request body bytes (as announced by `Content-Length`; a chunked body counts as "
                     + "`QLNN_MAX_BODY_BYTES`) admitted requests may carry at once; beyond it 503 before the body is read")
             .integer(1024, 1L << 40);
+    public static final Setting<Duration> HEADER_TIMEOUT = Setting.named("QLNN_HEADER_TIMEOUT_S").defaultsTo("20")
+            .doc("longest a request line and its headers may take, from the connection's accept for its first request (a "
+                    + "connection that sends nothing, never ends its request line or stalls its TLS handshake is closed then) "
+                    + "and from the first byte for later ones (one log line)").seconds(0.1);
     public static final Setting<Duration> READ_TIMEOUT = Setting.named("QLNN_READ_TIMEOUT_S").defaultsTo("20")
             .doc("a request whose headers or body stall this long is closed (one log line)").seconds(0.1);
     public static final Setting<Duration> IDLE_TIMEOUT = Setting.named("QLNN_IDLE_TIMEOUT_S").defaultsTo("30")
-            .doc("a connection with no request for this long is closed (also one whose request line never ends); keep it "
+            .doc("a keep-alive connection with no request for this long after its last answer is closed; keep it "
                     + "above the load balancer's keep-alive timeout").seconds(1);
 
     public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, DRAIN, MAX_BODY_BYTES, MAX_HEADER_BYTES,
             MAX_JSON_DEPTH, MAX_JSON_TOKENS, MAX_CONNECTIONS, MAX_CONCURRENT_REQUESTS, MAX_BODY_BYTES_IN_FLIGHT,
-            READ_TIMEOUT, IDLE_TIMEOUT);
+            HEADER_TIMEOUT, READ_TIMEOUT, IDLE_TIMEOUT);
 
     public static HttpSettings load(PropertySource source) {
         return new HttpSettings(HOST.read(source), PORT.read(source), DRAIN.read(source), MAX_BODY_BYTES.read(source),
                 MAX_HEADER_BYTES.read(source), MAX_JSON_DEPTH.read(source), MAX_JSON_TOKENS.read(source),
                 MAX_CONNECTIONS.read(source), MAX_CONCURRENT_REQUESTS.read(source), MAX_BODY_BYTES_IN_FLIGHT.read(source),
-                READ_TIMEOUT.read(source), IDLE_TIMEOUT.read(source));
+                HEADER_TIMEOUT.read(source), READ_TIMEOUT.read(source), IDLE_TIMEOUT.read(source));
     }
 }
