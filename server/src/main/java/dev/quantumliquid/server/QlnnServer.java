@@ -4,6 +4,7 @@ import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.guide.GuideHealthService;
 import dev.quantumliquid.server.grpc.GrpcErrors;
+import dev.quantumliquid.server.grpc.GrpcExecutors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
 import dev.quantumliquid.server.grpc.GrpcServer;
 import dev.quantumliquid.server.guide.GuideInferenceService;
@@ -197,9 +198,11 @@ public final class QlnnServer implements AutoCloseable {
             if (config.grpcEnabled()) {
                 GrpcErrors errors = new GrpcErrors(metrics);
                 GrpcGuard guard = new GrpcGuard(access, metrics, errors);
-                grpc = Optional.of(GrpcServer.start(config, guard, tlsFiles.map(TlsFiles::material),
+                GrpcExecutors executors = new GrpcExecutors();
+                grpc = Optional.of(GrpcServer.start(config, guard, executors, tlsFiles.map(TlsFiles::material),
                         () -> !lifecycle.draining() && repository.anyReady(),
-                        new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+                        new OipGrpcService(config, repository, inference, statistics, lifecycle, audit, errors, guard, executors,
+                                version())));
             }
             String failure = "";
             try {
