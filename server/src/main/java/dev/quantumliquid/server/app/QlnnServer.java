@@ -6,6 +6,7 @@ import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.server.dashboard.DashboardService;
 import dev.quantumliquid.server.simple.SimpleHealthService;
 import dev.quantumliquid.server.grpc.GrpcErrors;
+import dev.quantumliquid.server.grpc.GrpcExecutors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
 import dev.quantumliquid.server.grpc.GrpcServer;
 import dev.quantumliquid.server.simple.SimpleInferenceService;
@@ -211,9 +212,11 @@ public final class QlnnServer implements AutoCloseable {
             if (config.grpc().enabled()) {
                 GrpcErrors errors = new GrpcErrors(metrics);
                 GrpcGuard guard = new GrpcGuard(access, metrics, errors);
-                grpc = Optional.of(GrpcServer.start(config.grpc(), limits, guard, tlsFiles.map(TlsFiles::material),
+                GrpcExecutors executors = new GrpcExecutors();
+                grpc = Optional.of(GrpcServer.start(config.grpc(), limits, guard, executors, tlsFiles.map(TlsFiles::material),
                         () -> !lifecycle.draining() && repository.anyReady(),
-                        new OipGrpcService(inferenceSettings.maxBatch(), config.sessions().idle(), repository, inference, statistics, lifecycle, audit, errors, guard, version())));
+                        new OipGrpcService(inferenceSettings.maxBatch(), config.sessions().idle(), repository, inference,
+                                statistics, lifecycle, audit, errors, guard, executors, version())));
             }
             String failure = "";
             try {

@@ -9,6 +9,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Server;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -26,8 +27,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -37,10 +37,18 @@ import java.util.function.BooleanSupplier;
  * the given services behind the {@link GrpcGuard} and the standard {@code grpc.health.v1.Health}
  * service, whose status (for {@code ""} and every service) is SERVING while {@code ready} holds;
  * it is recomputed on every health call, so probes never see a stale answer.
+ *
+ * <p>Calls run where {@link GrpcExecutors} says (the event loop, or virtual threads for what may
+ * block). The stream flow-control window is fixed at {@value #FLOW_CONTROL_WINDOW} bytes: grpc-java's
+ * automatic window tuning sends a PING with the first DATA frame of a call whenever none is
+ * outstanding, which for small unary calls means a PING and its ACK per call.
  */
 public final class GrpcServer implements AutoCloseable {
+    /** Bytes a stream (and the connection) may receive before the server acknowledges them; grpc-java's default. */
+    static final int FLOW_CONTROL_WINDOW = 1 << 20;
+
     private final Server server;
-    private final ExecutorService executor;
+    private final GrpcExecutors executors;
     private final HealthStatusManager health;
     private final Optional<Managers> tls;
     private final BooleanSupplier ready;
@@ -50,25 +58,33 @@ public final class GrpcServer implements AutoCloseable {
     private record Managers(AdvancedTlsX509KeyManager keys, Optional<AdvancedTlsX509TrustManager> trust) {
     }
 
-    private GrpcServer(Server server, ExecutorService executor, HealthStatusManager health, Optional<Managers> tls,
+    private GrpcServer(Server server, GrpcExecutors executors, HealthStatusManager health, Optional<Managers> tls,
             BooleanSupplier ready, String[] services) {
         this.server = server;
-        this.executor = executor;
+        this.executors = executors;
         this.health = health;
         this.tls = tls;
         this.ready = ready;
         this.services = services;
     }
 
-    /** Binds and starts; a CONFIG error naming QLNN_GRPC_PORT when it cannot listen. */
-    public static GrpcServer start(GrpcSettings settings, HttpSettings limits, GrpcGuard guard, Optional<TlsFiles.Material> material, BooleanSupplier ready,
-            BindableService... services) {
+    /**
+     * Binds and starts; a CONFIG error naming QLNN_GRPC_PORT when it cannot listen. The server owns
+     * {@code executors} from here on and closes them when it stops.
+     */
+    public static GrpcServer start(GrpcSettings settings, HttpSettings limits, GrpcGuard guard, GrpcExecutors executors,
+            Optional<TlsFiles.Material> material, BooleanSupplier ready, BindableService... services) {
         HealthStatusManager health = new HealthStatusManager();
         Optional<Managers> tls = material.map(GrpcServer::managers);
-        // Calls run on virtual threads, as HTTP requests do; inference itself is bounded by the worker pool.
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(limits.host(), settings.bindPort()))
-                .executor(executor)
+                .directExecutor()
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata metadata) {
+                        return executors.forMethod(call.getMethodDescriptor().getFullMethodName());
+                    }
+                })
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
                 .maxInboundMessageSize((int) Math.min(limits.maxBodyBytes(), Integer.MAX_VALUE))
                 .maxInboundMetadataSize(limits.maxHeaderBytes());
         String[] names = new String[services.length];
@@ -98,12 +114,12 @@ public final class GrpcServer implements AutoCloseable {
             }
         });
         Server server = b.build();
-        GrpcServer g = new GrpcServer(server, executor, health, tls, ready, names);
+        GrpcServer g = new GrpcServer(server, executors, health, tls, ready, names);
         g.refreshHealth();
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
+            executors.close();
             throw new ServerException(Kind.CONFIG, GrpcSettings.PORT.name() + ": cannot listen on " + limits.host() + ":" + settings.bindPort()
                     + " (" + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
         }
@@ -172,7 +188,7 @@ public final class GrpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        executor.shutdownNow();
+        executors.close();
     }
 
     @Override

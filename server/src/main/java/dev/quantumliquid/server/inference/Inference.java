@@ -109,6 +109,17 @@ public final class Inference {
         return new Prepared(r, served, token, caller);
     }
 
+    /**
+     * Whether {@link #run} would compute the request on the calling thread without waiting, as far as
+     * can be told now: one small task (see {@link WorkerPool#runsAtOnce}), with no server-held
+     * sequence, whose lock another request may hold. Callers that must not block (gRPC's event loops)
+     * run the others elsewhere.
+     */
+    public boolean runsAtOnce(InferenceRequest r) {
+        return !(r.state() instanceof StateSource.Sequence) && r.input().length > 0
+                && pool.runsAtOnce((long) r.input().length * r.input()[0].length);
+    }
+
     /** Runs a prepared request; its outcome and phases go to the version's {@link ModelStatistics}. */
     public InferenceResult run(Prepared p) {
         long t0 = System.nanoTime();
