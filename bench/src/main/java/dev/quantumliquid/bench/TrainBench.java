@@ -1,6 +1,6 @@
 package dev.quantumliquid.bench;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.BatchStepper;
 import dev.quantumliquid.train.Trainer;
 import dev.quantumliquid.train.arch.CfcTwin;

@@ -10,10 +10,10 @@ import java.util.Arrays;
  * the wiring layers in order. The adjacency matrices are checked for shape and values only; the layer
  * masks are the stored tensors (they may have been pruned since the wiring was drawn).
  */
-record Wiring(int units, int outputDim, int[] layerSizes) {
+record WiringShape(int units, int outputDim, int[] layerSizes) {
     /** What ncps 1.0.1 builds from an integer {@code units}: FullyConnected(units), one layer, all neurons motor. */
-    static Wiring fullyConnected(int units) {
-        return new Wiring(units, units, new int[] {units});
+    static WiringShape fullyConnected(int units) {
+        return new WiringShape(units, units, new int[] {units});
     }
 
     int layers() {
@@ -24,8 +24,8 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
         return layerSizes[layerSizes.length - 1];
     }
 
-    /** Reads a wiring object (ncps Wiring.get_config plus adjacency); {@code needLayers} for wired CfC. */
-    static Wiring parse(JsonNode w, String where, int inputSize, boolean needLayers) {
+    /** Reads a wiring object (ncps WiringShape.get_config plus adjacency); {@code needLayers} for wired CfC. */
+    static WiringShape parse(JsonNode w, String where, int inputSize, boolean needLayers) {
         if (!w.isObject()) {
             throw new EngineException(where + ": must be an integer or a wiring object, got " + Json.abbreviate(w));
         }
@@ -47,11 +47,11 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
             }
             return fullyConnected(units).withOutput(outputDim);
         }
-        return new Wiring(units, outputDim, layerSizes(w, layers, where, units));
+        return new WiringShape(units, outputDim, layerSizes(w, layers, where, units));
     }
 
-    private Wiring withOutput(int outputDim) {
-        return new Wiring(units, outputDim, layerSizes);
+    private WiringShape withOutput(int outputDim) {
+        return new WiringShape(units, outputDim, layerSizes);
     }
 
     private static int[] layerSizes(JsonNode w, JsonNode layers, String where, int units) {
@@ -113,7 +113,7 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Wiring w && w.units == units && w.outputDim == outputDim
+        return o instanceof WiringShape w && w.units == units && w.outputDim == outputDim
                 && Arrays.equals(w.layerSizes, layerSizes);
     }
 
@@ -124,6 +124,6 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
 
     @Override
     public String toString() {
-        return "Wiring[units=" + units + ", outputDim=" + outputDim + ", layers=" + Arrays.toString(layerSizes) + "]";
+        return "WiringShape[units=" + units + ", outputDim=" + outputDim + ", layers=" + Arrays.toString(layerSizes) + "]";
     }
 }
