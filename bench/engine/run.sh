@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Engine throughput against the ncps 1.0.1 / PyTorch 1.13 CPU figures quoted in issue 2 (measured on
+# Engine throughput against the ncps 1.0.1 / PyTorch 1.13 CPU reference figures of docs/BENCHMARKS.md (measured on
 # this kind of 2-core machine): imports the two reference fixtures and runs `qlnn bench` in stream
 # and batch mode. Prints a Markdown table. Usage: bench/engine/run.sh [seconds-per-run]
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Server benchmark on loopback (issue 3): start-to-ready time of `./qlnn serve`, resident memory idle
+# Server benchmark on loopback: start-to-ready time of `./qlnn serve`, resident memory idle
 # and under load, single-step infer throughput against GET /v2/health/live of the same server at
 # several connection counts, and infer latency at concurrency 1, 8 and 64. Needs wrk
 # (apt-get install wrk); builds the jar through ./qlnn when it is stale.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training throughput against the ncps 1.0.1 / PyTorch 1.13 CPU figures quoted in issue 5 (batch 64 x 32
+# Training throughput against the ncps 1.0.1 / PyTorch 1.13 CPU reference figures of docs/BENCHMARKS.md (batch 64 x 32
 # steps, MSE, forward + backward + Adam, on this kind of 2-core machine): runs the TrainBench JMH
 # benchmark (one optimiser step through the trainer's BatchStepper on 2 threads) and prints a Markdown
 # table. The first operations run the Vector API code in the interpreter (seconds each), hence the long

@@ -1,10 +1,10 @@
 package dev.quantumliquid.bench;
 
-import dev.quantumliquid.train.arch.LtcTwin;
-import dev.quantumliquid.train.arch.TrainableLayer;
-import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.batch.ModelBatch;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.fast.ModelBatch;
+import dev.quantumliquid.train.layers.TrainableLayer;
+import dev.quantumliquid.train.layers.TrainableLtc;
+import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.optim.Adam;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
@@ -77,7 +77,7 @@ public class LtcTrainBench {
         int in = 20;
         Wiring wr = AutoNcpWiring.build(28, 4, sparsity, in, AutoNcpWiring.DEFAULT_SEED);
         SplittableRandom r = new SplittableRandom(1);
-        TrainableLayer ltc = LtcTwin.create("rnn", new LtcTwin.Config(in, wr.units(), wr.outputDim(), "affine", "affine", 6,
+        TrainableLayer ltc = TrainableLtc.create("rnn", new TrainableLtc.Config(in, wr.units(), wr.outputDim(), "affine", "affine", 6,
                 1e-8, true, false), wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r);
         List<String> outs = List.of("y0", "y1", "y2", "y3");
         model = new TrainableModel(new TrainableModel.Info("bench", "", in, outs, 1.0, "cortex-m4f"), List.of(ltc));

@@ -3,12 +3,12 @@ package dev.quantumliquid.bench;
 import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.BatchStepper;
 import dev.quantumliquid.train.Trainer;
-import dev.quantumliquid.train.arch.CfcTwin;
-import dev.quantumliquid.train.arch.LtcTwin;
-import dev.quantumliquid.train.arch.TrainableLayer;
-import dev.quantumliquid.train.arch.TrainableModel;
-import dev.quantumliquid.train.arch.WiredCfcTwin;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.layers.TrainableCfc;
+import dev.quantumliquid.train.layers.TrainableLayer;
+import dev.quantumliquid.train.layers.TrainableLtc;
+import dev.quantumliquid.train.layers.TrainableModel;
+import dev.quantumliquid.train.layers.TrainableWiredCfc;
 import dev.quantumliquid.train.optim.Adam;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * into the trainer's fixed chunks on the worker threads, forward and backward through time, loss and
  * gradient summed in order, normalised, clipped, Adam), on a batch of 64 windows x 32 steps (2,048
  * sample-steps; sample-steps/s = 2048 / time per op), MSE on the recurrent layer's own outputs against
- * random targets, as the ncps 1.0.1 / PyTorch training figures of issue 5 were taken (no head):
+ * random targets, as the ncps 1.0.1 / PyTorch reference training figures (docs/BENCHMARKS.md) are taken (no head):
  * <ul>
  *   <li>{@code cfc_20_50}: CfC(20, 50) as ncps builds it (mode default, backbone 1 x 128, lecun_tanh);</li>
  *   <li>{@code cfc_20_autoncp_28_4}: CfC(20, AutoNCP(28, 4)) (WiredCfCCell; sparsity 0.5, seed 22222);</li>
@@ -72,13 +72,13 @@ public class TrainBench {
 
     static TrainableLayer layer(String arch, SplittableRandom r) {
         return switch (arch) {
-            case "cfc_20_50" -> CfcTwin.create("rnn", new CfcTwin.Config(FEATURES, 50, "default", Activation.LECUN_TANH, 128, 1, 0.0,
+            case "cfc_20_50" -> TrainableCfc.create("rnn", new TrainableCfc.Config(FEATURES, 50, "default", Activation.LECUN_TANH, 128, 1, 0.0,
                     false, 0), r);
-            case "cfc_20_autoncp_28_4" -> WiredCfcTwin.create("rnn", FEATURES, "default",
+            case "cfc_20_autoncp_28_4" -> TrainableWiredCfc.create("rnn", FEATURES, "default",
                     AutoNcpWiring.build(28, 4, 0.5, FEATURES, AutoNcpWiring.DEFAULT_SEED), r);
             case "ltc_20_autoncp_28_4" -> {
                 Wiring w = AutoNcpWiring.build(28, 4, 0.5, FEATURES, AutoNcpWiring.DEFAULT_SEED);
-                yield LtcTwin.create("rnn", new LtcTwin.Config(FEATURES, w.units(), w.outputDim(), "affine", "affine", 6, 1e-8, true,
+                yield TrainableLtc.create("rnn", new TrainableLtc.Config(FEATURES, w.units(), w.outputDim(), "affine", "affine", 6, 1e-8, true,
                         false), w.toJson(), w.adjacencyFlat(), w.sensoryAdjacencyFlat(), r);
             }
             default -> throw new IllegalArgumentException("arch must be cfc_20_50, cfc_20_autoncp_28_4 or ltc_20_autoncp_28_4, got " + arch);

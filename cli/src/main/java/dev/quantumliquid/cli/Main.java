@@ -2,7 +2,7 @@ package dev.quantumliquid.cli;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.model.ModelFiles;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

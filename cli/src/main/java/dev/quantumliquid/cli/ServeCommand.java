@@ -1,8 +1,8 @@
 package dev.quantumliquid.cli;
 
-import dev.quantumliquid.server.Config;
-import dev.quantumliquid.server.QlnnServer;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.QlnnServer;
+import dev.quantumliquid.server.error.ServerException;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;

@@ -66,7 +66,7 @@ public final class SyncCommand implements Callable<Integer> {
                     if (r.changed() || !r.refused().isEmpty()) {
                         report(out, r);
                     }
-                } catch (dev.quantumliquid.server.ServerException e) { // an outage: say so, keep watching
+                } catch (dev.quantumliquid.server.error.ServerException e) { // an outage: say so, keep watching
                     spec.commandLine().getErr().println("qlnn sync: " + e.getMessage() + "; retrying in " + watch + " s");
                     spec.commandLine().getErr().flush();
                 }

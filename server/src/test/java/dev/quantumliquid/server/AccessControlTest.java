@@ -1,5 +1,6 @@
 package dev.quantumliquid.server;
 
+import dev.quantumliquid.server.error.ServerException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.quantumliquid.server;
 
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.repository.EnergyPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.quantumliquid.server;
 
+import dev.quantumliquid.server.config.Config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

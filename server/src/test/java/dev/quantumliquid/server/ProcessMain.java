@@ -1,5 +1,7 @@
 package dev.quantumliquid.server;
 
+import dev.quantumliquid.server.app.QlnnServer;
+import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.repository.PowerEstimator;
 
 /**

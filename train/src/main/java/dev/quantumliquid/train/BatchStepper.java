@@ -1,11 +1,11 @@
 package dev.quantumliquid.train;
 
-import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.batch.Dropout;
+import dev.quantumliquid.train.batch.Loss;
+import dev.quantumliquid.train.batch.ModelBatch;
+import dev.quantumliquid.train.batch.Mse;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.fast.Dropout;
-import dev.quantumliquid.train.fast.Loss;
-import dev.quantumliquid.train.fast.ModelBatch;
-import dev.quantumliquid.train.fast.Mse;
+import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,19 +12,19 @@ import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
-import dev.quantumliquid.train.arch.CfcTwin;
-import dev.quantumliquid.train.arch.DenseTwin;
-import dev.quantumliquid.train.arch.LtcTwin;
-import dev.quantumliquid.train.arch.PqcTwin;
-import dev.quantumliquid.train.arch.ScaleTwin;
-import dev.quantumliquid.train.arch.TrainableLayer;
-import dev.quantumliquid.train.arch.TrainableModel;
-import dev.quantumliquid.train.arch.WiredCfcTwin;
+import dev.quantumliquid.train.batch.Loss;
+import dev.quantumliquid.train.batch.Mse;
+import dev.quantumliquid.train.batch.SoftmaxCrossEntropy;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.fast.Loss;
-import dev.quantumliquid.train.fast.Mse;
-import dev.quantumliquid.train.fast.SoftmaxCrossEntropy;
+import dev.quantumliquid.train.layers.TrainableCfc;
+import dev.quantumliquid.train.layers.TrainableDense;
+import dev.quantumliquid.train.layers.TrainableLayer;
+import dev.quantumliquid.train.layers.TrainableLtc;
+import dev.quantumliquid.train.layers.TrainableModel;
+import dev.quantumliquid.train.layers.TrainablePqc;
+import dev.quantumliquid.train.layers.TrainableScale;
+import dev.quantumliquid.train.layers.TrainableWiredCfc;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.FullyConnectedWiring;
 import dev.quantumliquid.train.wiring.NcpWiring;
@@ -203,32 +203,32 @@ public final class TrainJob {
             inScale[i] = 1.0 / fs[1][i];
             inShift[i] = -fs[0][i] / fs[1][i];
         }
-        layers.add(new ScaleTwin("input_scale", inScale, inShift));
+        layers.add(new TrainableScale("input_scale", inScale, inShift));
         int width = f;
         if (o.qubits() > 0) {
-            layers.add(PqcTwin.create("q", width, o.qubits(), Math.max(1, o.qlayers()), o.dephasing(), r));
+            layers.add(TrainablePqc.create("q", width, o.qubits(), Math.max(1, o.qlayers()), o.dephasing(), r));
             width = o.qubits();
         }
         Liquid lq = o.liquid();
         checkLiquid(o);
         switch (o.arch()) {
             case "cfc" -> layers.add(!o.wiring().equals("full")
-                    ? WiredCfcTwin.create("rnn", width, lq.mode(), wiring(o, width, tOut), r)
-                    : CfcTwin.create("rnn", new CfcTwin.Config(width, o.units(), lq.mode(), Activation.LECUN_TANH,
+                    ? TrainableWiredCfc.create("rnn", width, lq.mode(), wiring(o, width, tOut), r)
+                    : TrainableCfc.create("rnn", new TrainableCfc.Config(width, o.units(), lq.mode(), Activation.LECUN_TANH,
                     lq.backboneUnits(), lq.backboneLayers(), lq.backboneDropout(), lq.mixedMemory(), 0), r));
             case "ltc" -> {
                 Wiring wr = wiring(o, width, tOut);
                 // ncps writes an integer units for its default FullyConnected; any other wiring ships its adjacency.
                 boolean plain = o.wiring().equals("full") && o.wiringSeed() == FullyConnectedWiring.DEFAULT_SEED;
-                layers.add(LtcTwin.create("rnn", new LtcTwin.Config(width, wr.units(), wr.outputDim(), "affine", "affine", 6,
+                layers.add(TrainableLtc.create("rnn", new TrainableLtc.Config(width, wr.units(), wr.outputDim(), "affine", "affine", 6,
                         1e-8, true, lq.mixedMemory()), plain ? null : wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r));
             }
             default -> throw new TrainException("--arch must be cfc or ltc, got '" + o.arch() + "'");
         }
-        layers.add(DenseTwin.create("head", layers.get(layers.size() - 1).outputSize(), tOut, Activation.NONE, r));
+        layers.add(TrainableDense.create("head", layers.get(layers.size() - 1).outputSize(), tOut, Activation.NONE, r));
         if (!o.classification()) {
             double[][] ts = stats(w.y(), cut, tOut);
-            layers.add(new ScaleTwin("output_scale", ts[1].clone(), ts[0].clone()));
+            layers.add(new TrainableScale("output_scale", ts[1].clone(), ts[0].clone()));
         }
         String name = o.out().getParent() == null ? "model" : o.out().toAbsolutePath().getParent().getFileName().toString();
         String what = o.classification() ? "sequence classifier of '" + o.label() + "'" : "forecaster of " + String.join(",", o.targets());

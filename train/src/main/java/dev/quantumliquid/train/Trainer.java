@@ -1,9 +1,9 @@
 package dev.quantumliquid.train;
 
-import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.batch.Loss;
+import dev.quantumliquid.train.batch.Mse;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.fast.Loss;
-import dev.quantumliquid.train.fast.Mse;
+import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;

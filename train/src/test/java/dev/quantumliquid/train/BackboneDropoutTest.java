@@ -3,14 +3,14 @@ package dev.quantumliquid.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.arch.CfcTwin;
-import dev.quantumliquid.train.arch.DenseTwin;
-import dev.quantumliquid.train.arch.TrainableModel;
+import dev.quantumliquid.train.batch.Dropout;
+import dev.quantumliquid.train.batch.ModelBatch;
+import dev.quantumliquid.train.batch.Mse;
+import dev.quantumliquid.train.batch.Ops;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.fast.Dropout;
-import dev.quantumliquid.train.fast.Mse;
-import dev.quantumliquid.train.fast.ModelBatch;
-import dev.quantumliquid.train.fast.Ops;
+import dev.quantumliquid.train.layers.TrainableCfc;
+import dev.quantumliquid.train.layers.TrainableDense;
+import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.optim.Adam;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -31,8 +31,8 @@ class BackboneDropoutTest {
     private static TrainableModel model(double dropout) {
         SplittableRandom r = new SplittableRandom(5);
         return new TrainableModel(new TrainableModel.Info("t", "", FEATURES, List.of("a", "b"), 1.0, "cortex-m4f"), List.of(
-                CfcTwin.create("rnn", new CfcTwin.Config(FEATURES, 5, "default", Activation.LECUN_TANH, 7, 2, dropout, false, 0), r),
-                DenseTwin.create("head", 5, 2, Activation.NONE, r)));
+                TrainableCfc.create("rnn", new TrainableCfc.Config(FEATURES, 5, "default", Activation.LECUN_TANH, 7, 2, dropout, false, 0), r),
+                TrainableDense.create("head", 5, 2, Activation.NONE, r)));
     }
 
     private static Windows data(int windows) {

@@ -3,14 +3,14 @@ package dev.quantumliquid.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.arch.CfcTwin;
-import dev.quantumliquid.train.arch.DenseTwin;
-import dev.quantumliquid.train.arch.ScaleTwin;
-import dev.quantumliquid.train.arch.TrainableLayer;
-import dev.quantumliquid.train.arch.TrainableModel;
-import dev.quantumliquid.train.arch.WiredCfcTwin;
+import dev.quantumliquid.train.batch.ModelBatch;
 import dev.quantumliquid.train.data.Windows;
-import dev.quantumliquid.train.fast.ModelBatch;
+import dev.quantumliquid.train.layers.TrainableCfc;
+import dev.quantumliquid.train.layers.TrainableDense;
+import dev.quantumliquid.train.layers.TrainableLayer;
+import dev.quantumliquid.train.layers.TrainableModel;
+import dev.quantumliquid.train.layers.TrainableScale;
+import dev.quantumliquid.train.layers.TrainableWiredCfc;
 import dev.quantumliquid.train.optim.Adam;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import java.util.List;
@@ -39,10 +39,10 @@ class BatchStepperTest {
     }
 
     private static final List<Function<SplittableRandom, List<TrainableLayer>>> MODELS = List.of(
-            r -> List.of(new ScaleTwin("in", new double[] {0.5, 2.0, 1.5}, new double[] {0.1, -0.3, 0.0}),
-                    CfcTwin.create("rnn", new CfcTwin.Config(FEATURES, 9, "default", Activation.LECUN_TANH, 13, 1, 0.0, false, 0), r),
-                    DenseTwin.create("head", 9, 2, Activation.NONE, r)),
-            r -> List.of(WiredCfcTwin.create("rnn", FEATURES, "default", AutoNcpWiring.build(10, 2, 0.5, FEATURES, 22222), r)));
+            r -> List.of(new TrainableScale("in", new double[] {0.5, 2.0, 1.5}, new double[] {0.1, -0.3, 0.0}),
+                    TrainableCfc.create("rnn", new TrainableCfc.Config(FEATURES, 9, "default", Activation.LECUN_TANH, 13, 1, 0.0, false, 0), r),
+                    TrainableDense.create("head", 9, 2, Activation.NONE, r)),
+            r -> List.of(TrainableWiredCfc.create("rnn", FEATURES, "default", AutoNcpWiring.build(10, 2, 0.5, FEATURES, 22222), r)));
 
     private static Windows data(int windows, boolean unitSpans) {
         return data(windows, STEPS, unitSpans);

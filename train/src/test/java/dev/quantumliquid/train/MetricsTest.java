@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.quantumliquid.engine.model.Activation;
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.train.arch.DenseTwin;
-import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.MackeyGlass;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.layers.TrainableDense;
+import dev.quantumliquid.train.layers.TrainableModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,7 +26,7 @@ class MetricsTest {
 
     private static Model affine() {
         TrainableModel m = new TrainableModel(new TrainableModel.Info("t", "", 1, List.of("x"), 1.0, "cortex-m4f"),
-                List.of(DenseTwin.create("d", 1, 1, Activation.NONE, new SplittableRandom(1))));
+                List.of(TrainableDense.create("d", 1, 1, Activation.NONE, new SplittableRandom(1))));
         m.setParameters(new double[] {A, B});
         return m.toModel();
     }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quantumliquid.train.arch.TrainableModel;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.MackeyGlass;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.NcpWiring;
 import dev.quantumliquid.train.wiring.RandomWiring;

@@ -29,7 +29,7 @@ final class CsvSequences {
     }
 
     static SequenceInput read(Path file, Model model) {
-        CsvFile csv = CsvFile.parse(file.toString(), Values.readAll(file, Values.MAX_TEXT_BYTES));
+        CsvFile csv = CsvFile.parse(file.toString(), SequenceValues.readAll(file, SequenceValues.MAX_TEXT_BYTES));
         int dtColumn = csv.header().indexOf(DT);
         List<String> names = model.info().inputNames();
         int[] use;
@@ -64,7 +64,7 @@ final class CsvSequences {
             if (dt != null) {
                 String where = where(file, r, DT);
                 String cell = r.cells().get(dtColumn);
-                dt[t] = Values.timespan(number(cell, where), where, "'" + cell + "'");
+                dt[t] = SequenceValues.timespan(number(cell, where), where, "'" + cell + "'");
             }
         }
         BatchInput in = BatchInput.of(new float[][][] {xs});
@@ -84,10 +84,10 @@ final class CsvSequences {
     }
 
     private static float number(String cell, String where) {
-        if (!Values.isDecimal(cell)) {
+        if (!SequenceValues.isDecimal(cell)) {
             throw new EngineException(where + ": '" + Json.abbreviate(cell) + "' is not a number");
         }
-        return Values.toFloat(Double.parseDouble(cell), where, "'" + cell + "'");
+        return SequenceValues.toFloat(Double.parseDouble(cell), where, "'" + cell + "'");
     }
 
     /** Refuses a result CSV cannot hold, before anything is computed. */
@@ -113,10 +113,10 @@ final class CsvSequences {
             for (int t = 0; t < y.length; t++) {
                 row.clear();
                 for (double v : y[t]) {
-                    row.add(Values.format(v, r.precision()));
+                    row.add(SequenceValues.format(v, r.precision()));
                 }
                 if (coh != null) {
-                    row.add(Values.format(coh[t], r.precision()));
+                    row.add(SequenceValues.format(coh[t], r.precision()));
                 }
                 p.printRecord(row);
             }

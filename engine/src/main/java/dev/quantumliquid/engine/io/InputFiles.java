@@ -24,7 +24,7 @@ public final class InputFiles {
     public static JsonNode readJsonObject(Path file) {
         JsonNode n;
         try {
-            n = ModelFiles.mapper().readTree(Values.readAll(file, MAX_JSON_BYTES));
+            n = ModelFiles.mapper().readTree(SequenceValues.readAll(file, MAX_JSON_BYTES));
         } catch (JsonProcessingException e) {
             throw new EngineException(file + ": not valid JSON (" + Json.parseError(e) + ")");
         } catch (IOException e) {
@@ -37,6 +37,6 @@ public final class InputFiles {
     }
 
     public static TensorFile readSafeTensors(Path file) {
-        return SafeTensors.parse(file.toString(), Values.readAll(file, SafeTensors.MAX_FILE_BYTES));
+        return SafeTensors.parse(file.toString(), SequenceValues.readAll(file, SafeTensors.MAX_FILE_BYTES));
     }
 }

@@ -40,7 +40,7 @@ final class JsonSequences {
     static SequenceInput read(Path file, Model model) {
         JsonNode root;
         try {
-            root = JSON.readTree(Values.readAll(file, Values.MAX_TEXT_BYTES));
+            root = JSON.readTree(SequenceValues.readAll(file, SequenceValues.MAX_TEXT_BYTES));
         } catch (JsonProcessingException e) {
             throw new EngineException(file + ": not valid JSON (" + Json.parseError(e) + ")");
         } catch (IOException e) {
@@ -100,7 +100,7 @@ final class JsonSequences {
             for (int i = 0; i < b; i++) {
                 for (int k = 0; k < t; k++) {
                     String at = layout == Layout.BATCH ? "[" + i + "][" + k + "]" : "[" + k + "]";
-                    Values.timespan(dt[i][k], file + ": field 'timespans' at " + at, dt[i][k]);
+                    SequenceValues.timespan(dt[i][k], file + ": field 'timespans' at " + at, dt[i][k]);
                 }
             }
             in.timespans(dt);
@@ -159,7 +159,7 @@ final class JsonSequences {
                 if (!v.isNumber()) {
                     throw new EngineException(w + ": " + Json.abbreviate(v) + " is not a number");
                 }
-                out[i] = Values.toFloat(v.asDouble(), w, v);
+                out[i] = SequenceValues.toFloat(v.asDouble(), w, v);
             }
             return out;
         }

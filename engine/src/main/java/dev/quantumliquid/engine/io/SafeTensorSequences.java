@@ -25,7 +25,7 @@ final class SafeTensorSequences {
     }
 
     static SequenceInput read(Path file, Model model) {
-        TensorFile tf = SafeTensors.parse(file.toString(), Values.readAll(file, SafeTensors.MAX_FILE_BYTES));
+        TensorFile tf = SafeTensors.parse(file.toString(), SequenceValues.readAll(file, SafeTensors.MAX_FILE_BYTES));
         Tensor x = tf.require("input");
         if (x.rank() != 3 || x.dim(2) != model.inputSize() || x.dim(0) == 0 || x.dim(1) == 0) {
             throw new EngineException(file + ": tensor 'input' has shape " + Arrays.toString(x.shape())
@@ -47,7 +47,7 @@ final class SafeTensorSequences {
             float[][] dt = rows(file, tf.require("timespans"), b, t, "[B, T] = [" + b + ", " + t + "] like 'input'");
             for (int i = 0; i < b; i++) {
                 for (int k = 0; k < t; k++) {
-                    Values.timespan(dt[i][k], file + ": tensor 'timespans' at [" + i + ", " + k + "]", dt[i][k]);
+                    SequenceValues.timespan(dt[i][k], file + ": tensor 'timespans' at [" + i + ", " + k + "]", dt[i][k]);
                 }
             }
             in.timespans(dt);
@@ -90,7 +90,7 @@ final class SafeTensorSequences {
                 throw new EngineException(file + ": tensor '" + t.name() + "' holds " + d + " at flat index " + i
                         + " (must be finite)");
             }
-            v[i] = Values.toFloat(d, file + ": tensor '" + t.name() + "' at flat index " + i, d);
+            v[i] = SequenceValues.toFloat(d, file + ": tensor '" + t.name() + "' at flat index " + i, d);
         }
         return v;
     }

@@ -224,7 +224,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
         }
     }
 
-    /** Mixed memory has no lane kernel (yet); such layers run sample by sample. */
+    /** Mixed memory has no lane kernel; such layers run sample by sample. */
     @Override
     public boolean supportsLanes() {
         return lstm == null;

@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.dashboard;
 
 import dev.quantumliquid.server.http.JsonIo;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.repository.VersionStatus;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

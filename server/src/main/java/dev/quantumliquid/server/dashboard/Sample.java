@@ -17,7 +17,7 @@ import java.util.Set;
  * endpoints, rolling coherence by model, estimated power and energy by model and version, and the
  * in-flight and session gauges. Immutable; a few hundred bytes per model version.
  */
-record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, Hist> inference, Hist requestLatency,
+record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, HistogramReading> inference, HistogramReading requestLatency,
         Map<String, Double> coherence, Map<Mv, Double> powerMicrowatts, Map<Mv, Double> energyMicrojoulesPerStep,
         double inflight, double sessions) {
 
@@ -41,8 +41,8 @@ record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, Hist> inferen
 
     static Sample of(MetricSnapshots snapshots, long atMillis) {
         Map<Mv, Counts> requests = new HashMap<>();
-        Map<String, Hist> inference = new HashMap<>();
-        Hist latency = Hist.EMPTY;
+        Map<String, HistogramReading> inference = new HashMap<>();
+        HistogramReading latency = HistogramReading.EMPTY;
         Map<String, Double> coherence = new HashMap<>();
         Map<Mv, Double> power = new HashMap<>();
         Map<Mv, Double> energy = new HashMap<>();
@@ -62,7 +62,7 @@ record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, Hist> inferen
                 }
                 case HistogramSnapshot h when name.equals(PREFIX + "inference_duration_seconds") -> {
                     for (var d : h.getDataPoints()) {
-                        inference.merge(text(d.getLabels().get("model")), hist(d), Hist::plus);
+                        inference.merge(text(d.getLabels().get("model")), hist(d), HistogramReading::plus);
                     }
                 }
                 case HistogramSnapshot h when name.equals(PREFIX + "request_duration_seconds") -> {
@@ -99,9 +99,9 @@ record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, Hist> inferen
     }
 
     /** client_java keeps a count per bucket; the dashboard works on cumulative counts, like {@code _bucket}. */
-    private static Hist hist(HistogramSnapshot.HistogramDataPointSnapshot d) {
+    private static HistogramReading hist(HistogramSnapshot.HistogramDataPointSnapshot d) {
         if (!d.hasClassicHistogramData()) {
-            return Hist.EMPTY;
+            return HistogramReading.EMPTY;
         }
         ClassicHistogramBuckets b = d.getClassicBuckets();
         double[] bounds = new double[b.size()];
@@ -112,6 +112,6 @@ record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, Hist> inferen
             running += b.getCount(i);
             cumulative[i] = running;
         }
-        return new Hist(bounds, cumulative, d.hasSum() ? d.getSum() : 0);
+        return new HistogramReading(bounds, cumulative, d.hasSum() ? d.getSum() : 0);
     }
 }

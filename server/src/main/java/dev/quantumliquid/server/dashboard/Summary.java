@@ -95,7 +95,7 @@ final class Summary {
         ToDoubleFunction<Sample> errors = s -> modelCounts(s, name).serverErrors();
         num(m.put("requests", increase(now, total)), "request_rate", rate(now, total));
         num(m, "error_rate", ratio(increase(now, errors), increase(now, total)));
-        Hist lat = window(now, s -> s.inference().get(name));
+        HistogramReading lat = window(now, s -> s.inference().get(name));
         m.put("inferences", lat.count());
         quantiles(m.putObject("latency_s"), lat);
         num(m, "coherence", last.coherence().getOrDefault(name, Double.NaN));
@@ -132,7 +132,7 @@ final class Summary {
             t.add(s.atMillis());
             add(rate, rate(i, total));
             add(err, ratio(increase(i, errors), increase(i, total)));
-            Hist w = window(i, x -> x.inference().get(name));
+            HistogramReading w = window(i, x -> x.inference().get(name));
             for (int k = 0; k < q.length; k++) {
                 add(q[k], w.quantile(QUANTILES[k]));
             }
@@ -193,19 +193,19 @@ final class Summary {
         return dt <= 0 ? Double.NaN : increase(i, v) * 1000.0 / dt;
     }
 
-    private Hist window(int i, java.util.function.Function<Sample, Hist> h) {
-        Hist now = h.apply(samples.get(i));
+    private HistogramReading window(int i, java.util.function.Function<Sample, HistogramReading> h) {
+        HistogramReading now = h.apply(samples.get(i));
         if (now == null) {
-            return Hist.EMPTY;
+            return HistogramReading.EMPTY;
         }
-        return base[i] < 0 ? Hist.EMPTY : now.minus(h.apply(samples.get(base[i])));
+        return base[i] < 0 ? HistogramReading.EMPTY : now.minus(h.apply(samples.get(base[i])));
     }
 
     private static double ratio(double part, double whole) {
         return whole > 0 ? part / whole : Double.NaN;
     }
 
-    private static void quantiles(ObjectNode o, Hist h) {
+    private static void quantiles(ObjectNode o, HistogramReading h) {
         for (int k = 0; k < QUANTILES.length; k++) {
             num(o, QUANTILE_NAMES[k], h.quantile(QUANTILES[k]));
         }

@@ -1,9 +1,9 @@
 package dev.quantumliquid.server.grpc;
 
 import dev.quantumliquid.engine.EngineException;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -1,8 +1,8 @@
 package dev.quantumliquid.server.grpc;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.http.RequestFilter;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import dev.quantumliquid.server.security.AccessControl;
 import dev.quantumliquid.server.security.AccessControl.Caller;

@@ -1,8 +1,8 @@
 package dev.quantumliquid.server.grpc;
 
-import dev.quantumliquid.server.Config;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.security.TlsFiles;
 import io.grpc.BindableService;
 import io.grpc.Metadata;

@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.http;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;

@@ -1,8 +1,9 @@
 package dev.quantumliquid.server.http;
 
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.engine.EngineException;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;

@@ -1,5 +1,6 @@
 package dev.quantumliquid.server.http;
 
+import dev.quantumliquid.server.tags.RequestTags;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -12,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Json;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;

@@ -1,5 +1,6 @@
 package dev.quantumliquid.server.http;
 
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.inference;
 
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;

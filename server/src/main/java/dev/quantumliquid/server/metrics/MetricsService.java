@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.metrics;
 
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

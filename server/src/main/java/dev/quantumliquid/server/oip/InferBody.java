@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.oip;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.http.JsonIo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

@@ -2,7 +2,7 @@ package dev.quantumliquid.server.oip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.inference.InferenceRequest;
 import dev.quantumliquid.server.inference.ModelConfiguration;
 import dev.quantumliquid.server.inference.StateSource;

@@ -2,7 +2,7 @@ package dev.quantumliquid.server.oip;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.grpc.proto.InferParameter;
 import dev.quantumliquid.server.grpc.proto.InferTensorContents;
 import dev.quantumliquid.server.grpc.proto.ModelInferRequest;

@@ -1,10 +1,10 @@
 package dev.quantumliquid.server.oip;
 
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.server.Config;
-import dev.quantumliquid.server.Lifecycle;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.lifecycle.Lifecycle;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.audit.Audit;
 import dev.quantumliquid.server.grpc.GrpcErrors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
@@ -41,7 +41,7 @@ import dev.quantumliquid.server.grpc.proto.ServerMetadataRequest;
 import dev.quantumliquid.server.grpc.proto.ServerMetadataResponse;
 import dev.quantumliquid.server.grpc.proto.ServerReadyRequest;
 import dev.quantumliquid.server.grpc.proto.ServerReadyResponse;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.security.AccessControl;
 import dev.quantumliquid.server.inference.Inference;
 import dev.quantumliquid.server.inference.InferenceResult;

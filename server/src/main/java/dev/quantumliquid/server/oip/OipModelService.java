@@ -2,7 +2,7 @@ package dev.quantumliquid.server.oip;
 
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.quantumliquid.server.http.JsonIo;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.inference.Inference;
 import dev.quantumliquid.server.inference.InferenceResult;
 import dev.quantumliquid.server.inference.ModelConfiguration;

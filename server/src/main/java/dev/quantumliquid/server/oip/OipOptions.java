@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.oip;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.tensor.TensorDatatype;
 import java.util.ArrayList;
 import java.util.Iterator;

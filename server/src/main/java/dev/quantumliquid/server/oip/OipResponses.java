@@ -2,7 +2,7 @@ package dev.quantumliquid.server.oip;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.inference.InferenceResult;
 import dev.quantumliquid.server.tensor.Classification;
 import dev.quantumliquid.server.tensor.TensorDatatype;

@@ -1,10 +1,10 @@
 package dev.quantumliquid.server.oip;
 
-import dev.quantumliquid.server.Lifecycle;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.lifecycle.Lifecycle;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.http.JsonIo;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import dev.quantumliquid.server.repository.ModelRepository;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

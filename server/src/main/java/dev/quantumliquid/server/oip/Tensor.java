@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.oip;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.util.Arrays;
 
 /** A decoded OIP input tensor, whatever the protocol: its shape and values, flat in row-major order. */

@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.repository;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 

@@ -1,11 +1,11 @@
 package dev.quantumliquid.server.security;
 
-import dev.quantumliquid.server.Config;
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.audit.Audit;
 import dev.quantumliquid.server.http.Admission;
-import dev.quantumliquid.server.http.RequestTags;
+import dev.quantumliquid.server.tags.RequestTags;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;

@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.security;
 
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

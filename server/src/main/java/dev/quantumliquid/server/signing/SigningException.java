@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.signing;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 
 /** A key that cannot be read or written, or a model whose signature is missing or wrong; one line. */
 public final class SigningException extends ServerException {

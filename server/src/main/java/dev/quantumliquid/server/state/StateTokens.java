@@ -1,7 +1,7 @@
 package dev.quantumliquid.server.state;
 
-import dev.quantumliquid.server.ServerException;
-import dev.quantumliquid.server.ServerException.Kind;
+import dev.quantumliquid.server.error.ServerException;
+import dev.quantumliquid.server.error.ServerException.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

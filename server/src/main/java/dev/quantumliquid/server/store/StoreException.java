@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.store;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 
 /** A store that cannot be reached or refuses an operation, or content that fails a check; one line. */
 public final class StoreException extends ServerException {

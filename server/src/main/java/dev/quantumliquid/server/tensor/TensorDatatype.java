@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.tensor;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

@@ -3,7 +3,7 @@ package dev.quantumliquid.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.grpc.proto.InferParameter;
 import dev.quantumliquid.server.grpc.proto.InferTensorContents;
 import dev.quantumliquid.server.grpc.proto.ModelInferRequest;

@@ -4,7 +4,7 @@ import dev.quantumliquid.engine.Fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

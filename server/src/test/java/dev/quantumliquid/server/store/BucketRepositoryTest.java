@@ -3,8 +3,8 @@ package dev.quantumliquid.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quantumliquid.server.Config;
-import dev.quantumliquid.server.QlnnServer;
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.QlnnServer;
 import dev.quantumliquid.server.signing.ModelSignatures;
 import dev.quantumliquid.server.signing.SigningKeys;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package dev.quantumliquid.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quantumliquid.server.Config;
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.error.ServerException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.quantumliquid.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.server.QlnnServer;
+import dev.quantumliquid.server.app.QlnnServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

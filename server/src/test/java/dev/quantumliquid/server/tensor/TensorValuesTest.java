@@ -3,7 +3,7 @@ package dev.quantumliquid.server.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quantumliquid.server.ServerException;
+import dev.quantumliquid.server.error.ServerException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

@@ -156,25 +156,25 @@ class WiringTest {
         return s;
     }
 
-    /** WiredCfcTwin's masks from the generated wiring are the ones ncps 1.0.1 stored in the wired CfC fixture. */
+    /** TrainableWiredCfc's masks from the generated wiring are the ones ncps 1.0.1 stored in the wired CfC fixture. */
     @Test
     void wiredCfcMasksAreTheFixtureMasks() {
         Fixtures.Case c = Fixtures.get("ncps", "cfc_wired_autoncp_10_16_2");
         Wiring w = AutoNcpWiring.build(16, 2, AutoNcpWiring.DEFAULT_SPARSITY, 10, AutoNcpWiring.DEFAULT_SEED);
-        var twin = dev.quantumliquid.train.arch.WiredCfcTwin.create("rnn", 10, "default", w, new java.util.SplittableRandom(1));
+        var trainable = dev.quantumliquid.train.layers.TrainableWiredCfc.create("rnn", 10, "default", w, new java.util.SplittableRandom(1));
         int[] sizes = {9, 5, 2};
         int in = 10;
         int checked = 0;
         for (int l = 0; l < sizes.length; l++) {
             String name = "rnn_cell.layer_" + l + ".sparsity_mask";
             double[] want = c.weights().require(name, sizes[l], in + sizes[l]).toDoubleArray();
-            double[] mine = twin.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().toDoubleArray();
+            double[] mine = trainable.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().toDoubleArray();
             assertThat(mine).as(name).containsExactly(want);
             in = sizes[l];
             checked++;
         }
         assertThat(checked).isEqualTo(3);
-        assertThat(twin.outputSize()).isEqualTo(2);
-        assertThat(twin.stateSize()).isEqualTo(16);
+        assertThat(trainable.outputSize()).isEqualTo(2);
+        assertThat(trainable.stateSize()).isEqualTo(16);
     }
 }
