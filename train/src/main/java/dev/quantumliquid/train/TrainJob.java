@@ -8,7 +8,7 @@ import dev.quantumliquid.engine.energy.EnergyEstimate;
 import dev.quantumliquid.engine.energy.EnergyProfile;
 import dev.quantumliquid.engine.format.AtomicFiles;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;

@@ -1,6 +1,6 @@
 package dev.quantumliquid.train.batch;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import org.apache.commons.numbers.gamma.Erf;
 
 /**

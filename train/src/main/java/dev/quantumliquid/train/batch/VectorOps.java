@@ -1,7 +1,7 @@
 package dev.quantumliquid.train.batch;
 
 import dev.quantumliquid.engine.kernel.VectorWidth;
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;

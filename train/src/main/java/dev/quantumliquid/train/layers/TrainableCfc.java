@@ -3,7 +3,7 @@ package dev.quantumliquid.train.layers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.TrainException;
 import dev.quantumliquid.train.batch.BatchKernel;
 import dev.quantumliquid.train.batch.Ops;

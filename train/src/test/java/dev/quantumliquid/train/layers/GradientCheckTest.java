@@ -2,7 +2,7 @@ package dev.quantumliquid.train.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.train.grad.Tape;
