@@ -72,6 +72,16 @@ public record NcpsSpec(Kind kind, int inputSize, WiringShape wiring, boolean wir
     public enum Mapping {
         AFFINE, LINEAR, NONE;
 
+        /** The mapping of an ncps name (affine, linear or none). */
+        public static Mapping of(String ncpsName) {
+            for (Mapping m : values()) {
+                if (m.json().equals(ncpsName)) {
+                    return m;
+                }
+            }
+            throw new EngineException("LTC mapping must be affine, linear or none, got '" + Json.abbreviate(ncpsName) + "'");
+        }
+
         /** The ncps spelling. */
         public String json() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -81,6 +91,16 @@ public record NcpsSpec(Kind kind, int inputSize, WiringShape wiring, boolean wir
     /** CfC mode. */
     public enum Mode {
         DEFAULT, PURE, NO_GATE;
+
+        /** The mode of an ncps name (default, pure or no_gate). */
+        public static Mode of(String ncpsName) {
+            for (Mode m : values()) {
+                if (m.json().equals(ncpsName)) {
+                    return m;
+                }
+            }
+            throw new EngineException("CfC mode must be default, pure or no_gate, got '" + Json.abbreviate(ncpsName) + "'");
+        }
 
         /** The ncps spelling. */
         public String json() {
@@ -117,6 +137,12 @@ public record NcpsSpec(Kind kind, int inputSize, WiringShape wiring, boolean wir
             Mapping outputMapping, int odeUnfolds, double epsilon, boolean implicitConstraints, boolean mixedMemory) {
         return new NcpsSpec(Kind.LTC, inputSize, wiring, wired, mixedMemory, inputMapping, outputMapping, odeUnfolds,
                 epsilon, implicitConstraints, Mode.DEFAULT, Activation.LECUN_TANH, 0, 0, 0.0, 0);
+    }
+
+    /** An LTC with ncps's defaults for the options besides the wiring: affine mappings, 6 unfolds, implicit constraints. */
+    public static NcpsSpec ltc(int inputSize, WiringShape wiring, boolean wired, boolean mixedMemory) {
+        return ltc(inputSize, wiring, wired, Mapping.AFFINE, Mapping.AFFINE, DEFAULT_ODE_UNFOLDS, DEFAULT_EPSILON, true,
+                mixedMemory);
     }
 
     /** An unwired CfC (CfCCell with a backbone). */

@@ -10,22 +10,31 @@ import java.util.Arrays;
  * the wiring layers in order. The adjacency matrices are checked for shape and values only; the layer
  * masks are the stored tensors (they may have been pruned since the wiring was drawn).
  */
-record WiringShape(int units, int outputDim, int[] layerSizes) {
+public record WiringShape(int units, int outputDim, int[] layerSizes) {
+    public WiringShape {
+        layerSizes = layerSizes.clone();
+    }
+
+    @Override
+    public int[] layerSizes() {
+        return layerSizes.clone();
+    }
+
     /** What ncps 1.0.1 builds from an integer {@code units}: FullyConnected(units), one layer, all neurons motor. */
-    static WiringShape fullyConnected(int units) {
+    public static WiringShape fullyConnected(int units) {
         return new WiringShape(units, units, new int[] {units});
     }
 
-    int layers() {
+    public int layers() {
         return layerSizes.length;
     }
 
-    int lastLayerSize() {
+    public int lastLayerSize() {
         return layerSizes[layerSizes.length - 1];
     }
 
     /** Reads a wiring object (ncps WiringShape.get_config plus adjacency); {@code needLayers} for wired CfC. */
-    static WiringShape parse(JsonNode w, String where, int inputSize, boolean needLayers) {
+    public static WiringShape parse(JsonNode w, String where, int inputSize, boolean needLayers) {
         if (!w.isObject()) {
             throw new EngineException(where + ": must be an integer or a wiring object, got " + Json.abbreviate(w));
         }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.liquid.NcpsSpec.Mapping;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
+import dev.quantumliquid.engine.liquid.WiringShape;
 import dev.quantumliquid.train.batch.BatchKernel;
 import dev.quantumliquid.train.batch.ModelBatch;
 import dev.quantumliquid.train.batch.TapeKernel;
@@ -81,8 +84,8 @@ class LtcKernelTest {
                 }
             }
         }
-        TrainableLtc l = TrainableLtc.create("ltc", new TrainableLtc.Config(c.inputs(), c.units(), c.motors(), c.in(), c.out(), c.unfolds(), c.eps(),
-                c.implicit(), c.mixed()), null, adj, sadj, r);
+        TrainableLtc l = TrainableLtc.create("ltc", NcpsSpec.ltc(c.inputs(), new WiringShape(c.units(), c.motors(), new int[] {c.units()}), true,
+                Mapping.of(c.in()), Mapping.of(c.out()), c.unfolds(), c.eps(), c.implicit(), c.mixed()), null, adj, sadj, r);
         double[] p = l.params();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.1 * (r.nextDouble() - 0.5); // off the init (zero biases, unit mapping weights)
