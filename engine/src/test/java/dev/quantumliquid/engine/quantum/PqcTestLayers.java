@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
 import dev.quantumliquid.engine.kernel.GateKernels;
-import dev.quantumliquid.engine.model.LayerSource;
+import dev.quantumliquid.engine.layer.LayerSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;

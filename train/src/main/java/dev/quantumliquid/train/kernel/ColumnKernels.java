@@ -1,6 +1,6 @@
 package dev.quantumliquid.train.kernel;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 
 /**
  * The numeric primitives the hand-written {@link BatchKernel}s are built of, on column blocks: a block

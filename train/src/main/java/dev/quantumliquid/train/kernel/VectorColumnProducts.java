@@ -1,6 +1,7 @@
 package dev.quantumliquid.train.kernel;
 
 import dev.quantumliquid.engine.kernel.VectorWidth;
+import dev.quantumliquid.engine.layer.Activation;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;

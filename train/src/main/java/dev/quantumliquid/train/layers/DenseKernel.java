@@ -1,6 +1,6 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.kernel.BatchKernel;
 import dev.quantumliquid.train.kernel.ColumnBlocks;
 import dev.quantumliquid.train.kernel.ColumnKernels;

@@ -8,7 +8,7 @@ import dev.quantumliquid.engine.energy.EnergyEstimate;
 import dev.quantumliquid.engine.energy.EnergyProfile;
 import dev.quantumliquid.engine.format.AtomicFiles;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
@@ -221,8 +221,7 @@ public final class TrainJob {
                 Wiring wr = wiring(o, width, tOut);
                 // ncps writes an integer units for its default FullyConnected; any other wiring ships its adjacency.
                 boolean plain = o.wiring().equals("full") && o.wiringSeed() == FullyConnectedWiring.DEFAULT_SEED;
-                layers.add(TrainableLtc.create("rnn", new TrainableLtc.Config(width, wr.units(), wr.outputDim(), "affine", "affine", 6,
-                        1e-8, true, lq.mixedMemory()), plain ? null : wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r));
+                layers.add(TrainableLtc.create("rnn", width, wr, !plain, lq.mixedMemory(), r));
             }
             default -> throw new TrainException("--arch must be cfc or ltc, got '" + o.arch() + "'");
         }

@@ -3,7 +3,11 @@ package dev.quantumliquid.train.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.liquid.NcpsSpec.Mapping;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
+import dev.quantumliquid.engine.liquid.WiringShape;
+import dev.quantumliquid.train.kernel.BatchKernel;
 import dev.quantumliquid.train.batch.ModelBatch;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.grad.Tape;
@@ -81,8 +85,8 @@ class LtcKernelTest {
                 }
             }
         }
-        TrainableLtc l = TrainableLtc.create("ltc", new TrainableLtc.Config(c.inputs(), c.units(), c.motors(), c.in(), c.out(), c.unfolds(), c.eps(),
-                c.implicit(), c.mixed()), null, adj, sadj, r);
+        TrainableLtc l = TrainableLtc.create("ltc", NcpsSpec.ltc(c.inputs(), new WiringShape(c.units(), c.motors(), new int[] {c.units()}), true,
+                Mapping.of(c.in()), Mapping.of(c.out()), c.unfolds(), c.eps(), c.implicit(), c.mixed()), null, adj, sadj, r);
         double[] p = l.params();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.1 * (r.nextDouble() - 0.5); // off the init (zero biases, unit mapping weights)

@@ -2,7 +2,7 @@ package dev.quantumliquid.train.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.batch.ModelBatch;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.layers.TrainableCfc;

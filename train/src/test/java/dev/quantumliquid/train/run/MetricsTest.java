@@ -3,7 +3,7 @@ package dev.quantumliquid.train.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.train.data.CsvTable;
 import dev.quantumliquid.train.data.MackeyGlass;

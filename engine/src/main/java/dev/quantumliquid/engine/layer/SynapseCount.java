@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 /** Synapses of a wired liquid layer: how many the wiring allows in principle and how many are present (mask != 0). */
 public record SynapseCount(long possible, long present) {

@@ -1,8 +1,7 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +14,16 @@ public interface Layer {
     /** The layer's name in model.json. */
     String name();
 
+    /** Most features a layer takes or gives (inputs, outputs, scale size). */
+    int MAX_FEATURES = 65536;
+
+    /** Which kind of layer this is. */
+    LayerKind kind();
+
     /** The layer's type in model.json: ncps, pqc, dense or scale. */
-    String type();
+    default String type() {
+        return kind().type();
+    }
 
     int inputSize();
 

@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.liquid;
+package dev.quantumliquid.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,10 +8,8 @@ import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.LayerSource;
-import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +60,7 @@ public final class NcpsImport {
         layer.put("name", LAYER_NAME);
         layer.put("weights_prefix", "");
         layer.set("spec", spec.deepCopy());
-        Layer built = NcpsLayers.create(new LayerSource("spec.json", LAYER_NAME, layer, weights, ""));
+        Layer built = LayerRegistry.load(new LayerSource("spec.json", LAYER_NAME, layer, weights, ""));
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("format", ModelFiles.FORMAT);
         root.put("name", meta.name());

@@ -1,10 +1,14 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.feedforward;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.LayerSource;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.List;
 
 /** {@code scale}: y = x * scale + shift, elementwise (input normalisation, output de-normalisation). */
@@ -18,7 +22,7 @@ public final class ScaleLayer implements Layer {
     private final double[] scaleD; // [F]
     private final double[] shiftD; // [F]
 
-    ScaleLayer(String name, Tensor scale, Tensor shift) {
+    public ScaleLayer(String name, Tensor scale, Tensor shift) {
         this.name = name;
         this.n = scale.dim(0);
         this.scaleT = scale;
@@ -30,15 +34,15 @@ public final class ScaleLayer implements Layer {
     }
 
     /** {@code size} is optional: without it the width is the length of the {@code scale} tensor. */
-    static ScaleLayer create(LayerSource src) {
+    public static ScaleLayer create(LayerSource src) {
         int size;
         if (src.json().hasNonNull("size")) {
-            size = Json.requireInt(src.json(), "size", src.where(), 1, ModelFiles.MAX_FEATURES);
+            size = Json.requireInt(src.json(), "size", src.where(), 1, Layer.MAX_FEATURES);
         } else {
             int[] shape = src.weights().require(src.prefix() + "scale").shape();
-            if (shape.length != 1 || shape[0] < 1 || shape[0] > ModelFiles.MAX_FEATURES) {
+            if (shape.length != 1 || shape[0] < 1 || shape[0] > Layer.MAX_FEATURES) {
                 throw new EngineException(src.where() + ": tensor '" + src.prefix() + "scale' must have shape [F] with F in 1.."
-                        + ModelFiles.MAX_FEATURES + " (or set \"size\"), got " + java.util.Arrays.toString(shape));
+                        + Layer.MAX_FEATURES + " (or set \"size\"), got " + java.util.Arrays.toString(shape));
             }
             size = shape[0];
         }
@@ -51,8 +55,8 @@ public final class ScaleLayer implements Layer {
     }
 
     @Override
-    public String type() {
-        return "scale";
+    public LayerKind kind() {
+        return LayerKind.SCALE;
     }
 
     @Override

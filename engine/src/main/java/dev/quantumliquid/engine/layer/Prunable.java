@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 /**
  * A wired liquid layer whose synapses can be removed (magnitude pruning, spec section 6). Synapses

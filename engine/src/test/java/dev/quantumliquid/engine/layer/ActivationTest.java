@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quantumliquid.engine.format.Tensor;

@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.kernel.KernelMath;

@@ -10,22 +10,31 @@ import java.util.Arrays;
  * the wiring layers in order. The adjacency matrices are checked for shape and values only; the layer
  * masks are the stored tensors (they may have been pruned since the wiring was drawn).
  */
-record Wiring(int units, int outputDim, int[] layerSizes) {
-    /** What ncps 1.0.1 builds from an integer {@code units}: FullyConnected(units), one layer, all neurons motor. */
-    static Wiring fullyConnected(int units) {
-        return new Wiring(units, units, new int[] {units});
+public record WiringShape(int units, int outputDim, int[] layerSizes) {
+    public WiringShape {
+        layerSizes = layerSizes.clone();
     }
 
-    int layers() {
+    @Override
+    public int[] layerSizes() {
+        return layerSizes.clone();
+    }
+
+    /** What ncps 1.0.1 builds from an integer {@code units}: FullyConnected(units), one layer, all neurons motor. */
+    public static WiringShape fullyConnected(int units) {
+        return new WiringShape(units, units, new int[] {units});
+    }
+
+    public int layers() {
         return layerSizes.length;
     }
 
-    int lastLayerSize() {
+    public int lastLayerSize() {
         return layerSizes[layerSizes.length - 1];
     }
 
-    /** Reads a wiring object (ncps Wiring.get_config plus adjacency); {@code needLayers} for wired CfC. */
-    static Wiring parse(JsonNode w, String where, int inputSize, boolean needLayers) {
+    /** Reads a wiring object (ncps WiringShape.get_config plus adjacency); {@code needLayers} for wired CfC. */
+    public static WiringShape parse(JsonNode w, String where, int inputSize, boolean needLayers) {
         if (!w.isObject()) {
             throw new EngineException(where + ": must be an integer or a wiring object, got " + Json.abbreviate(w));
         }
@@ -47,11 +56,11 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
             }
             return fullyConnected(units).withOutput(outputDim);
         }
-        return new Wiring(units, outputDim, layerSizes(w, layers, where, units));
+        return new WiringShape(units, outputDim, layerSizes(w, layers, where, units));
     }
 
-    private Wiring withOutput(int outputDim) {
-        return new Wiring(units, outputDim, layerSizes);
+    private WiringShape withOutput(int outputDim) {
+        return new WiringShape(units, outputDim, layerSizes);
     }
 
     private static int[] layerSizes(JsonNode w, JsonNode layers, String where, int units) {
@@ -113,7 +122,7 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Wiring w && w.units == units && w.outputDim == outputDim
+        return o instanceof WiringShape w && w.units == units && w.outputDim == outputDim
                 && Arrays.equals(w.layerSizes, layerSizes);
     }
 
@@ -124,6 +133,6 @@ record Wiring(int units, int outputDim, int[] layerSizes) {
 
     @Override
     public String toString() {
-        return "Wiring[units=" + units + ", outputDim=" + outputDim + ", layers=" + Arrays.toString(layerSizes) + "]";
+        return "WiringShape[units=" + units + ", outputDim=" + outputDim + ", layers=" + Arrays.toString(layerSizes) + "]";
     }
 }

@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.energy;
+package dev.quantumliquid.engine.layer;
 
 /**
  * Operations an edge implementation performs for one model step (spec section 6): multiply-accumulates,

@@ -1,4 +1,4 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.layer;
 
 /** Opaque per-session scratch memory of one layer; each layer casts to its own type. */
 public interface Workspace {

@@ -1,10 +1,15 @@
-package dev.quantumliquid.engine.model;
+package dev.quantumliquid.engine.feedforward;
 
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.kernel.Kernels;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.LayerSource;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.List;
 
 /** {@code dense}: y = act(weight @ x + bias) (spec section 5). */
@@ -21,7 +26,7 @@ public final class DenseLayer implements Layer {
     private final double[] bd; // [out]
     private final Kernels k = Kernels.preferred();
 
-    DenseLayer(String name, Activation act, Tensor weight, Tensor bias) {
+    public DenseLayer(String name, Activation act, Tensor weight, Tensor bias) {
         this.name = name;
         this.out = weight.dim(0);
         this.in = weight.dim(1);
@@ -34,9 +39,9 @@ public final class DenseLayer implements Layer {
         this.bd = bias.toDoubleArray();
     }
 
-    static DenseLayer create(LayerSource src) {
-        int in = Json.requireInt(src.json(), "in", src.where(), 1, ModelFiles.MAX_FEATURES);
-        int out = Json.requireInt(src.json(), "out", src.where(), 1, ModelFiles.MAX_FEATURES);
+    public static DenseLayer create(LayerSource src) {
+        int in = Json.requireInt(src.json(), "in", src.where(), 1, Layer.MAX_FEATURES);
+        int out = Json.requireInt(src.json(), "out", src.where(), 1, Layer.MAX_FEATURES);
         Activation act = Activation.parse(Json.optChoice(src.json(), "activation", src.where(), "none",
                 "none", "tanh", "relu", "sigmoid", "lecun_tanh"), src.where());
         return new DenseLayer(src.name(), act, src.tensor("weight", out, in), src.tensor("bias", out));
@@ -48,8 +53,8 @@ public final class DenseLayer implements Layer {
     }
 
     @Override
-    public String type() {
-        return "dense";
+    public LayerKind kind() {
+        return LayerKind.DENSE;
     }
 
     @Override
