@@ -2,7 +2,7 @@ package dev.quantumliquid.train.kernel;
 
 import dev.quantumliquid.engine.kernel.KernelMath;
 import dev.quantumliquid.engine.kernel.VectorWidth;
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
