@@ -142,7 +142,7 @@ port_forward() { # target remote-port local-port [namespace]
 # same PromQL with rollouts_pod_template_hash in place of color (checked by a test).
 error_ratio_query() {
   local sel="namespace=\"$NS\",color=\"$1\""
-  echo "(sum(rate(quantum_liquid_requests_total{$sel,code=~\"5..\"}[$WINDOW])) or vector(0)) / sum(rate(quantum_liquid_requests_total{$sel}[$WINDOW]))"
+  echo "(sum(rate(quantum_liquid_requests_total{$sel, code=~\"5..|UNKNOWN|INTERNAL|UNAVAILABLE|DATA_LOSS|DEADLINE_EXCEEDED\"}[$WINDOW])) or vector(0)) / sum(rate(quantum_liquid_requests_total{$sel}[$WINDOW]))"
 }
 p95_query() {
   local sel="namespace=\"$NS\",color=\"$1\""

@@ -8,8 +8,9 @@
 # h2load cannot see gRPC statuses (they travel in trailers), so the server's own count of gRPC
 # answers with code OK is printed beside h2load's.
 # Every route and the stream run once before measuring (JIT warm-up, discarded). "server us/req" is the
-# server process's CPU time (user + system, all threads) per answered request: it does not depend on
-# how busy the machine is, where requests per second do.
+# server process's CPU time (user + system, all threads) over the whole h2load run divided by the
+# requests of that run (h2load's rate over its warm-up and measuring time together): it depends far
+# less on how busy the machine is than requests per second do.
 # Usage: bench/grpc/run.sh [seconds-per-run] [repeats] [connections] [stream-steps]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,6 +18,7 @@ secs="${1:-10}"
 repeats="${2:-3}"
 conns="${3:-8}"
 steps="${4:-100000}"
+warm=2 # h2load's warm-up seconds before it measures
 port="${QLNN_BENCH_PORT:-18181}"
 gport="${QLNN_BENCH_GRPC_PORT:-18001}"
 model=quantum-liquid-demo
@@ -45,14 +47,15 @@ printf '{"inputs":[{"name":"input","datatype":"FP32","shape":[1,1,%s],"data":[%s
 rps() { sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 us_per_req() { # ticks before, ticks after, req/s
-  awk -v a="$1" -v b="$2" -v r="$3" -v s="$secs" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / (r * s) }'
+  awk -v a="$1" -v b="$2" -v r="$3" -v s="$((secs + warm))" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / (r * s) }'
 }
 grpc_run() { # rpc, request file
-  h2load -D "$secs" --warm-up-time=2 -c "$conns" -m 1 -d "$2" -H 'content-type: application/grpc' -H 'te: trailers' \
+  h2load -D "$secs" --warm-up-time="$warm" -c "$conns" -m 1 -d "$2" -H 'content-type: application/grpc' -H 'te: trailers' \
     "http://127.0.0.1:$gport/inference.GRPCInferenceService/$1" | rps
 }
 http_run() {
-  h2load --h1 -D "$secs" --warm-up-time=2 -c "$conns" -m 1 -d "$tmp/infer.json" -H 'content-type: application/json' \
+  h2load --h1 -D "$secs" --warm-up-time="$warm" -c "$conns" -m 1 -d "$tmp/infer.json" -H 'content-type: application/json' \
     "http://127.0.0.1:$port/v2/models/$model/infer" | rps
 }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }

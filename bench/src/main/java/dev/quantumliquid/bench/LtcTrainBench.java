@@ -77,8 +77,7 @@ public class LtcTrainBench {
         int in = 20;
         Wiring wr = AutoNcpWiring.build(28, 4, sparsity, in, AutoNcpWiring.DEFAULT_SEED);
         SplittableRandom r = new SplittableRandom(1);
-        TrainableLayer ltc = TrainableLtc.create("rnn", new TrainableLtc.Config(in, wr.units(), wr.outputDim(), "affine", "affine", 6,
-                1e-8, true, false), wr.toJson(), wr.adjacencyFlat(), wr.sensoryAdjacencyFlat(), r);
+        TrainableLayer ltc = TrainableLtc.create("rnn", in, wr, true, false, r);
         List<String> outs = List.of("y0", "y1", "y2", "y3");
         model = new TrainableModel(new TrainableModel.Info("bench", "", in, outs, 1.0, "cortex-m4f"), List.of(ltc));
         double[][][] x = new double[batch][steps][in];

@@ -1,8 +1,8 @@
 package dev.quantumliquid.bench;
 
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.BatchStepper;
-import dev.quantumliquid.train.Trainer;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.train.run.BatchStepper;
+import dev.quantumliquid.train.run.Trainer;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.layers.TrainableCfc;
 import dev.quantumliquid.train.layers.TrainableLayer;
@@ -10,6 +10,8 @@ import dev.quantumliquid.train.layers.TrainableLtc;
 import dev.quantumliquid.train.layers.TrainableModel;
 import dev.quantumliquid.train.layers.TrainableWiredCfc;
 import dev.quantumliquid.train.optim.Adam;
+import dev.quantumliquid.train.run.BatchStepper;
+import dev.quantumliquid.train.run.Trainer;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
 import java.util.ArrayList;
@@ -78,8 +80,7 @@ public class TrainBench {
                     AutoNcpWiring.build(28, 4, 0.5, FEATURES, AutoNcpWiring.DEFAULT_SEED), r);
             case "ltc_20_autoncp_28_4" -> {
                 Wiring w = AutoNcpWiring.build(28, 4, 0.5, FEATURES, AutoNcpWiring.DEFAULT_SEED);
-                yield TrainableLtc.create("rnn", new TrainableLtc.Config(FEATURES, w.units(), w.outputDim(), "affine", "affine", 6, 1e-8, true,
-                        false), w.toJson(), w.adjacencyFlat(), w.sensoryAdjacencyFlat(), r);
+                yield TrainableLtc.create("rnn", FEATURES, w, true, false, r);
             }
             default -> throw new IllegalArgumentException("arch must be cfc_20_50, cfc_20_autoncp_28_4 or ltc_20_autoncp_28_4, got " + arch);
         };

@@ -5,9 +5,10 @@ import dev.quantumliquid.engine.energy.EnergyEstimate;
 import dev.quantumliquid.engine.energy.EnergyProfile;
 import dev.quantumliquid.engine.format.TensorFile;
 import dev.quantumliquid.engine.io.InputFiles;
-import dev.quantumliquid.engine.liquid.NcpsImport;
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.config.PropertySource;
+import dev.quantumliquid.server.repository.EnergySettings;
+import dev.quantumliquid.engine.model.NcpsImport;
 import dev.quantumliquid.server.repository.EnergyPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -82,9 +83,7 @@ final class ImportNcpsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--sample-rate-hz must be a finite number > 0, got " + sampleRateHz);
         }
         // The server's own reading of the budget and policy, so that the verdict below is the server's.
-        Config server = Config.fromEnvironment(Map.of(
-                "ENERGY_BUDGET_UW", env.getOrDefault("ENERGY_BUDGET_UW", ""),
-                "QLNN_ENERGY_POLICY", env.getOrDefault("QLNN_ENERGY_POLICY", "")));
+        EnergySettings energy = EnergySettings.load(PropertySource.of(env));
         ModelDirs.prepareOut(out, force);
         JsonNode specJson = InputFiles.readJsonObject(specFile);
         TensorFile tensors = InputFiles.readSafeTensors(weights);
@@ -96,7 +95,7 @@ final class ImportNcpsCommand implements Callable<Integer> {
         o.printf("imported %s as model '%s' into %s: %d inputs -> %d outputs, state %d, %d parameters%n",
                 specJson.path("class").asText("ncps module"), m.name(), out, m.inputSize(), m.outputSize(),
                 m.stateSize(), m.parameterCount());
-        o.println(energyVerdict(m, server.energyBudgetMicrowatts(), server.energyPolicy()));
+        o.println(energyVerdict(m, energy.budgetMicrowatts(), energy.policy()));
         o.flush();
         return Main.EXIT_OK;
     }

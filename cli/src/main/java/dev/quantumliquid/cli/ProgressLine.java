@@ -1,6 +1,6 @@
 package dev.quantumliquid.cli;
 
-import dev.quantumliquid.train.Trainer;
+import dev.quantumliquid.train.run.Trainer;
 import java.io.PrintWriter;
 import java.util.Locale;
 

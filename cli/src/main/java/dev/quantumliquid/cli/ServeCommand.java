@@ -1,6 +1,12 @@
 package dev.quantumliquid.cli;
 
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ObservabilitySettings;
+import dev.quantumliquid.server.app.ServerConfig;
+import dev.quantumliquid.server.config.Setting;
+import dev.quantumliquid.server.grpc.GrpcSettings;
+import dev.quantumliquid.server.http.HttpSettings;
+import dev.quantumliquid.server.repository.RepositorySettings;
+import dev.quantumliquid.server.store.StoreSettings;
 import dev.quantumliquid.server.app.QlnnServer;
 import dev.quantumliquid.server.error.ServerException;
 import java.io.PrintWriter;
@@ -14,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code qlnn serve}: runs the inference service until stopped (SIGTERM/SIGINT drain, then stop).
- * Settings come from the environment (docs/SERVER.md lists them); flags override it.
+ * Settings come from the environment (the README's settings table lists them); flags override it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a model repository over HTTP (Open Inference Protocol v2, /inference, /health, /ready, /metrics) and gRPC (Open Inference Protocol, grpc.health.v1).")
@@ -59,15 +65,15 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, String> settings = new HashMap<>(environment);
         Map<String, String> flags = new HashMap<>(); // variable -> the flag that set it
-        put(settings, flags, "QLNN_MODEL_REPOSITORY", "--model-repository", repository);
-        put(settings, flags, "QLNN_PORT", "--port", port);
-        put(settings, flags, "QLNN_GRPC_PORT", "--grpc-port", grpcPort);
-        put(settings, flags, "QLNN_HOST", "--host", host);
-        put(settings, flags, "QLNN_POLL_INTERVAL_S", "--poll-interval", pollInterval);
-        put(settings, flags, "LOG_LEVEL", "--log-level", logLevel);
+        put(settings, flags, StoreSettings.REPOSITORY, repository);
+        put(settings, flags, HttpSettings.PORT, port);
+        put(settings, flags, GrpcSettings.PORT, grpcPort);
+        put(settings, flags, HttpSettings.HOST, host);
+        put(settings, flags, RepositorySettings.POLL_INTERVAL, pollInterval);
+        put(settings, flags, ObservabilitySettings.LOG_LEVEL, logLevel);
         QlnnServer server;
         try {
-            server = QlnnServer.start(Config.fromEnvironment(settings));
+            server = QlnnServer.start(ServerConfig.fromEnvironment(settings));
         } catch (ServerException e) {
             if (e.kind() != ServerException.Kind.CONFIG) {
                 throw e;
@@ -80,10 +86,11 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void put(Map<String, String> m, Map<String, String> flags, String variable, String flag, String value) {
+    /** A flag given on the command line overrides its setting's variable. */
+    private static void put(Map<String, String> m, Map<String, String> flags, Setting<?> setting, String value) {
         if (value != null) {
-            m.put(variable, value);
-            flags.put(variable, flag);
+            m.put(setting.name(), value);
+            flags.put(setting.name(), setting.flag().orElseThrow());
         }
     }
 

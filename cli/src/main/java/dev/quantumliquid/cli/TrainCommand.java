@@ -2,8 +2,8 @@ package dev.quantumliquid.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantumliquid.train.TrainException;
-import dev.quantumliquid.train.TrainJob;
-import dev.quantumliquid.train.Trainer;
+import dev.quantumliquid.train.run.TrainJob;
+import dev.quantumliquid.train.run.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

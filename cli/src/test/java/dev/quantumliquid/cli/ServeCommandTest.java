@@ -2,8 +2,10 @@ package dev.quantumliquid.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quantumliquid.server.app.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -45,5 +47,13 @@ class ServeCommandTest {
         String[] r = run(Map.of("LOG_LEVEL", "ERROR"), "--model-repository", dir.resolve("absent").toString(), "--port", "0");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[1]).contains("--model-repository (QLNN_MODEL_REPOSITORY)").contains("does not exist");
+    }
+
+    @Test
+    void everyServeFlagIsASettingsFlagAndTheOtherWayRound() {
+        List<String> options = new CommandLine(new ServeCommand(Map.of())).getCommandSpec().options().stream()
+                .map(o -> o.longestName()).filter(n -> !n.equals("--help") && !n.equals("--version")).toList();
+        List<String> settingFlags = ServerConfig.SETTINGS.stream().flatMap(s -> s.flag().stream()).toList();
+        assertThat(options).containsExactlyInAnyOrderElementsOf(settingFlags);
     }
 }

@@ -175,9 +175,9 @@ class TrainCommandTest {
 
     @Test
     void liveProgressLineFormatAndRewrite() {
-        var b = new dev.quantumliquid.train.Trainer.Batch(3, 20, 12, 40, 0.01234, 0.0150, 1234.4, 42.2);
+        var b = new dev.quantumliquid.train.run.Trainer.Batch(3, 20, 12, 40, 0.01234, 0.0150, 1234.4, 42.2);
         assertThat(ProgressLine.format(b)).isEqualTo("epoch 3/20 batch 12/40 loss 0.0123 val 0.0150 1234 samples/s ETA 00:42");
-        assertThat(ProgressLine.format(new dev.quantumliquid.train.Trainer.Batch(1, 2, 1, 4, 0.5, Double.NaN, 10, 3725)))
+        assertThat(ProgressLine.format(new dev.quantumliquid.train.run.Trainer.Batch(1, 2, 1, 4, 0.5, Double.NaN, 10, 3725)))
                 .isEqualTo("epoch 1/2 batch 1/4 loss 0.5000 val - 10 samples/s ETA 1:02:05");
         assertThat(ProgressLine.eta(Double.NaN)).isEqualTo("--:--");
         java.io.StringWriter sw = new java.io.StringWriter();

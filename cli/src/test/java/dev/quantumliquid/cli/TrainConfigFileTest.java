@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quantumliquid.train.TrainJob;
+import dev.quantumliquid.train.run.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -118,7 +118,7 @@ class MonitoringTest {
         // The guide's panels: latency percentiles, throughput, errors, coherence, energy, cache, sessions,
         // in-flight, JVM heap and GC, replicas.
         assertThat(all).contains("histogram_quantile(0.5,", "histogram_quantile(0.95,", "histogram_quantile(0.99,",
-                "quantum_liquid_requests_total", "code=~\"5..\"", "quantum_liquid_coherence_avg",
+                "quantum_liquid_requests_total", "code=~\"5..|UNKNOWN|INTERNAL|UNAVAILABLE|DATA_LOSS|DEADLINE_EXCEEDED\"", "quantum_liquid_coherence_avg",
                 "quantum_liquid_model_power_microwatts", "quantum_liquid_model_energy_microjoules_per_step",
                 "quantum_liquid_cache_hits_total", "quantum_liquid_sessions_active", "quantum_liquid_inflight_requests",
                 "jvm_memory_used_bytes", "jvm_gc_collection_seconds", "kube_deployment_status_replicas_available");

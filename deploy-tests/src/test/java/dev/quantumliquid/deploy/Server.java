@@ -1,9 +1,12 @@
 package dev.quantumliquid.deploy;
 
+import dev.quantumliquid.server.app.ServerConfig;
+import dev.quantumliquid.server.config.Setting;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** What the server (branch `server`, issues 3 and 4) serves and reads: the contract manifests are checked against. */
+/** What the server serves and reads: the contract the manifests are checked against. */
 final class Server {
     private Server() {}
 
@@ -38,13 +41,8 @@ final class Server {
     /** Routes that must stay in-cluster. */
     static final List<String> PRIVATE_ROUTES = List.of("/metrics", "/v2/repository/index", "/");
 
-    static final Set<String> ENV = Set.of(
-            "QUANTUM_COHERENCE_THRESHOLD", "LIQUID_SPARSITY", "ENERGY_BUDGET_UW", "QLNN_ENERGY_POLICY",
-            "LOG_LEVEL", "ENABLE_METRICS", "QLNN_PORT", "QLNN_MODEL_REPOSITORY", "QLNN_POLL_INTERVAL_S",
-            "QLNN_CACHE_SIZE", "QLNN_MAX_BATCH", "QLNN_MAX_INFLIGHT", "QLNN_MAX_QUEUE_MS", "QLNN_DRAIN_S",
-            "QLNN_STATE_KEY_FILE", "QLNN_API_KEYS_FILE", "QLNN_ADMIN_ALLOW_CIDRS", "QLNN_TLS_CERT",
-            "QLNN_TLS_KEY", "QLNN_TLS_CLIENT_CA", "QLNN_MODEL_CACHE", "QLNN_S3_ENDPOINT", "QLNN_S3_PATH_STYLE",
-            "QLNN_TRUSTED_KEYS");
+    /** The variables the server reads: every setting descriptor's name. */
+    static final Set<String> ENV = ServerConfig.SETTINGS.stream().map(Setting::name).collect(Collectors.toUnmodifiableSet());
 
     /** Metric names the server exports (histograms expand to _bucket/_sum/_count). */
     static final Set<String> METRICS = Set.of(

@@ -128,4 +128,17 @@ class AuditTest {
         assertThat(all).as("a refused input appears as its digest").contains(refusedSha);
         assertThat(startup.get("settings").toString()).doesNotContain("<redacted>"); // settings hold paths and numbers only
     }
+
+    @Test
+    void credentialsWrittenIntoTheStoreEndpointAreNeverEchoed() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("models"));
+        TestModels.dense(repo, "dense", 1, 0f);
+        try (TestServer s = TestServer.start(repo, Map.of("QLNN_AUDIT_LOG", "stdout",
+                "QLNN_S3_ENDPOINT", "http://qlnn:hunter2-s3-secret@127.0.0.1:9"))) {
+            assertThat(s.get("/health").status()).isEqualTo(200);
+        }
+        JsonNode startup = audit("startup").get(0);
+        assertThat(startup.get("settings").get("QLNN_S3_ENDPOINT").asText()).isEqualTo("http://<redacted>@127.0.0.1:9");
+        assertThat(String.join("\n", lines())).doesNotContain("hunter2-s3-secret");
+    }
 }

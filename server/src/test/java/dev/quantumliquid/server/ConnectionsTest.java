@@ -117,6 +117,31 @@ class ConnectionsTest {
         }
     }
 
+    /**
+     * A connection that sends nothing, and one whose request line never ends, are closed (the client
+     * reads end-of-stream) once QLNN_HEADER_TIMEOUT_S has passed since their accept, though the read
+     * and idle timeouts are long; a connection that completed its requests keeps working.
+     */
+    @Test
+    void silentAndHalfRequestLineConnectionsAreClosedAfterTheHeaderTimeout() throws IOException {
+        TestModels.dense(repo, "dense", 1, 0f);
+        try (TestServer s = TestServer.start(repo, Map.of("QLNN_HEADER_TIMEOUT_S", "0.5", "QLNN_READ_TIMEOUT_S", "30",
+                "QLNN_IDLE_TIMEOUT_S", "30"))) {
+            Socket live = connect(s);
+            String get = "GET /ready HTTP/1.1\r\nHost: x\r\n\r\n";
+            live.getOutputStream().write(get.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(live)).startsWith("HTTP/1.1 200 ");
+            Socket silent = connect(s);
+            Socket half = connect(s);
+            half.getOutputStream().write("GET /ready HT".getBytes(StandardCharsets.ISO_8859_1));
+            half.getOutputStream().flush();
+            assertThat(readUntilClosed(silent)).as("closed by the server, not by the 20 s client timeout").isEmpty();
+            assertThat(readUntilClosed(half)).as("closed by the server, not by the 20 s client timeout").isEmpty();
+            live.getOutputStream().write(get.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readResponse(live)).as("a keep-alive connection between requests is not cut").startsWith("HTTP/1.1 200 ");
+        }
+    }
+
     @Test
     void anIdleKeepAliveConnectionIsClosed() throws IOException {
         TestModels.dense(repo, "dense", 1, 0f);

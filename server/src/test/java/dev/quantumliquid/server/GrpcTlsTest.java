@@ -93,6 +93,46 @@ class GrpcTlsTest {
         }
     }
 
+    /**
+     * Every TLS 1.2 suite this JDK's client can offer, one at a time, on the gRPC port: as on HTTP,
+     * only ECDHE with an AEAD cipher is accepted (no CBC, no SHA-1 MAC, no finite-field DHE, no RSA key exchange).
+     */
+    @Test
+    void tls12OnTheGrpcListenerAcceptsOnlyEcdheWithAeadSuites() throws Exception {
+        try (TestServer s = TestServer.start(repo, Map.of("QLNN_GRPC_PORT", "-1", "QLNN_TLS_CERT", server[0].toString(),
+                "QLNN_TLS_KEY", server[1].toString()))) {
+            int port = s.server.grpcPort().orElseThrow();
+            java.util.List<String> accepted = new java.util.ArrayList<>();
+            java.util.List<String> refused = new java.util.ArrayList<>();
+            javax.net.ssl.SSLContext ctx = ca.clientContext(null);
+            for (String suite : ctx.getSupportedSSLParameters().getCipherSuites()) {
+                if (!suite.startsWith("TLS_") || suite.startsWith("TLS_AES") || suite.startsWith("TLS_CHACHA")
+                        || suite.contains("SCSV")) {
+                    continue; // TLS 1.3 suites and signalling values are not TLS 1.2 suites
+                }
+                try (SSLSocket sock = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                    SSLParameters p = sock.getSSLParameters();
+                    p.setApplicationProtocols(new String[] {"h2"});
+                    p.setProtocols(new String[] {"TLSv1.2"});
+                    p.setCipherSuites(new String[] {suite});
+                    sock.setSSLParameters(p);
+                    sock.startHandshake();
+                    accepted.add(suite);
+                } catch (IOException e) {
+                    refused.add(suite);
+                } catch (IllegalArgumentException notOffered) {
+                    // this client cannot offer it
+                }
+            }
+            assertThat(accepted).isNotEmpty().allSatisfy(suite -> assertThat(suite).startsWith("TLS_ECDHE_")
+                    .containsAnyOf("_GCM_", "_CHACHA20_POLY1305_"));
+            assertThat(refused).as("CBC and finite-field DHE suites were offered and refused")
+                    .anySatisfy(suite -> assertThat(suite).contains("_CBC_"))
+                    .anySatisfy(suite -> assertThat(suite).startsWith("TLS_DHE_"));
+            assertThat(live(s, true, false)).as("a gRPC client with the default suites still connects").isTrue();
+        }
+    }
+
     @Test
     void rotatedCertificateFilesAreServedOnTheGrpcListenerWithoutRestart() throws Exception {
         Path cert = dir.resolve("live.pem");

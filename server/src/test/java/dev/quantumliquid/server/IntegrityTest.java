@@ -1,6 +1,6 @@
 package dev.quantumliquid.server;
 
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -240,7 +240,7 @@ class IntegrityTest {
             }
             return TestLoaders.LOADER.load(dir, budget, check);
         };
-        Config config = TestServer.config(repo, Map.of("QLNN_TRUSTED_KEYS", keys.resolve("trusted").toString()));
+        ServerConfig config = TestServer.config(repo, Map.of("QLNN_TRUSTED_KEYS", keys.resolve("trusted").toString()));
         try (TestServer s = TestServer.start(config, swapping)) {
             assertThat(swapped).as("the hook ran").isTrue();
             assertThat(state(s, "demo", "1")).isEqualTo(

@@ -1,7 +1,7 @@
 package dev.quantumliquid.server;
 
 import dev.quantumliquid.server.app.QlnnServer;
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ServerConfig;
 import dev.quantumliquid.server.repository.PowerEstimator;
 import dev.quantumliquid.testkit.Await;
 import dev.quantumliquid.testkit.FaultyLayer;
@@ -31,7 +31,7 @@ public final class ProcessMain {
                 release.countDown();
             });
         }
-        QlnnServer server = QlnnServer.start(Config.fromEnvironment(System.getenv()),
+        QlnnServer server = QlnnServer.start(ServerConfig.fromEnvironment(System.getenv()),
                 TestLoaders.withFault("slow", FaultyLayer.held(5, new CountDownLatch(1), release)), PowerEstimator.unknown());
         server.serveUntilSignalled();
         System.exit(0);

@@ -2,13 +2,14 @@ package dev.quantumliquid.server;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Workspace;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.engine.model.ModelInfo;
-import dev.quantumliquid.engine.model.Workspace;
 import dev.quantumliquid.server.repository.ModelLoader;
 import dev.quantumliquid.testkit.FaultyLayer;
 import java.io.IOException;
@@ -86,6 +87,15 @@ final class TestLoaders {
         public String name() {
             return "leaky";
         }
+
+        @Override
+
+        public LayerKind kind() {
+
+            return LayerKind.DENSE;
+
+        }
+
 
         @Override
         public String type() {

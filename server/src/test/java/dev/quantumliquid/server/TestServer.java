@@ -1,7 +1,7 @@
 package dev.quantumliquid.server;
 
 import dev.quantumliquid.server.app.QlnnServer;
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantumliquid.server.repository.ModelLoader;
@@ -45,7 +45,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Test settings: loopback, free port, quiet log, no drain, no polling; {@code overrides} on top. */
-    static Config config(Path repo, Map<String, String> overrides) {
+    static ServerConfig config(Path repo, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("QLNN_HOST", "127.0.0.1");
         env.put("QLNN_PORT", "0");
@@ -57,24 +57,24 @@ final class TestServer implements AutoCloseable {
         env.put("QLNN_MODEL_REPOSITORY", repo.toString());
         env.put("QLNN_AUDIT_LOG", "off");
         env.putAll(overrides);
-        return Config.fromEnvironment(env);
+        return ServerConfig.fromEnvironment(env);
     }
 
     static TestServer start(Path repo, Map<String, String> overrides) {
         return start(config(repo, overrides), PowerEstimator.unknown());
     }
 
-    static TestServer start(Config config, PowerEstimator power) {
+    static TestServer start(ServerConfig config, PowerEstimator power) {
         ModelLoader loader = TestLoaders.LOADER;
         return new TestServer(QlnnServer.start(config, loader, power));
     }
 
     /** A server whose versions load through {@code loader} (a fault wrapper around the real one). */
-    static TestServer start(Config config, ModelLoader loader) {
+    static TestServer start(ServerConfig config, ModelLoader loader) {
         return start(config, loader, PowerEstimator.unknown());
     }
 
-    static TestServer start(Config config, ModelLoader loader, PowerEstimator power) {
+    static TestServer start(ServerConfig config, ModelLoader loader, PowerEstimator power) {
         return new TestServer(QlnnServer.start(config, loader, power));
     }
 

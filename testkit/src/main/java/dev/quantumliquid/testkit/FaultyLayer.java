@@ -1,10 +1,11 @@
 package dev.quantumliquid.testkit;
 
-import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.layer.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -103,6 +104,11 @@ public final class FaultyLayer implements Layer {
     @Override
     public String name() {
         return real.name();
+    }
+
+    @Override
+    public LayerKind kind() {
+        return real.kind();
     }
 
     @Override

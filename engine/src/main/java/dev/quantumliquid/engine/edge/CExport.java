@@ -3,7 +3,7 @@ package dev.quantumliquid.engine.edge;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
 import dev.quantumliquid.engine.format.AtomicFiles;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
 import dev.quantumliquid.engine.model.Model;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

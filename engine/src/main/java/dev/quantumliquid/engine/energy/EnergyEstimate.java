@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.energy;
 
+import dev.quantumliquid.engine.layer.OpCounts;
 import dev.quantumliquid.engine.model.Model;
 
 /**

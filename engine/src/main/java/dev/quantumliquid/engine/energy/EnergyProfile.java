@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.Json;
+import dev.quantumliquid.engine.layer.OpCounts;
 import dev.quantumliquid.engine.model.Model;
 import java.io.IOException;
 import java.io.InputStream;

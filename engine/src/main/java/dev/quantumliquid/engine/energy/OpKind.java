@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.energy;
 
+import dev.quantumliquid.engine.layer.OpCounts;
 import java.util.Arrays;
 import java.util.List;
 

@@ -91,7 +91,7 @@ final class ScalarKernels implements Kernels {
     private static float gate(float ff1, float ff2, float pre, boolean noGate) {
         float f1 = (float) Math.tanh(ff1);
         float f2 = (float) Math.tanh(ff2);
-        float g = sigmoid(pre);
+        float g = KernelMath.sigmoid(pre);
         return noGate ? f1 + g * f2 : f1 * (1f - g) + g * f2;
     }
 
@@ -109,7 +109,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void synapseCurrents(SynapseList s, float[] v, float[] scratch, float[] num, float[] den) {
         for (int k = 0; k < s.count; k++) {
-            float a = s.weight[k] * sigmoid(s.sigma[k] * (v[s.pre[k]] - s.mu[k]));
+            float a = s.weight[k] * KernelMath.sigmoid(s.sigma[k] * (v[s.pre[k]] - s.mu[k]));
             scratch[k] = a;
             scratch[s.padded + k] = a * s.erev[k];
         }
@@ -127,7 +127,7 @@ final class ScalarKernels implements Kernels {
             for (int k = s.start[j]; k < s.start[j + 1]; k++) {
                 int p = s.pre[k] * lanes;
                 for (int l = 0; l < lanes; l++) {
-                    float a = s.weight[k] * sigmoid(s.sigma[k] * (v[p + l] - s.mu[k]));
+                    float a = s.weight[k] * KernelMath.sigmoid(s.sigma[k] * (v[p + l] - s.mu[k]));
                     den[o + l] += a;
                     num[o + l] += a * s.erev[k];
                 }
@@ -188,7 +188,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void silu(float[] a, int off, int n, float[] scratch) {
         for (int i = off; i < off + n; i++) {
-            a[i] = a[i] * sigmoid(a[i]);
+            a[i] = a[i] * KernelMath.sigmoid(a[i]);
         }
     }
 
@@ -218,16 +218,12 @@ final class ScalarKernels implements Kernels {
     public void lstmGates(float[] z, int n, float[] c, int cOff, float[] h, int hOff) {
         for (int k = 0; k < n; k++) {
             float in = (float) Math.tanh(z[k]);
-            float ig = sigmoid(z[n + k]);
-            float fg = sigmoid(z[2 * n + k] + 1f);
-            float og = sigmoid(z[3 * n + k]);
+            float ig = KernelMath.sigmoid(z[n + k]);
+            float fg = KernelMath.sigmoid(z[2 * n + k] + 1f);
+            float og = KernelMath.sigmoid(z[3 * n + k]);
             float cn = c[cOff + k] * fg + in * ig;
             c[cOff + k] = cn;
             h[hOff + k] = (float) Math.tanh(cn) * og;
         }
-    }
-
-    private static float sigmoid(float z) {
-        return 1f / (1f + (float) Math.exp(-z));
     }
 }

@@ -1,13 +1,15 @@
 package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.kernel.KernelMath;
+import dev.quantumliquid.engine.feedforward.DenseLayer;
 import dev.quantumliquid.engine.kernel.PackedHeads;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.engine.model.DenseLayer;
-import dev.quantumliquid.engine.model.LayerSource;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.layer.LayerSource;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Workspace;
 
 /**
  * ncps 1.0.1 CfC with integer units (the unwired CfCCell, spec section 3): backbone over [u | h], then
@@ -15,7 +17,6 @@ import dev.quantumliquid.engine.model.Workspace;
  * projection (fc) of the output.
  */
 final class CfcLayer extends NcpsLayer {
-    private static final String P = "rnn_cell.";
 
     private final int h;          // hidden units
     private final int z;          // width the heads read: backbone_units, or in+h without backbone
@@ -36,32 +37,11 @@ final class CfcLayer extends NcpsLayer {
     private final float[] tauF, ampF;   // pure mode [h]
 
     static CfcLayer load(LayerSource src, NcpsSpec spec) {
-        int h = spec.units();
-        int in = spec.inputSize();
-        TensorSet.Loader t = new TensorSet.Loader(src);
-        if (spec.mixedMemory()) {
-            MixedMemory.load(t, in, h);
-        }
-        int width = in + h;
-        for (int l = 0; l < spec.backboneLayers(); l++) {
-            String b = P + "backbone." + spec.backboneIndex(l) + ".";
-            t.add(b + "weight", spec.backboneUnits(), width).add(b + "bias", spec.backboneUnits());
-            width = spec.backboneUnits();
-        }
-        for (String head : heads(spec)) {
-            t.add(P + head + ".weight", h, width).add(P + head + ".bias", h);
-        }
-        if (spec.mode() == NcpsSpec.Mode.PURE) {
-            t.add(P + "w_tau", 1, h).add(P + "A", 1, h);
-        }
-        if (spec.projSize() > 0) {
-            t.add("fc.weight", spec.projSize(), h).add("fc.bias", spec.projSize());
-        }
-        return new CfcLayer(src.name(), spec, t.done());
+        return new CfcLayer(src.name(), spec, new TensorSet.Loader(src).addAll(spec.parameters()).done());
     }
 
     static String[] heads(NcpsSpec spec) {
-        return spec.mode() == NcpsSpec.Mode.PURE ? new String[] {"ff1"} : new String[] {"ff1", "ff2", "time_a", "time_b"};
+        return spec.heads().toArray(String[]::new);
     }
 
     private CfcLayer(String name, NcpsSpec spec, TensorSet t) {
@@ -74,7 +54,7 @@ final class CfcLayer extends NcpsLayer {
         this.bb = new PackedMatrix[layers];
         int width = in + h;
         for (int l = 0; l < layers; l++) {
-            String b = P + "backbone." + spec.backboneIndex(l) + ".";
+            String b = spec.backbone(l);
             bbIn[l] = width;
             bbW[l] = t.d(b + "weight");
             bbB[l] = t.d(b + "bias");
@@ -88,8 +68,8 @@ final class CfcLayer extends NcpsLayer {
         float[][] hw = new float[names.length][];
         float[][] hb = new float[names.length][];
         for (int i = 0; i < names.length; i++) {
-            head[i] = t.d(P + names[i] + ".weight");
-            headB[i] = t.d(P + names[i] + ".bias");
+            head[i] = t.d(NcpsSpec.CELL + names[i] + ".weight");
+            headB[i] = t.d(NcpsSpec.CELL + names[i] + ".bias");
             hw[i] = LiquidMath.floats(head[i]);
             hb[i] = LiquidMath.floats(headB[i]);
         }
@@ -98,16 +78,16 @@ final class CfcLayer extends NcpsLayer {
         // dt = 1 is ncps's default time span (and a fixed-rate sensor's): one gate product instead of two
         this.gatedUnit = pure ? null : PackedHeads.unitTimeSpan(hw, hb, h, z);
         this.ff1 = pure ? PackedMatrix.of(hw[0], hb[0], h, z) : null;
-        this.tau = pure ? t.d(P + "w_tau") : new double[0];
+        this.tau = pure ? t.d(NcpsSpec.CFC_TAU) : new double[0];
         for (int i = 0; i < tau.length; i++) {
             tau[i] = Math.abs(tau[i]);
         }
-        this.amp = pure ? t.d(P + "A") : new double[0];
+        this.amp = pure ? t.d(NcpsSpec.CFC_AMP) : new double[0];
         this.tauF = LiquidMath.floats(tau);
         this.ampF = LiquidMath.floats(amp);
         boolean proj = spec.projSize() > 0;
-        this.fcW = proj ? t.d("fc.weight") : new double[0];
-        this.fcB = proj ? t.d("fc.bias") : new double[0];
+        this.fcW = proj ? t.d(NcpsSpec.PROJ_W) : new double[0];
+        this.fcB = proj ? t.d(NcpsSpec.PROJ_B) : new double[0];
         this.fc = proj ? PackedMatrix.of(LiquidMath.floats(fcW), LiquidMath.floats(fcB), out, h) : null;
     }
 
@@ -242,7 +222,7 @@ final class CfcLayer extends NcpsLayer {
         for (int i = 0; i < h; i++) {
             double f1 = Math.tanh(ff1[i]);
             double f2 = Math.tanh(ff2[i]);
-            double g = LiquidMath.sigmoid(ta[i] * dt + tb[i]);
+            double g = KernelMath.sigmoid(ta[i] * dt + tb[i]);
             hNew[i] = mode == NcpsSpec.Mode.NO_GATE ? f1 + g * f2 : f1 * (1.0 - g) + g * f2;
         }
         return hNew;

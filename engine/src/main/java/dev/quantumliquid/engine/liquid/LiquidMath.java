@@ -1,17 +1,8 @@
 package dev.quantumliquid.engine.liquid;
 
-/** The scalar functions of ncps in float64, as torch computes them. */
+/** Float64 helpers of the ncps layers' reference path (exp, sigmoid and softplus are in {@code KernelMath}). */
 final class LiquidMath {
     private LiquidMath() {
-    }
-
-    /** torch.nn.Softplus() (beta 1, threshold 20): z above 20 passes through, else log1p(exp(z)). */
-    static double softplus(double z) {
-        return z > 20.0 ? z : Math.log1p(Math.exp(z));
-    }
-
-    static double sigmoid(double z) {
-        return 1.0 / (1.0 + Math.exp(-z));
     }
 
     /** Copies and narrows to float. */

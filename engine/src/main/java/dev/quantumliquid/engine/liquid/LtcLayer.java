@@ -2,13 +2,15 @@ package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.kernel.KernelMath;
 import dev.quantumliquid.engine.kernel.SynapseList;
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.LayerSource;
-import dev.quantumliquid.engine.model.Prunable;
-import dev.quantumliquid.engine.model.SynapseCount;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerSource;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Prunable;
+import dev.quantumliquid.engine.layer.SynapseCount;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.Optional;
 
 /**
@@ -18,7 +20,6 @@ import java.util.Optional;
  * {@code rnn_cell.sparsity_mask} (row-major [pre][post]) first, then of {@code rnn_cell.sensory_sparsity_mask}.
  */
 final class LtcLayer extends NcpsLayer implements Prunable {
-    private static final String P = "rnn_cell.";
 
     private final int s;      // sensory inputs
     private final int m;      // motor neurons (outputs)
@@ -40,31 +41,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
     private final long presentSensory;
 
     static LtcLayer load(LayerSource src, NcpsSpec spec) {
-        int n = spec.units();
-        int s = spec.inputSize();
-        int m = spec.wiring().outputDim();
-        TensorSet.Loader t = new TensorSet.Loader(src)
-                .add(P + "gleak", n).add(P + "vleak", n).add(P + "cm", n)
-                .add(P + "sigma", n, n).add(P + "mu", n, n).add(P + "w", n, n).add(P + "erev", n, n)
-                .add(P + "sensory_sigma", s, n).add(P + "sensory_mu", s, n).add(P + "sensory_w", s, n)
-                .add(P + "sensory_erev", s, n)
-                .addMask(P + "sparsity_mask", n, n).addMask(P + "sensory_sparsity_mask", s, n);
-        if (spec.inputMapping() != NcpsSpec.Mapping.NONE) {
-            t.add(P + "input_w", s);
-        }
-        if (spec.inputMapping() == NcpsSpec.Mapping.AFFINE) {
-            t.add(P + "input_b", s);
-        }
-        if (spec.outputMapping() != NcpsSpec.Mapping.NONE) {
-            t.add(P + "output_w", m);
-        }
-        if (spec.outputMapping() == NcpsSpec.Mapping.AFFINE) {
-            t.add(P + "output_b", m);
-        }
-        if (spec.mixedMemory()) {
-            MixedMemory.load(t, s, n);
-        }
-        return new LtcLayer(src.name(), spec, t.done());
+        return new LtcLayer(src.name(), spec, new TensorSet.Loader(src).addAll(spec.parameters()).done());
     }
 
     private LtcLayer(String name, NcpsSpec spec, TensorSet t) {
@@ -75,25 +52,25 @@ final class LtcLayer extends NcpsLayer implements Prunable {
         this.unfolds = spec.odeUnfolds();
         this.eps = spec.epsilon();
         boolean soft = spec.implicitConstraints();
-        this.gleak = positive(t.d(P + "gleak"), soft);
-        this.vleak = t.d(P + "vleak");
-        this.cm = positive(t.d(P + "cm"), soft);
-        this.sigma = t.d(P + "sigma");
-        this.mu = t.d(P + "mu");
-        this.w = positive(t.d(P + "w"), soft);
-        this.erev = t.d(P + "erev");
-        this.mask = t.d(P + "sparsity_mask");
-        this.sSigma = t.d(P + "sensory_sigma");
-        this.sMu = t.d(P + "sensory_mu");
-        this.sW = positive(t.d(P + "sensory_w"), soft);
-        this.sErev = t.d(P + "sensory_erev");
-        this.sMask = t.d(P + "sensory_sparsity_mask");
+        this.gleak = positive(t.d(NcpsSpec.LTC_GLEAK), soft);
+        this.vleak = t.d(NcpsSpec.LTC_VLEAK);
+        this.cm = positive(t.d(NcpsSpec.LTC_CM), soft);
+        this.sigma = t.d(NcpsSpec.LTC_SIGMA);
+        this.mu = t.d(NcpsSpec.LTC_MU);
+        this.w = positive(t.d(NcpsSpec.LTC_W), soft);
+        this.erev = t.d(NcpsSpec.LTC_EREV);
+        this.mask = t.d(NcpsSpec.LTC_MASK);
+        this.sSigma = t.d(NcpsSpec.LTC_SENSORY_SIGMA);
+        this.sMu = t.d(NcpsSpec.LTC_SENSORY_MU);
+        this.sW = positive(t.d(NcpsSpec.LTC_SENSORY_W), soft);
+        this.sErev = t.d(NcpsSpec.LTC_SENSORY_EREV);
+        this.sMask = t.d(NcpsSpec.LTC_SENSORY_MASK);
         NcpsSpec.Mapping im = spec.inputMapping();
         NcpsSpec.Mapping om = spec.outputMapping();
-        this.inW = im != NcpsSpec.Mapping.NONE ? t.d(P + "input_w") : new double[0];
-        this.inB = im == NcpsSpec.Mapping.AFFINE ? t.d(P + "input_b") : new double[0];
-        this.outW = om != NcpsSpec.Mapping.NONE ? t.d(P + "output_w") : new double[0];
-        this.outB = om == NcpsSpec.Mapping.AFFINE ? t.d(P + "output_b") : new double[0];
+        this.inW = im != NcpsSpec.Mapping.NONE ? t.d(NcpsSpec.LTC_INPUT_W) : new double[0];
+        this.inB = im == NcpsSpec.Mapping.AFFINE ? t.d(NcpsSpec.LTC_INPUT_B) : new double[0];
+        this.outW = om != NcpsSpec.Mapping.NONE ? t.d(NcpsSpec.LTC_OUTPUT_W) : new double[0];
+        this.outB = om == NcpsSpec.Mapping.AFFINE ? t.d(NcpsSpec.LTC_OUTPUT_B) : new double[0];
         this.sensory = synapses(s, n, sSigma, sMu, sW, sErev, sMask);
         this.recurrent = synapses(n, n, sigma, mu, w, erev, mask);
         this.presentSensory = sensory.count();
@@ -115,7 +92,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
     private static double[] positive(double[] p, boolean softplus) {
         if (softplus) {
             for (int i = 0; i < p.length; i++) {
-                p[i] = LiquidMath.softplus(p[i]);
+                p[i] = KernelMath.softplus(p[i]);
             }
         }
         return p;
@@ -322,7 +299,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
         for (int i = 0; i < s; i++) {
             for (int j = 0; j < n; j++) {
                 int e = i * n + j;
-                double a = sW[e] * LiquidMath.sigmoid(sSigma[e] * (xin[i] - sMu[e])) * sMask[e];
+                double a = sW[e] * KernelMath.sigmoid(sSigma[e] * (xin[i] - sMu[e])) * sMask[e];
                 ns[j] += a * sErev[e];
                 ds[j] += a;
             }
@@ -340,7 +317,7 @@ final class LtcLayer extends NcpsLayer implements Prunable {
                 double wd = 0.0;
                 for (int i = 0; i < n; i++) {
                     int e = i * n + j;
-                    double a = w[e] * LiquidMath.sigmoid(sigma[e] * (v[i] - mu[e])) * mask[e];
+                    double a = w[e] * KernelMath.sigmoid(sigma[e] * (v[i] - mu[e])) * mask[e];
                     wn += a * erev[e];
                     wd += a;
                 }
@@ -488,6 +465,6 @@ final class LtcLayer extends NcpsLayer implements Prunable {
                 sm[e] = 0.0;
             }
         }
-        return new LtcLayer(name, spec, tensors.with(P + "sparsity_mask", rm).with(P + "sensory_sparsity_mask", sm));
+        return new LtcLayer(name, spec, tensors.with(NcpsSpec.LTC_MASK, rm).with(NcpsSpec.LTC_SENSORY_MASK, sm));
     }
 }

@@ -1,9 +1,11 @@
 package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.kernel.KernelMath;
 import dev.quantumliquid.engine.kernel.Kernels;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
+import dev.quantumliquid.engine.layer.OpCounts;
 
 /**
  * The LSTM memory cell ncps 1.0.1 runs before the liquid cell when mixed_memory is on (ncps/torch/lstm.py),
@@ -11,9 +13,9 @@ import dev.quantumliquid.engine.kernel.PackedMatrix;
  * c' = c*sigmoid(fg + 1) + tanh(i)*sigmoid(ig); h' = tanh(c')*sigmoid(og). The liquid cell then runs from h'.
  */
 final class MixedMemory {
-    static final String INPUT_W = "lstm.input_map.weight";
-    static final String INPUT_B = "lstm.input_map.bias";
-    static final String RECURRENT_W = "lstm.recurrent_map.weight";
+    static final String INPUT_W = NcpsSpec.LSTM_INPUT_W;
+    static final String INPUT_B = NcpsSpec.LSTM_INPUT_B;
+    static final String RECURRENT_W = NcpsSpec.LSTM_RECURRENT_W;
 
     private final int in;
     private final int n;
@@ -22,10 +24,6 @@ final class MixedMemory {
     private final double[] wr;   // [4n][n]
     private final double[] zero; // [4n] the recurrent map has no bias
     private final PackedMatrix w; // [4n][in+n] = [W_i | W_r], bias b_i
-
-    static void load(TensorSet.Loader t, int in, int n) {
-        t.add(INPUT_W, 4 * n, in).add(INPUT_B, 4 * n).add(RECURRENT_W, 4 * n, n);
-    }
 
     MixedMemory(TensorSet t, int in, int n) {
         this.in = in;
@@ -59,9 +57,9 @@ final class MixedMemory {
         LiquidMath.matVec(wr, zero, state, hOff, 4 * n, n, zr, 0);
         for (int k = 0; k < n; k++) {
             double i = Math.tanh(zi[k] + zr[k]);
-            double ig = LiquidMath.sigmoid(zi[n + k] + zr[n + k]);
-            double fg = LiquidMath.sigmoid(zi[2 * n + k] + zr[2 * n + k] + 1.0);
-            double og = LiquidMath.sigmoid(zi[3 * n + k] + zr[3 * n + k]);
+            double ig = KernelMath.sigmoid(zi[n + k] + zr[n + k]);
+            double fg = KernelMath.sigmoid(zi[2 * n + k] + zr[2 * n + k] + 1.0);
+            double og = KernelMath.sigmoid(zi[3 * n + k] + zr[3 * n + k]);
             double c = state[cOff + k] * fg + i * ig;
             state[cOff + k] = c;
             state[hOff + k] = Math.tanh(c) * og;
@@ -97,8 +95,8 @@ final class MixedMemory {
             }
         }
         String z = c.scratch("lstm_z", 4 * n);
-        dev.quantumliquid.engine.model.DenseLayer.denseC(c, "lstm_w", both, LiquidMath.floats(bi), 4 * n, in + n, uh, z,
-                dev.quantumliquid.engine.model.Activation.NONE);
+        dev.quantumliquid.engine.feedforward.DenseLayer.denseC(c, "lstm_w", both, LiquidMath.floats(bi), 4 * n, in + n, uh, z,
+                dev.quantumliquid.engine.layer.Activation.NONE);
         c.line("for (int k = 0; k < %d; k++) {", n);
         c.line("float in = tanhf(%s[k]);", z);
         c.line("float ig = sigmoidf(%s[%d + k]);", z, n);

@@ -2,7 +2,8 @@ package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.kernel.Kernels;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
 import java.util.List;
 
 /**
@@ -35,8 +36,8 @@ abstract class NcpsLayer implements Layer {
     }
 
     @Override
-    public String type() {
-        return "ncps";
+    public LayerKind kind() {
+        return spec.layerKind();
     }
 
     @Override

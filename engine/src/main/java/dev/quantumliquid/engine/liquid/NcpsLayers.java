@@ -1,7 +1,7 @@
 package dev.quantumliquid.engine.liquid;
 
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.LayerSource;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerSource;
 
 /** Builds an {@code ncps} layer (LTC or CfC, spec section 3) from its model.json object and weights. */
 public final class NcpsLayers {

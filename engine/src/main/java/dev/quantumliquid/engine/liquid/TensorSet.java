@@ -3,7 +3,9 @@ package dev.quantumliquid.engine.liquid;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.DType;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.LayerSource;
+import dev.quantumliquid.engine.layer.LayerSource;
+import dev.quantumliquid.engine.layer.ParamSpec;
+import dev.quantumliquid.engine.layer.ParamTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,18 @@ final class TensorSet {
                 if (t.get(i) != 0.0 && t.get(i) != 1.0) {
                     throw new EngineException(src.where() + ": tensor '" + src.prefix() + name + "' holds " + t.get(i)
                             + " at flat index " + i + " (a sparsity mask holds only 0 and 1)");
+                }
+            }
+            return this;
+        }
+
+        /** Every tensor of the table, checked against its shape; constants are masks. */
+        Loader addAll(ParamTable table) {
+            for (ParamSpec p : table.params()) {
+                if (p.trainable()) {
+                    add(p.name(), p.shape());
+                } else {
+                    addMask(p.name(), p.shape());
                 }
             }
             return this;

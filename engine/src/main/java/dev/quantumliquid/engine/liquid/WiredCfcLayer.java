@@ -2,16 +2,16 @@ package dev.quantumliquid.engine.liquid;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
+import dev.quantumliquid.engine.feedforward.DenseLayer;
 import dev.quantumliquid.engine.kernel.PackedMatrix;
 import dev.quantumliquid.engine.kernel.SparseMatrix;
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.engine.model.DenseLayer;
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.LayerSource;
-import dev.quantumliquid.engine.model.Prunable;
-import dev.quantumliquid.engine.model.SynapseCount;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerSource;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Prunable;
+import dev.quantumliquid.engine.layer.SynapseCount;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.Optional;
 
 /**
@@ -39,31 +39,11 @@ final class WiredCfcLayer extends NcpsLayer implements Prunable {
     private final long[] present;          // [layers] nonzero mask entries
 
     private static String p(int l) {
-        return "rnn_cell.layer_" + l + ".";
+        return NcpsSpec.wiredLayer(l);
     }
 
     static WiredCfcLayer load(LayerSource src, NcpsSpec spec) {
-        TensorSet.Loader t = new TensorSet.Loader(src);
-        int[] sizes = spec.wiring().layerSizes();
-        int inL = spec.inputSize();
-        for (int l = 0; l < sizes.length; l++) {
-            int n = sizes[l];
-            for (String head : CfcLayer.heads(spec)) {
-                t.add(p(l) + head + ".weight", n, inL + n).add(p(l) + head + ".bias", n);
-            }
-            if (spec.mode() == NcpsSpec.Mode.PURE) {
-                t.add(p(l) + "w_tau", 1, n).add(p(l) + "A", 1, n);
-            }
-            t.addMask(p(l) + "sparsity_mask", n, inL + n);
-            inL = n;
-        }
-        if (spec.mixedMemory()) {
-            MixedMemory.load(t, spec.inputSize(), spec.units());
-        }
-        if (spec.projSize() > 0) {
-            t.add("fc.weight", spec.projSize(), inL).add("fc.bias", spec.projSize());
-        }
-        return new WiredCfcLayer(src.name(), spec, t.done());
+        return new WiredCfcLayer(src.name(), spec, new TensorSet.Loader(src).addAll(spec.parameters()).done());
     }
 
     private WiredCfcLayer(String name, NcpsSpec spec, TensorSet t) {
@@ -129,8 +109,8 @@ final class WiredCfcLayer extends NcpsLayer implements Prunable {
             inL = n;
         }
         boolean proj = spec.projSize() > 0;
-        this.fcW = proj ? t.d("fc.weight") : new double[0];
-        this.fcB = proj ? t.d("fc.bias") : new double[0];
+        this.fcW = proj ? t.d(NcpsSpec.PROJ_W) : new double[0];
+        this.fcB = proj ? t.d(NcpsSpec.PROJ_B) : new double[0];
         this.fc = proj ? PackedMatrix.of(LiquidMath.floats(fcW), LiquidMath.floats(fcB), out, inL) : null;
     }
 

@@ -1,5 +1,6 @@
 package dev.quantumliquid.engine.model;
 
+import dev.quantumliquid.engine.layer.Layer;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,7 @@
 package dev.quantumliquid.engine.model;
 
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.Arrays;
 
 /**

@@ -2,9 +2,11 @@ package dev.quantumliquid.engine.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.EngineException;
-import dev.quantumliquid.engine.energy.OpCounts;
-import dev.quantumliquid.engine.model.BatchResult.Precision;
 import dev.quantumliquid.engine.kernel.Kernels;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.SynapseCount;
+import dev.quantumliquid.engine.model.BatchResult.Precision;
 import java.util.List;
 import java.util.Optional;
 

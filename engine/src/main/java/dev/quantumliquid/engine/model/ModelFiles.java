@@ -1,8 +1,8 @@
 package dev.quantumliquid.engine.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,6 +14,8 @@ import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.SafeTensors;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ public final class ModelFiles {
     /** Most layers a model may have. */
     public static final int MAX_LAYERS = 64;
     /** Largest input or output width. */
-    public static final int MAX_FEATURES = 65536;
+    public static final int MAX_FEATURES = Layer.MAX_FEATURES;
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build())
@@ -204,7 +206,7 @@ public final class ModelFiles {
                 throw new EngineException(where + ": duplicate layer name (layer names must be unique)");
             }
             String prefix = Json.optText(l, "weights_prefix", where, lname + ".");
-            layers.add(LayerFactory.create(new LayerSource(where, lname, l, weights, prefix)));
+            layers.add(LayerRegistry.load(new LayerSource(where, lname, l, weights, prefix)));
         }
         return new Model(info, layers);
     }

@@ -1,6 +1,8 @@
 package dev.quantumliquid.engine.model;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.Arrays;
 
 /**

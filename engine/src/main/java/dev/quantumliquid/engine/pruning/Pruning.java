@@ -1,11 +1,11 @@
 package dev.quantumliquid.engine.pruning;
 
 import dev.quantumliquid.engine.EngineException;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.Prunable;
+import dev.quantumliquid.engine.layer.SynapseCount;
 import dev.quantumliquid.engine.model.BatchInput;
-import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.engine.model.Prunable;
-import dev.quantumliquid.engine.model.SynapseCount;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,7 +1,8 @@
 package dev.quantumliquid.engine.quantum;
 
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.kernel.GateKernels;
+import dev.quantumliquid.engine.layer.Workspace;
 
 /**
  * The fast pqc step. Computes in float64 (for n <= 12 the state is at most 4096 amplitudes, so

@@ -2,13 +2,15 @@ package dev.quantumliquid.engine.quantum;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.cgen.CSource;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Json;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.LayerSource;
+import dev.quantumliquid.engine.kernel.GateKernels;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerSource;
 import dev.quantumliquid.engine.model.ModelFiles;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.layer.Workspace;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.OpCounts;
 import java.util.List;
 
 /** The {@code pqc} layer: a parameterised quantum circuit simulated exactly (spec section 4). */
@@ -54,7 +56,7 @@ public final class PqcLayer implements Layer {
 
     static PqcLayer create(LayerSource src, GateKernels kernels) {
         String where = src.where();
-        int inputs = Json.requireInt(src.json(), "input_size", where, 1, ModelFiles.MAX_FEATURES);
+        int inputs = Json.requireInt(src.json(), "input_size", where, 1, Layer.MAX_FEATURES);
         int n = Json.requireInt(src.json(), "n_qubits", where, 1, Integer.MAX_VALUE);
         if (n > MAX_QUBITS) {
             throw new EngineException(where + ": field 'n_qubits' is " + n + ", more than the limit of " + MAX_QUBITS
@@ -82,8 +84,8 @@ public final class PqcLayer implements Layer {
     }
 
     @Override
-    public String type() {
-        return "pqc";
+    public LayerKind kind() {
+        return LayerKind.PQC;
     }
 
     @Override

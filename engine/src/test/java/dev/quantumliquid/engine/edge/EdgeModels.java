@@ -3,9 +3,9 @@ package dev.quantumliquid.engine.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.engine.Fixtures;
-import dev.quantumliquid.engine.liquid.NcpsImport;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
+import dev.quantumliquid.engine.model.NcpsImport;
 import dev.quantumliquid.engine.model.Session;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.TestModels;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Workspace;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
-import dev.quantumliquid.engine.model.Workspace;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +98,15 @@ class EnergyEstimateTest {
         public String name() {
             return "counting";
         }
+
+        @Override
+
+        public LayerKind kind() {
+
+            return LayerKind.DENSE;
+
+        }
+
 
         @Override
         public String type() {

@@ -7,16 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.quantumliquid.engine.EngineException;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.SafeTensors;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
 import dev.quantumliquid.engine.io.SequenceInput.Layout;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Workspace;
 import dev.quantumliquid.engine.model.BatchResult;
-import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelInfo;
-import dev.quantumliquid.engine.model.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,15 @@ class SequenceFilesTest {
         public String name() {
             return "acc";
         }
+
+        @Override
+
+        public LayerKind kind() {
+
+            return LayerKind.DENSE;
+
+        }
+
 
         @Override
         public String type() {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.ParamSpec;
+import dev.quantumliquid.engine.layer.ParamTable;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
-import dev.quantumliquid.engine.model.Layer;
 import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.NcpsImport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,6 +115,27 @@ class NcpsConfigurationsTest {
             return 0.2 + 0.8 * r.nextDouble();
         }
         return r.nextDouble() - 0.5;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    void theSpecTableAndJsonDescribeTheLoadedLayer(String label, ObjectNode spec) {
+        Layer layer = build(spec, new Tiny());
+        ObjectNode entry = Tiny.json().objectNode();
+        entry.set("spec", spec.deepCopy());
+        NcpsSpec parsed = NcpsSpec.parse(entry, "t");
+        ParamTable table = parsed.parameters();
+        assertThat(layer.kind()).isEqualTo(parsed.layerKind());
+        assertThat(layer.outputSize()).isEqualTo(parsed.outputSize());
+        assertThat(layer.tensors()).extracting(Tensor::name)
+                .containsExactlyElementsOf(table.params().stream().map(ParamSpec::name).toList());
+        for (Tensor t : layer.tensors()) {
+            assertThat(t.shape()).as(t.name()).isEqualTo(table.get(t.name()).shape());
+        }
+        assertThat(layer.parameterCount()).isEqualTo(table.trainableSize());
+        ObjectNode written = Tiny.json().objectNode();
+        written.set("spec", parsed.toJson(spec.get("units")));
+        assertThat(NcpsSpec.parse(written, "t")).isEqualTo(parsed);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,6 +7,7 @@ import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
+import dev.quantumliquid.engine.model.NcpsImport;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

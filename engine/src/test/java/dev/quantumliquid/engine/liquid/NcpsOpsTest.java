@@ -3,9 +3,10 @@ package dev.quantumliquid.engine.liquid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quantumliquid.engine.Fixtures;
-import dev.quantumliquid.engine.energy.OpCounts;
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.SynapseCount;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.SynapseCount;
+import dev.quantumliquid.engine.model.NcpsImport;
 import org.junit.jupiter.api.Test;
 
 /** opsPerStep, parameterCount and synapses() against hand counts (rules in the layers' javadoc). */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.EngineException;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 

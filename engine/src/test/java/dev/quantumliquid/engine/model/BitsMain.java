@@ -1,7 +1,6 @@
 package dev.quantumliquid.engine.model;
 
 import dev.quantumliquid.engine.Fixtures;
-import dev.quantumliquid.engine.liquid.NcpsImport;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;

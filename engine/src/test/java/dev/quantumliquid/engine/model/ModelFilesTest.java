@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.TestModels;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.layer.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,12 @@
 package dev.quantumliquid.engine.pruning;
 
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Layer;
-import dev.quantumliquid.engine.model.Prunable;
-import dev.quantumliquid.engine.model.SynapseCount;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Prunable;
+import dev.quantumliquid.engine.layer.SynapseCount;
+import dev.quantumliquid.engine.layer.Workspace;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,6 +41,15 @@ final class FakeLiquidLayer implements Layer, Prunable {
     public String name() {
         return name;
     }
+
+    @Override
+
+    public LayerKind kind() {
+
+        return LayerKind.LTC;
+
+    }
+
 
     @Override
     public String type() {

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quantumliquid.engine.EngineException;
 import dev.quantumliquid.engine.TestModels;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.OpCounts;
+import dev.quantumliquid.engine.layer.Prunable;
+import dev.quantumliquid.engine.layer.SynapseCount;
+import dev.quantumliquid.engine.layer.Workspace;
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.engine.model.Prunable;
-import dev.quantumliquid.engine.model.SynapseCount;
-import dev.quantumliquid.engine.model.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -176,6 +177,15 @@ class PruningTest {
         public String name() {
             return d.name();
         }
+
+        @Override
+
+        public LayerKind kind() {
+
+            return d.kind();
+
+        }
+
 
         @Override
         public String type() {

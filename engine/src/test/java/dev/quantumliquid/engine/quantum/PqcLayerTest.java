@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.EngineException;
-import dev.quantumliquid.engine.energy.OpCounts;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Workspace;
+import dev.quantumliquid.engine.kernel.GateKernels;
+import dev.quantumliquid.engine.layer.Workspace;
+import dev.quantumliquid.engine.layer.OpCounts;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

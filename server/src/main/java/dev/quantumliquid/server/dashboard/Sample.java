@@ -1,5 +1,7 @@
 package dev.quantumliquid.server.dashboard;
 
+import dev.quantumliquid.server.metrics.ServerMetrics;
+
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -55,7 +57,7 @@ record Sample(long atMillis, Map<Mv, Counts> requests, Map<String, HistogramRead
                 case CounterSnapshot c when name.equals(PREFIX + "requests") -> {
                     for (var d : c.getDataPoints()) {
                         Labels l = d.getLabels();
-                        boolean fiveXx = l.get("code") != null && l.get("code").startsWith("5");
+                        boolean fiveXx = ServerMetrics.serverError(l.get("code"));
                         requests.merge(new Mv(text(l.get("model")), text(l.get("version"))),
                                 new Counts(d.getValue(), fiveXx ? d.getValue() : 0), Counts::plus);
                     }

@@ -1,6 +1,6 @@
 package dev.quantumliquid.server.grpc;
 
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.http.HttpSettings;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.security.TlsFiles;
@@ -9,6 +9,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Server;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -16,6 +17,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
@@ -25,8 +27,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -36,10 +37,18 @@ import java.util.function.BooleanSupplier;
  * the given services behind the {@link GrpcGuard} and the standard {@code grpc.health.v1.Health}
  * service, whose status (for {@code ""} and every service) is SERVING while {@code ready} holds;
  * it is recomputed on every health call, so probes never see a stale answer.
+ *
+ * <p>Calls run where {@link GrpcExecutors} says (the event loop, or virtual threads for what may
+ * block). The stream flow-control window is fixed at {@value #FLOW_CONTROL_WINDOW} bytes: grpc-java's
+ * automatic window tuning sends a PING with the first DATA frame of a call whenever none is
+ * outstanding, which for small unary calls means a PING and its ACK per call.
  */
 public final class GrpcServer implements AutoCloseable {
+    /** Bytes a stream (and the connection) may receive before the server acknowledges them; grpc-java's default. */
+    static final int FLOW_CONTROL_WINDOW = 1 << 20;
+
     private final Server server;
-    private final ExecutorService executor;
+    private final GrpcExecutors executors;
     private final HealthStatusManager health;
     private final Optional<Managers> tls;
     private final BooleanSupplier ready;
@@ -49,27 +58,35 @@ public final class GrpcServer implements AutoCloseable {
     private record Managers(AdvancedTlsX509KeyManager keys, Optional<AdvancedTlsX509TrustManager> trust) {
     }
 
-    private GrpcServer(Server server, ExecutorService executor, HealthStatusManager health, Optional<Managers> tls,
+    private GrpcServer(Server server, GrpcExecutors executors, HealthStatusManager health, Optional<Managers> tls,
             BooleanSupplier ready, String[] services) {
         this.server = server;
-        this.executor = executor;
+        this.executors = executors;
         this.health = health;
         this.tls = tls;
         this.ready = ready;
         this.services = services;
     }
 
-    /** Binds and starts; a CONFIG error naming QLNN_GRPC_PORT when it cannot listen. */
-    public static GrpcServer start(Config config, GrpcGuard guard, Optional<TlsFiles.Material> material, BooleanSupplier ready,
-            BindableService... services) {
+    /**
+     * Binds and starts; a CONFIG error naming QLNN_GRPC_PORT when it cannot listen. The server owns
+     * {@code executors} from here on and closes them when it stops.
+     */
+    public static GrpcServer start(GrpcSettings settings, HttpSettings limits, GrpcGuard guard, GrpcExecutors executors,
+            Optional<TlsFiles.Material> material, BooleanSupplier ready, BindableService... services) {
         HealthStatusManager health = new HealthStatusManager();
         Optional<Managers> tls = material.map(GrpcServer::managers);
-        // Calls run on virtual threads, as HTTP requests do; inference itself is bounded by the worker pool.
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
-                .executor(executor)
-                .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
-                .maxInboundMetadataSize(config.maxHeaderBytes());
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(limits.host(), settings.bindPort()))
+                .directExecutor()
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, A> Executor getExecutor(ServerCall<Q, A> call, Metadata metadata) {
+                        return executors.forMethod(call.getMethodDescriptor().getFullMethodName());
+                    }
+                })
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .maxInboundMessageSize((int) Math.min(limits.maxBodyBytes(), Integer.MAX_VALUE))
+                .maxInboundMetadataSize(limits.maxHeaderBytes());
         String[] names = new String[services.length];
         for (int i = 0; i < services.length; i++) {
             names[i] = services[i].bindService().getServiceDescriptor().getName();
@@ -86,8 +103,10 @@ public final class GrpcServer implements AutoCloseable {
         b.addService(ServerInterceptors.intercept(health.getHealthService(), refresh, guard));
         tls.ifPresent(m -> {
             try {
+                // The TLS 1.2 and 1.3 suites HTTP offers: one list for both listeners.
                 SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(m.keys()))
-                        .protocols(TlsFiles.PROTOCOLS.toArray(String[]::new));
+                        .protocols(TlsFiles.PROTOCOLS.toArray(String[]::new))
+                        .ciphers(TlsFiles.CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE);
                 m.trust().ifPresent(t -> ssl.trustManager(t).clientAuth(ClientAuth.REQUIRE));
                 b.sslContext(ssl.build());
             } catch (IOException e) {
@@ -95,13 +114,13 @@ public final class GrpcServer implements AutoCloseable {
             }
         });
         Server server = b.build();
-        GrpcServer g = new GrpcServer(server, executor, health, tls, ready, names);
+        GrpcServer g = new GrpcServer(server, executors, health, tls, ready, names);
         g.refreshHealth();
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
-            throw new ServerException(Kind.CONFIG, "QLNN_GRPC_PORT: cannot listen on " + config.host() + ":" + config.grpcPort()
+            executors.close();
+            throw new ServerException(Kind.CONFIG, GrpcSettings.PORT.name() + ": cannot listen on " + limits.host() + ":" + settings.bindPort()
                     + " (" + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")");
         }
         return g;
@@ -169,7 +188,7 @@ public final class GrpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        executor.shutdownNow();
+        executors.close();
     }
 
     @Override

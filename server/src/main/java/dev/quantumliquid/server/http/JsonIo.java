@@ -166,7 +166,7 @@ public final class JsonIo {
             throw ServerException.badRequest("body: not valid JSON (" + Json.parseError(e) + ")");
         } catch (CharConversionException e) {
             // Jackson guesses the encoding from the first bytes (UTF-8/16/32); a body that looks like
-            // UTF-32 but is not is the client's error, not the server's (found by Jazzer: was a 500).
+            // UTF-32 but is not is the client's error: a 400, never a 500.
             throw ServerException.badRequest("body: not valid JSON (bad character encoding: " + e.getMessage() + ")");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

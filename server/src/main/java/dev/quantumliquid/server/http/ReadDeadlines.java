@@ -12,7 +12,14 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.common.socket.SocketOptions;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -23,29 +30,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * QLNN_READ_TIMEOUT_S: a connection that has begun a request (its request line, headers or body)
- * and then sends nothing for the timeout is closed, with one short log line. Between requests the
- * web server's idle timeout (QLNN_IDLE_TIMEOUT_S) applies instead, and once the body is read the
- * request is the server's to answer, however long that takes. Fed by the HTTP/1 receive listener,
- * which sees every read of every connection; checked by one timer.
+ * Deadlines of a connection before the server answers. QLNN_HEADER_TIMEOUT_S: a request's line and
+ * headers must be complete within it, counted from the connection's accept for its first request
+ * (so a connection that sends nothing, or never ends its request line, or stalls its TLS handshake,
+ * is closed) and from the request's first byte for later ones. QLNN_READ_TIMEOUT_S: a connection
+ * that has begun a request (its request line, headers or body) and then sends nothing for the
+ * timeout is closed. Each closing is one short log line. Between requests the web server's idle
+ * timeout (QLNN_IDLE_TIMEOUT_S) applies instead, and once the body is read the request is the
+ * server's to answer, however long that takes. Accepts are seen through {@link #connectionOptions},
+ * HTTP/1 reads through the receive listener; one timer checks them all. A connection that turns out
+ * to speak HTTP/2 is left to the web server once its first request arrives.
  */
 public final class ReadDeadlines implements Http1ConnectionListener, Filter, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadDeadlines.class);
 
-    private enum Phase { IDLE, HEAD, BODY, ANSWERING }
+    private enum Phase { ACCEPTED, IDLE, HEAD, BODY, ANSWERING }
 
     private static final class Conn {
-        final ConnectionContext ctx;
+        /** The accepted socket (null when the connection was not seen at accept). */
+        final SocketChannel channel;
+        volatile ConnectionContext ctx;
         volatile long lastRead;
-        volatile Phase phase = Phase.IDLE;
+        /** When the request now being received began (its connection's accept, for the first). */
+        volatile long headStart;
+        volatile Phase phase;
 
-        Conn(ConnectionContext ctx, long now) {
+        Conn(SocketChannel channel, ConnectionContext ctx, long now, Phase phase) {
+            this.channel = channel;
             this.ctx = ctx;
             this.lastRead = now;
+            this.headStart = now;
+            this.phase = phase;
         }
     }
 
     private final ConcurrentHashMap<SocketAddress, Conn> conns = new ConcurrentHashMap<>();
+    private final long headerNanos;
     private final long timeoutNanos;
     private final long forgetNanos;
     private final LongSupplier nanoTime;
@@ -56,18 +76,44 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
     });
 
     /** @param idle the idle timeout: connections quiet between requests for twice that are forgotten (the server closed them) */
-    public ReadDeadlines(Duration timeout, Duration idle, LongSupplier nanoTime) {
+    public ReadDeadlines(Duration header, Duration timeout, Duration idle, LongSupplier nanoTime) {
+        this.headerNanos = header.toNanos();
         this.timeoutNanos = timeout.toNanos();
-        this.forgetNanos = 2 * Math.max(idle.toNanos(), timeout.toNanos());
+        this.forgetNanos = 2 * Math.max(idle.toNanos(), Math.max(timeout.toNanos(), header.toNanos()));
         this.nanoTime = nanoTime;
-        long every = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
+        long every = Math.max(50, Math.min(1000, Math.min(header.toMillis(), timeout.toMillis()) / 4));
         timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The web server's options for accepted connections ({@code options}), which also tell this
+     * class of every accept: the only moment a connection that never sends a byte can be seen.
+     */
+    public SocketOptions connectionOptions(SocketOptions options) {
+        return new AcceptHook(options);
+    }
+
+    private void accepted(SocketChannel channel) {
+        try {
+            SocketAddress a = channel.getRemoteAddress();
+            if (a != null) {
+                conns.put(a, new Conn(channel, null, nanoTime.getAsLong(), Phase.ACCEPTED));
+            }
+        } catch (IOException e) {
+            // closed by its peer already
+        }
     }
 
     private Conn conn(ConnectionContext ctx) {
         SocketAddress a = ctx.remotePeer().address();
-        return a == null ? new Conn(ctx, nanoTime.getAsLong()) // not an IP socket: untracked
-                : conns.computeIfAbsent(a, k -> new Conn(ctx, nanoTime.getAsLong()));
+        if (a == null) { // not an IP socket: untracked
+            return new Conn(null, ctx, nanoTime.getAsLong(), Phase.IDLE);
+        }
+        Conn c = conns.computeIfAbsent(a, k -> new Conn(null, ctx, nanoTime.getAsLong(), Phase.IDLE));
+        if (c.ctx == null) {
+            c.ctx = ctx;
+        }
+        return c;
     }
 
     @Override
@@ -82,8 +128,17 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
 
     private void received(ConnectionContext ctx) {
         Conn c = conn(ctx);
-        c.lastRead = nanoTime.getAsLong();
+        long now = nanoTime.getAsLong();
+        c.lastRead = now;
+        begin(c, now);
+    }
+
+    /** A request begins: its header deadline counts from now, or from the accept for a connection's first. */
+    private static void begin(Conn c, long now) {
         if (c.phase == Phase.IDLE) {
+            c.headStart = now;
+            c.phase = Phase.HEAD;
+        } else if (c.phase == Phase.ACCEPTED) {
             c.phase = Phase.HEAD;
         }
     }
@@ -91,9 +146,10 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
         Conn c = conn(ctx);
-        if (c.phase == Phase.IDLE) { // the request line came with bytes read for an earlier request
-            c.phase = Phase.HEAD;
-            c.lastRead = nanoTime.getAsLong();
+        if (c.phase == Phase.IDLE || c.phase == Phase.ACCEPTED) { // the request line came with bytes read earlier
+            long now = nanoTime.getAsLong();
+            c.lastRead = now;
+            begin(c, now);
         }
     }
 
@@ -124,6 +180,11 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
     /** Makes itself known to the request, so that whoever reads the body can say when it is read. */
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        SocketAddress a = req.remotePeer().address();
+        Conn c = a == null ? null : conns.get(a);
+        if (c != null && c.phase == Phase.ACCEPTED) { // not HTTP/1 (the listener saw none of it): HTTP/2, the web server's to time
+            conns.remove(a, c);
+        }
         req.context().register(this);
         chain.proceed();
     }
@@ -144,14 +205,23 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
     void check() {
         long now = nanoTime.getAsLong();
         conns.forEach((address, c) -> {
-            long quiet = now - c.lastRead;
+            if (c.channel != null && !c.channel.isOpen()) {
+                conns.remove(address, c);
+                return;
+            }
             Phase p = c.phase;
-            if ((p == Phase.HEAD || p == Phase.BODY) && quiet > timeoutNanos) {
+            if ((p == Phase.ACCEPTED || p == Phase.HEAD) && now - c.headStart > headerNanos) {
+                conns.remove(address, c);
+                LOG.info("closing connection from {}: {} {} s (QLNN_HEADER_TIMEOUT_S)", address, p == Phase.ACCEPTED
+                        ? "no request (not a byte, or no complete TLS handshake) within"
+                        : "request line and headers incomplete after", headerNanos / 1e9);
+                closeQuietly(c);
+            } else if ((p == Phase.HEAD || p == Phase.BODY) && now - c.lastRead > timeoutNanos) {
                 conns.remove(address, c);
                 LOG.info("closing connection from {}: no bytes for {} s in the middle of a request's {} "
-                        + "(QLNN_READ_TIMEOUT_S)", address, timeoutNanos / 1_000_000_000.0, p == Phase.HEAD ? "headers" : "body");
+                        + "(QLNN_READ_TIMEOUT_S)", address, timeoutNanos / 1e9, p == Phase.HEAD ? "headers" : "body");
                 closeQuietly(c);
-            } else if ((p == Phase.IDLE || p == Phase.ANSWERING) && quiet > forgetNanos) {
+            } else if ((p == Phase.IDLE || p == Phase.ANSWERING) && now - c.lastRead > forgetNanos) {
                 conns.remove(address, c);
             }
         });
@@ -159,8 +229,12 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
 
     private static void closeQuietly(Conn c) {
         try {
-            c.ctx.serverSocket().close();
-        } catch (RuntimeException e) {
+            if (c.channel != null) {
+                c.channel.close();
+            } else if (c.ctx != null) {
+                c.ctx.serverSocket().close();
+            }
+        } catch (IOException | RuntimeException e) {
             // already closed by its peer
         }
     }
@@ -173,5 +247,65 @@ public final class ReadDeadlines implements Http1ConnectionListener, Filter, Aut
     @Override
     public void close() {
         timer.shutdownNow();
+    }
+
+    /** The given options, and every accepted connection reported to {@link #accepted}. */
+    private final class AcceptHook implements SocketOptions {
+        private final SocketOptions options;
+
+        AcceptHook(SocketOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public void configureSocket(SocketChannel channel) {
+            options.configureSocket(channel);
+            accepted(channel);
+        }
+
+        @Override
+        public void configureSocket(Socket socket) {
+            options.configureSocket(socket);
+        }
+
+        @Override
+        public Map<SocketOption<?>, Object> socketOptions() {
+            return options.socketOptions();
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return options.connectTimeout();
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return options.readTimeout();
+        }
+
+        @Override
+        public Optional<Integer> socketReceiveBufferSize() {
+            return options.socketReceiveBufferSize();
+        }
+
+        @Override
+        public Optional<Integer> socketSendBufferSize() {
+            return options.socketSendBufferSize();
+        }
+
+        @Override
+        public boolean socketReuseAddress() {
+            return options.socketReuseAddress();
+        }
+
+        @Override
+        public boolean socketKeepAlive() {
+            return options.socketKeepAlive();
+        }
+
+        @Override
+        public boolean tcpNoDelay() {
+            return options.tcpNoDelay();
+        }
     }
 }

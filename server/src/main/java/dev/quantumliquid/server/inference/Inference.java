@@ -4,7 +4,6 @@ import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.Session;
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.metrics.ServerMetrics;
 import dev.quantumliquid.server.repository.ModelRepository;
@@ -42,7 +41,7 @@ public final class Inference {
     private record Computed(InferenceResult result, float[] finalState) {
     }
 
-    private final Config config;
+    private final InferenceSettings config;
     private final ModelRepository repository;
     private final WorkerPool pool;
     private final ResultCache cache;
@@ -59,14 +58,14 @@ public final class Inference {
      */
     private final ConcurrentHashMap<Model, SessionPool> sessionPools = new ConcurrentHashMap<>();
 
-    public Inference(Config config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
+    public Inference(InferenceSettings config, ModelRepository repository, WorkerPool pool, StateTokens tokens, SessionStore sessions,
             CoherenceTracker coherence, ServerMetrics metrics, ModelStatistics statistics, BooleanSupplier draining) {
         this.draining = draining;
         this.statistics = statistics;
         this.config = config;
         this.repository = repository;
         this.pool = pool;
-        this.cache = new ResultCache(config.cacheSize(), config.limits().cacheBytes());
+        this.cache = new ResultCache(config.cacheSize(), config.cacheBytes());
         this.tokens = tokens;
         this.sessions = sessions;
         this.coherence = coherence;
@@ -108,6 +107,17 @@ public final class Inference {
                     + "' version " + served.version() + " (its files were replaced since); start a new sequence");
         }
         return new Prepared(r, served, token, caller);
+    }
+
+    /**
+     * Whether {@link #run} would compute the request on the calling thread without waiting, as far as
+     * can be told now: one small task (see {@link WorkerPool#runsAtOnce}), with no server-held
+     * sequence, whose lock another request may hold. Callers that must not block (gRPC's event loops)
+     * run the others elsewhere.
+     */
+    public boolean runsAtOnce(InferenceRequest r) {
+        return !(r.state() instanceof StateSource.Sequence) && r.input().length > 0
+                && pool.runsAtOnce((long) r.input().length * r.input()[0].length);
     }
 
     /** Runs a prepared request; its outcome and phases go to the version's {@link ModelStatistics}. */

@@ -3,7 +3,6 @@ package dev.quantumliquid.server.inference;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,8 +40,16 @@ final class ResultCache {
             this.input = input;
             this.timespans = timespans;
             this.state = state;
-            this.hash = Objects.hash(model, version, digest, steps, batch, length, Arrays.hashCode(input),
-                    Arrays.hashCode(timespans), Arrays.hashCode(state));
+            // Written out rather than Objects.hash: no varargs array, no boxing (a key is built per request).
+            int h = model.hashCode();
+            h = 31 * h + Long.hashCode(version);
+            h = 31 * h + digest.hashCode();
+            h = 31 * h + Long.hashCode(steps);
+            h = 31 * h + batch;
+            h = 31 * h + length;
+            h = 31 * h + Arrays.hashCode(input);
+            h = 31 * h + Arrays.hashCode(timespans);
+            this.hash = 31 * h + Arrays.hashCode(state);
         }
 
         long bytes() {
@@ -127,7 +134,10 @@ final class ResultCache {
         this.maxEntryBytes = bytes / 16;
         // Each entry weighs its bytes but at least bytes / entries, so neither bound is ever passed.
         long floor = entries == 0 ? 1 : Math.max(1, bytes / entries);
-        this.cache = entries == 0 ? null : Caffeine.newBuilder().maximumWeight(bytes)
+        // Maintenance (applying reads and writes to the eviction policy, evicting) runs on the thread
+        // that triggers it, amortised over its buffers: the default hands it to the common pool, which
+        // on a two-core server wakes another thread for nearly every miss's put.
+        this.cache = entries == 0 ? null : Caffeine.newBuilder().executor(Runnable::run).maximumWeight(bytes)
                 .<Key, Value>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, weight(k, v)))).build();
     }
 

@@ -163,6 +163,16 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a task of {@code steps} model steps would run on the calling thread without waiting if
+     * it were submitted now: it is small and a worker slot is free. A hint for callers that must not
+     * block (a transport's event loop): another thread may take the slot in between, and the task
+     * then waits as {@link #run(long, Duration, Callable)} says.
+     */
+    public boolean runsAtOnce(long steps) {
+        return steps <= INLINE_MAX_STEPS && !closed && slots.availablePermits() > 0;
+    }
+
     /** Tasks running or waiting now. */
     public int inflight() {
         return maxInflight - permits.availablePermits();

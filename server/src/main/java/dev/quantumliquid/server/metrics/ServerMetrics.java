@@ -100,6 +100,19 @@ public final class ServerMetrics implements LoadListener {
         }
     }
 
+    /**
+     * The gRPC status names that mean the server failed, counted with HTTP's 5xx as server errors
+     * (the alert rules and dashboards use the same set). RESOURCE_EXHAUSTED is not one: it answers
+     * rate limiting as well as overload.
+     */
+    private static final java.util.Set<String> GRPC_SERVER_ERRORS = java.util.Set.of("UNKNOWN", "INTERNAL", "UNAVAILABLE",
+            "DATA_LOSS", "DEADLINE_EXCEEDED");
+
+    /** Whether a {@code code} label value of quantum_liquid_requests_total is a server error (HTTP 5xx or a gRPC failure). */
+    public static boolean serverError(String code) {
+        return code != null && ((code.length() == 3 && code.charAt(0) == '5') || GRPC_SERVER_ERRORS.contains(code));
+    }
+
     private final ConcurrentHashMap<RequestLabels, CounterDataPoint> requestSeries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionDataPoint> endpointSeries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ModelSeries> modelSeries = new ConcurrentHashMap<>();

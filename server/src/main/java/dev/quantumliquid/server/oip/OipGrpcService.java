@@ -1,12 +1,12 @@
 package dev.quantumliquid.server.oip;
 
 import dev.quantumliquid.engine.model.Model;
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.lifecycle.Lifecycle;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.audit.Audit;
 import dev.quantumliquid.server.grpc.GrpcErrors;
+import dev.quantumliquid.server.grpc.GrpcExecutors;
 import dev.quantumliquid.server.grpc.GrpcGuard;
 import dev.quantumliquid.server.grpc.proto.DataType;
 import dev.quantumliquid.server.grpc.proto.GRPCInferenceServiceGrpc;
@@ -54,6 +54,7 @@ import dev.quantumliquid.server.repository.VersionStatus;
 import dev.quantumliquid.server.security.AccessControl.Caller;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -62,10 +63,13 @@ import java.util.function.Supplier;
  * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}): the same
  * repository, inference, sequences and audit trail as the HTTP resources, answered as protobuf.
  * Errors become statuses in {@link GrpcErrors}; on {@code ModelStreamInfer} a failed request is
- * answered with its {@code error_message} and the stream goes on.
+ * answered with its {@code error_message} and the stream goes on. Handlers run where
+ * {@link GrpcExecutors} places their calls; {@code ModelInfer} computes on the event loop only what
+ * {@link Inference#runsAtOnce} says runs at once, and offloads the rest.
  */
 public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-    private final Config config;
+    private final int maxBatch;
+    private final Duration sessionIdle;
     private final ModelRepository repository;
     private final Inference inference;
     private final ModelStatistics statistics;
@@ -73,11 +77,13 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     private final Audit audit;
     private final GrpcErrors errors;
     private final GrpcGuard guard;
+    private final GrpcExecutors executors;
     private final String version;
 
-    public OipGrpcService(Config config, ModelRepository repository, Inference inference, ModelStatistics statistics,
-            Lifecycle lifecycle, Audit audit, GrpcErrors errors, GrpcGuard guard, String version) {
-        this.config = config;
+    public OipGrpcService(int maxBatch, Duration sessionIdle, ModelRepository repository, Inference inference, ModelStatistics statistics,
+            Lifecycle lifecycle, Audit audit, GrpcErrors errors, GrpcGuard guard, GrpcExecutors executors, String version) {
+        this.maxBatch = maxBatch;
+        this.sessionIdle = sessionIdle;
         this.repository = repository;
         this.inference = inference;
         this.statistics = statistics;
@@ -85,6 +91,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         this.audit = audit;
         this.errors = errors;
         this.guard = guard;
+        this.executors = executors;
         this.version = version;
     }
 
@@ -173,13 +180,33 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         return t.build();
     }
 
+    /**
+     * Runs on the event loop that read the call: a request that {@link Inference#runsAtOnce runs at
+     * once} is answered there; any other (many steps, a server-held sequence, no worker free) moves to
+     * a virtual thread before it can wait.
+     */
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-        unary(out, () -> infer(request, tags()));
+        RequestTags tags = tags();
+        OipGrpcCodec.Parsed parsed;
+        try {
+            parsed = OipGrpcCodec.parse(request);
+        } catch (RuntimeException e) {
+            out.onError(errors.status(e, tags));
+            return;
+        }
+        if (inference.runsAtOnce(parsed.request())) {
+            unary(out, () -> infer(parsed, tags));
+        } else {
+            executors.offload(() -> unary(out, () -> infer(parsed, tags)));
+        }
     }
 
     private ModelInferResponse infer(ModelInferRequest request, RequestTags tags) {
-        OipGrpcCodec.Parsed parsed = OipGrpcCodec.parse(request);
+        return infer(OipGrpcCodec.parse(request), tags);
+    }
+
+    private ModelInferResponse infer(OipGrpcCodec.Parsed parsed, RequestTags tags) {
         AccessControl.Caller who = GrpcGuard.CALLER.get();
         Inference.Prepared p = inference.prepare(parsed.request(),
                 RequestTags.caller(tags.keyId(), who == null ? "-" : who.client().getHostAddress()));
@@ -196,7 +223,7 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             String model = Names.requireName("name", request.getName());
             ServedModel served = repository.resolve(model, version(model, request.getVersion()));
             tags().model(served.name(), served.version());
-            ModelConfiguration c = ModelConfiguration.of(served, config.maxBatch(), config.sessionIdle());
+            ModelConfiguration c = ModelConfiguration.of(served, maxBatch, sessionIdle);
             ModelConfig.Builder b = ModelConfig.newBuilder().setName(c.name()).setPlatform(c.platform()).setBackend(c.backend())
                     .setMaxBatchSize(c.maxBatchSize());
             for (ModelConfiguration.Tensor t : c.inputs()) {

@@ -1,6 +1,5 @@
 package dev.quantumliquid.server.security;
 
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
 import dev.quantumliquid.server.audit.Audit;
@@ -57,7 +56,7 @@ public final class AccessControl implements HttpService {
     /** Failed authentications per second (burst as many) one client address may make before 429. */
     static final double FAILED_AUTH_PER_SECOND = 10;
 
-    public AccessControl(Config config, Optional<ApiKeys> keys, Audit audit) {
+    public AccessControl(SecuritySettings config, Optional<ApiKeys> keys, Audit audit) {
         this.keys = new AtomicReference<>(keys);
         this.adminAllow = config.adminAllowCidrs();
         this.metricsRole = config.metricsAuth();

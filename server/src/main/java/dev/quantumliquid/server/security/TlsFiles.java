@@ -1,6 +1,5 @@
 package dev.quantumliquid.server.security;
 
-import dev.quantumliquid.server.config.Config;
 import dev.quantumliquid.server.error.ServerException;
 import dev.quantumliquid.server.error.ServerException.Kind;
 import io.helidon.common.configurable.Resource;
@@ -47,12 +46,12 @@ public final class TlsFiles {
         this.clientCa = clientCa;
     }
 
-    /** The TLS files of {@code config}, or empty when it serves plain HTTP. */
-    public static Optional<TlsFiles> of(Config config) {
-        if (config.tlsCert().isEmpty()) {
+    /** The TLS files of {@code settings}, or empty when the listeners speak plain HTTP. */
+    public static Optional<TlsFiles> of(TlsSettings settings) {
+        if (settings.cert().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TlsFiles(config.tlsCert().get(), config.tlsKey().orElseThrow(), config.tlsClientCa()));
+        return Optional.of(new TlsFiles(settings.cert().get(), settings.key().orElseThrow(), settings.clientCa()));
     }
 
     /** Every file read, for the change watcher. */

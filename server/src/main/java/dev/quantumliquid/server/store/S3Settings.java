@@ -1,6 +1,11 @@
 package dev.quantumliquid.server.store;
 
+import dev.quantumliquid.server.config.PropertySource;
+import dev.quantumliquid.server.config.Setting;
+import dev.quantumliquid.server.error.ServerException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,40 +23,49 @@ public record S3Settings(Optional<URI> endpoint, boolean pathStyle) {
     public static final String PATH_STYLE = "QLNN_S3_PATH_STYLE";
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
-    /** Reads the settings from environment variables; a bad value is refused with one line naming it. */
-    public static S3Settings fromEnvironment(Map<String, String> env) {
-        String raw = firstSet(env, ENDPOINT, "AWS_ENDPOINT_URL");
-        Optional<URI> endpoint = Optional.empty();
-        if (!raw.isEmpty()) {
-            String name = env.getOrDefault(ENDPOINT, "").isBlank() ? "AWS_ENDPOINT_URL" : ENDPOINT;
-            try {
-                URI u = new URI(raw);
-                if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
-                    throw new StoreException(name + ": must be an http:// or https:// URL with a host, got '" + abbreviate(raw) + "'");
-                }
-                endpoint = Optional.of(u);
-            } catch (java.net.URISyntaxException e) {
-                throw new StoreException(name + ": must be an http:// or https:// URL with a host, got '" + abbreviate(raw) + "'");
-            }
-        }
-        String style = env.getOrDefault(PATH_STYLE, "").strip().toLowerCase(Locale.ROOT);
-        boolean pathStyle = switch (style) {
+    public static final Setting<Optional<URI>> ENDPOINT_SETTING = Setting.named(ENDPOINT).fallingBackTo("AWS_ENDPOINT_URL")
+            .defaultsTo("AWS_ENDPOINT_URL", () -> "")
+            .doc("endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy); unset is AWS S3. Region and credentials: the AWS "
+                    + "SDK's default chain")
+            .parsedBy("an http:// or https:// URL with a host", S3Settings::endpoint, u -> u.map(URI::toString).orElse(""));
+    public static final Setting<String> PATH_STYLE_SETTING = Setting.named(PATH_STYLE).defaultsTo("auto")
+            .doc("true, false or auto (on when the endpoint is an IP address or localhost)").choice("true", "false", "auto");
+
+    public static final List<Setting<?>> SETTINGS = List.of(ENDPOINT_SETTING, PATH_STYLE_SETTING);
+
+    /** Reads the settings; a bad value is a configuration error of one line naming it. */
+    public static S3Settings load(PropertySource source) {
+        Optional<URI> endpoint = ENDPOINT_SETTING.read(source);
+        boolean pathStyle = switch (PATH_STYLE_SETTING.read(source)) {
             case "true" -> true;
             case "false" -> false;
-            case "", "auto" -> endpoint.map(u -> isLocalOrAddress(u.getHost())).orElse(false);
-            default -> throw new StoreException(PATH_STYLE + ": must be one of true, false, auto, got '" + abbreviate(style) + "'");
+            default -> endpoint.map(u -> isLocalOrAddress(u.getHost())).orElse(false);
         };
         return new S3Settings(endpoint, pathStyle);
     }
 
-    private static String firstSet(Map<String, String> env, String... names) {
-        for (String n : names) {
-            String v = env.get(n);
-            if (v != null && !v.isBlank()) {
-                return v.strip();
-            }
+    /** As {@link #load} from environment variables, refusing a bad value as a {@link StoreException} (the CLI's transfers). */
+    public static S3Settings fromEnvironment(Map<String, String> env) {
+        try {
+            return load(PropertySource.of(env));
+        } catch (ServerException e) {
+            throw new StoreException(e.getMessage());
         }
-        return "";
+    }
+
+    private static Optional<URI> endpoint(String text) {
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI u = new URI(text);
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                throw new IllegalArgumentException();
+            }
+            return Optional.of(u);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("", e);
+        }
     }
 
     static boolean isLocalOrAddress(String host) {
@@ -60,9 +74,5 @@ public record S3Settings(Optional<URI> endpoint, boolean pathStyle) {
             return true;
         }
         return h.contains(":") || IPV4.matcher(h).matches(); // a bracketed or bare IPv6 literal, or IPv4
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 }

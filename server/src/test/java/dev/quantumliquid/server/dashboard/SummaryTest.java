@@ -67,6 +67,20 @@ class SummaryTest {
     }
 
     @Test
+    void grpcFailuresCountAsServerErrorsAndClientStatusesDoNot() {
+        sampleAt(0);
+        for (int i = 0; i < 6; i++) {
+            metrics.request(ServerMetrics.GRPC, "m", "1", "infer", "OK", 0.001);
+        }
+        metrics.request(ServerMetrics.GRPC, "m", "1", "infer", "INTERNAL", 0.001);
+        metrics.request(ServerMetrics.GRPC, "m", "1", "infer", "UNAVAILABLE", 0.001);
+        metrics.request(ServerMetrics.GRPC, "m", "1", "infer", "INVALID_ARGUMENT", 0.001);
+        metrics.request(ServerMetrics.GRPC, "m", "1", "infer", "RESOURCE_EXHAUSTED", 0.001);
+        sampleAt(20);
+        assertThat(model(summary(), "m").get("error_rate").asDouble()).isCloseTo(2 / 10.0, within(1e-12));
+    }
+
+    @Test
     void ratesErrorRatesAndQuantilesOverTheWindow() {
         sampleAt(0);
         traffic();

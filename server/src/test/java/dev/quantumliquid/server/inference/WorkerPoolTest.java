@@ -38,6 +38,28 @@ class WorkerPoolTest {
     }
 
     @Test
+    void runsAtOnceOnlyForASmallTaskWhileAWorkerIsFree() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = new WorkerPool(1, 2); ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+                AutoCloseable unblock = release::countDown) {
+            assertThat(pool.runsAtOnce(1)).isTrue();
+            assertThat(pool.runsAtOnce(WorkerPool.INLINE_MAX_STEPS)).isTrue();
+            assertThat(pool.runsAtOnce(WorkerPool.INLINE_MAX_STEPS + 1)).as("a larger task goes to a pool thread").isFalse();
+            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> pool.run(() -> {
+                started.countDown();
+                release.await();
+                return 1;
+            }), callers);
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(pool.runsAtOnce(1)).as("the only worker is busy: a task would wait").isFalse();
+            release.countDown();
+            assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(pool.runsAtOnce(1)).as("the worker is free again").isTrue();
+        }
+    }
+
+    @Test
     void aFullPoolRefusesInMicrosecondsAndAQueuedTaskIsWithdrawnAfterMaxQueue() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (WorkerPool pool = new WorkerPool(1, 2, java.time.Duration.ofMillis(50));

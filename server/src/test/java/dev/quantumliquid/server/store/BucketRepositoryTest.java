@@ -3,7 +3,7 @@ package dev.quantumliquid.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ServerConfig;
 import dev.quantumliquid.server.app.QlnnServer;
 import dev.quantumliquid.server.signing.ModelSignatures;
 import dev.quantumliquid.server.signing.SigningKeys;
@@ -45,7 +45,7 @@ class BucketRepositoryTest {
         s3.close();
     }
 
-    private Config config(String repository, Path cache, Map<String, String> more) {
+    private ServerConfig config(String repository, Path cache, Map<String, String> more) {
         return s3.serverConfig(repository, cache, Duration.ofMillis(200), more);
     }
 

@@ -3,7 +3,7 @@ package dev.quantumliquid.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quantumliquid.server.config.Config;
+import dev.quantumliquid.server.app.ServerConfig;
 import dev.quantumliquid.server.error.ServerException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,17 +34,17 @@ class LocationsTest {
 
     @Test
     void theServerServesTheCacheOfABucketAndRefusesBadSettingsAsConfigurationErrors(@org.junit.jupiter.api.io.TempDir Path tmp) {
-        Config c = Config.fromEnvironment(Map.of("QLNN_MODEL_REPOSITORY", "s3://models/prod", "QLNN_MODEL_CACHE", tmp.toString()));
-        assertThat(c.modelStore()).hasValue("s3://models/prod");
-        assertThat(c.modelRepository()).isEqualTo(tmp.resolve("models"));
-        assertThat(Config.fromEnvironment(c.asEnvironment())).isEqualTo(c);
-        Config file = Config.fromEnvironment(Map.of("QLNN_MODEL_REPOSITORY", tmp.toUri().toString()));
-        assertThat(file.modelStore()).isEmpty();
-        assertThat(file.modelRepository()).isEqualTo(tmp);
-        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("QLNN_MODEL_REPOSITORY", "gs://bucket/x")))
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("QLNN_MODEL_REPOSITORY", "s3://models/prod", "QLNN_MODEL_CACHE", tmp.toString()));
+        assertThat(c.store().bucket()).hasValue("s3://models/prod");
+        assertThat(c.repository().folder()).isEqualTo(tmp.resolve("models"));
+        assertThat(ServerConfig.fromEnvironment(c.asEnvironment())).isEqualTo(c);
+        ServerConfig file = ServerConfig.fromEnvironment(Map.of("QLNN_MODEL_REPOSITORY", tmp.toUri().toString()));
+        assertThat(file.store().bucket()).isEmpty();
+        assertThat(file.repository().folder()).isEqualTo(tmp);
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("QLNN_MODEL_REPOSITORY", "gs://bucket/x")))
                 .isInstanceOfSatisfying(ServerException.class, e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.CONFIG))
                 .hasMessageContaining("QLNN_MODEL_REPOSITORY: must be a folder, file:///folder or s3://bucket/prefix");
-        assertThatThrownBy(() -> Config.fromEnvironment(Map.of(S3Settings.PATH_STYLE, "maybe")))
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(S3Settings.PATH_STYLE, "maybe")))
                 .isInstanceOfSatisfying(ServerException.class, e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.CONFIG));
     }
 

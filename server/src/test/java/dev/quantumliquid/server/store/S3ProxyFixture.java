@@ -55,7 +55,7 @@ public final class S3ProxyFixture implements AutoCloseable {
      * Test settings of a server on {@code repository} (an s3:// location on this S3Proxy) with its
      * cache in {@code cache}: loopback, free port, no gRPC, quiet, no drain, no pruning; {@code more} on top.
      */
-    public dev.quantumliquid.server.config.Config serverConfig(String repository, Path cache, Duration poll, Map<String, String> more) {
+    public dev.quantumliquid.server.app.ServerConfig serverConfig(String repository, Path cache, Duration poll, Map<String, String> more) {
         Map<String, String> env = new java.util.HashMap<>();
         env.put("QLNN_HOST", "127.0.0.1");
         env.put("QLNN_PORT", "0");
@@ -70,7 +70,7 @@ public final class S3ProxyFixture implements AutoCloseable {
         env.put("QLNN_MODEL_CACHE", cache.toString());
         env.put(S3Settings.ENDPOINT, endpoint().toString());
         env.putAll(more);
-        return dev.quantumliquid.server.config.Config.fromEnvironment(env);
+        return dev.quantumliquid.server.app.ServerConfig.fromEnvironment(env);
     }
 
     /** Creates a bucket and returns {@code s3://bucket}. */

@@ -1,6 +1,9 @@
 package dev.quantumliquid.train.batch;
 
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
+import dev.quantumliquid.train.kernel.Dropout;
 import dev.quantumliquid.train.layers.TrainableLayer;
 import dev.quantumliquid.train.layers.TrainableModel;
 import java.util.List;
@@ -19,13 +22,13 @@ public final class ModelBatch {
     private final BatchKernel[] kernels;
     private final int[] offsets; // [layers + 1] into the flat parameter vector
 
-    /** With the vectorised primitives ({@link Ops#vector()}). */
+    /** With the vectorised primitives ({@link ColumnKernels#vector()}). */
     public ModelBatch(TrainableModel model) {
-        this(model, Ops.vector());
+        this(model, ColumnKernels.VECTOR);
     }
 
-    /** With the kernels built on these primitives (where a layer's kernel uses {@link Ops}). */
-    public ModelBatch(TrainableModel model, Ops ops) {
+    /** With the kernels built on these primitives (where a layer's kernel uses {@link ColumnKernels}). */
+    public ModelBatch(TrainableModel model, ColumnKernels ops) {
         this.model = model;
         this.layers = model.layers();
         this.kernels = new BatchKernel[layers.size()];

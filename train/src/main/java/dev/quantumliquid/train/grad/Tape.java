@@ -1,5 +1,6 @@
 package dev.quantumliquid.train.grad;
 
+import dev.quantumliquid.engine.kernel.KernelMath;
 import java.util.Arrays;
 import org.apache.commons.numbers.gamma.Erf;
 
@@ -116,7 +117,7 @@ public final class Tape {
     }
 
     public int sigmoid(int a) {
-        double s = 1.0 / (1.0 + Math.exp(-val[a]));
+        double s = KernelMath.sigmoid(val[a]);
         return unary(s, a, s * (1.0 - s));
     }
 
@@ -153,7 +154,7 @@ public final class Tape {
         if (z > 20.0) {
             return unary(z, a, 1.0);
         }
-        return unary(Math.log1p(Math.exp(z)), a, 1.0 / (1.0 + Math.exp(-z)));
+        return unary(KernelMath.softplus(z), a, KernelMath.sigmoid(z));
     }
 
     public int relu(int a) {
@@ -168,7 +169,7 @@ public final class Tape {
 
     public int silu(int a) {
         double z = val[a];
-        double s = 1.0 / (1.0 + Math.exp(-z));
+        double s = KernelMath.sigmoid(z);
         return unary(z * s, a, s * (1.0 + z * (1.0 - s)));
     }
 

@@ -1,6 +1,6 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.grad.Tape;
 
 /** The format's activations as tape operations. */

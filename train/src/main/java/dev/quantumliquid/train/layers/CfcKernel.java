@@ -1,15 +1,15 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.ColumnBlocks;
-import dev.quantumliquid.train.batch.Dropout;
-import dev.quantumliquid.train.batch.Ops;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnBlocks;
+import dev.quantumliquid.train.kernel.ColumnKernels;
+import dev.quantumliquid.train.kernel.Dropout;
 
 /**
  * The hand-written {@link BatchKernel} of {@link TrainableCfc} without mixed memory (modes default, no_gate
  * and pure; any backbone depth, width and activation; optional projection): every step of the chunk is
- * a few matrix-matrix products on column blocks ({@link Ops}), the backbone over [x | h] in one block,
+ * a few matrix-matrix products on column blocks ({@link ColumnKernels}), the backbone over [x | h] in one block,
  * the heads fused into one [heads x units][z] matrix packed at each forward call.
  *
  * <p>When every time span of a chunk is 1 (ncps's default) the two time heads are summed at packing,
@@ -19,7 +19,7 @@ import dev.quantumliquid.train.batch.Ops;
  * derivative, and the gate values; the backward pass runs back through time with the transposed
  * matrices (also packed once per forward call) and leaves the weight gradients to one product per
  * matrix over all steps at the end. Pure mode's elementwise part is scalar (it is rare); the rest is
- * vectorised through {@link Ops}. Mixed memory is not handled here: {@link TrainableCfc#kernel(Ops)} gives
+ * vectorised through {@link ColumnKernels}. Mixed memory is not handled here: {@link TrainableCfc#kernel(ColumnKernels)} gives
  * such a layer the generic tape kernel.
  *
  * <p>Backbone dropout (training passes only, see {@link #training}) multiplies each backbone layer's
@@ -28,7 +28,7 @@ import dev.quantumliquid.train.batch.Ops;
  * under either twin of the primitives.
  */
 final class CfcKernel implements BatchKernel {
-    private final Ops ops;
+    private final ColumnKernels ops;
     private final int in;
     private final int h;
     private final int u;      // backbone units
@@ -44,7 +44,7 @@ final class CfcKernel implements BatchKernel {
     private final int[] bbW, bbB, bbIn, headW, headB;
     private final int tau, amp, fcW, fcB;
 
-    CfcKernel(Ops ops, TrainableCfc.Config c, int[] bbW, int[] bbB, int[] bbIn, int[] headW, int[] headB, int tau, int amp, int fcW,
+    CfcKernel(ColumnKernels ops, TrainableCfc.Config c, int[] bbW, int[] bbB, int[] bbIn, int[] headW, int[] headB, int tau, int amp, int fcW,
             int fcB) {
         this.ops = ops;
         this.in = c.inputSize();

@@ -1,9 +1,9 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.ColumnBlocks;
-import dev.quantumliquid.train.batch.Ops;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnBlocks;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 
 /**
  * The hand-written {@link BatchKernel} of {@link TrainableDense}: y = act(W x + b) as one product per step on
@@ -11,14 +11,14 @@ import dev.quantumliquid.train.batch.Ops;
  * product over all steps.
  */
 final class DenseKernel implements BatchKernel {
-    private final Ops ops;
+    private final ColumnKernels ops;
     private final int in;
     private final int out;
     private final Activation act;
     private final int w;
     private final int b;
 
-    DenseKernel(Ops ops, int in, int out, Activation act, int w, int b) {
+    DenseKernel(ColumnKernels ops, int in, int out, Activation act, int w, int b) {
         this.ops = ops;
         this.in = in;
         this.out = out;

@@ -1,6 +1,10 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.train.batch.BatchKernel;
+import dev.quantumliquid.engine.kernel.KernelMath;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.LtcLoops;
+import dev.quantumliquid.engine.layer.ParamTable;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
 
 /**
  * The LTC's batched BPTT kernel: the tape layer's forward ({@link TrainableLtc#begin}) written out over a
@@ -23,9 +27,21 @@ import dev.quantumliquid.train.batch.BatchKernel;
  * sigmoids instead when keeping them would pass {@link #ACT_BUDGET}).
  */
 final class LtcKernel implements BatchKernel {
-    /** Offsets of the layer's parameter blocks in its params() vector; -1 when absent. */
+    /** Offsets of the layer's parameter blocks in its params() vector, read from the spec's table; -1 when absent. */
     record Layout(int gleak, int vleak, int cm, int sigma, int mu, int w, int erev, int sSigma, int sMu, int sW, int sErev, int inW,
             int inB, int outW, int outB, int wi, int bi, int wr) {
+        static Layout of(ParamTable t) {
+            return new Layout(t.offset(NcpsSpec.LTC_GLEAK), t.offset(NcpsSpec.LTC_VLEAK), t.offset(NcpsSpec.LTC_CM),
+                    t.offset(NcpsSpec.LTC_SIGMA), t.offset(NcpsSpec.LTC_MU), t.offset(NcpsSpec.LTC_W), t.offset(NcpsSpec.LTC_EREV),
+                    t.offset(NcpsSpec.LTC_SENSORY_SIGMA), t.offset(NcpsSpec.LTC_SENSORY_MU), t.offset(NcpsSpec.LTC_SENSORY_W),
+                    t.offset(NcpsSpec.LTC_SENSORY_EREV), optional(t, NcpsSpec.LTC_INPUT_W), optional(t, NcpsSpec.LTC_INPUT_B),
+                    optional(t, NcpsSpec.LTC_OUTPUT_W), optional(t, NcpsSpec.LTC_OUTPUT_B), optional(t, NcpsSpec.LSTM_INPUT_W),
+                    optional(t, NcpsSpec.LSTM_INPUT_B), optional(t, NcpsSpec.LSTM_RECURRENT_W));
+        }
+
+        private static int optional(ParamTable t, String name) {
+            return t.offsetIfPresent(name).orElse(-1);
+        }
     }
 
     private static final int L = LtcLoops.LANES;
@@ -50,13 +66,13 @@ final class LtcKernel implements BatchKernel {
     private final int[] sStart, sPre, sIdx;
     private final double[] sMask;
 
-    LtcKernel(TrainableLtc.Config c, Layout o, double[] mask, double[] sensoryMask, LtcLoops loops, long actBudget) {
+    LtcKernel(NcpsSpec c, double[] mask, double[] sensoryMask, LtcLoops loops, long actBudget) {
         this.loops = loops;
         this.actBudget = actBudget;
-        this.o = o;
+        this.o = Layout.of(c.parameters());
         this.n = c.units();
         this.s = c.inputSize();
-        this.m = c.motors();
+        this.m = c.outputSize();
         this.k = c.odeUnfolds();
         this.eps = c.epsilon();
         this.implicit = c.implicitConstraints();
@@ -232,12 +248,12 @@ final class LtcKernel implements BatchKernel {
 
     /** torch Softplus (threshold 20) when the constraints are on, else the identity. */
     private double positive(double z) {
-        return !implicit ? z : z > 20.0 ? z : Math.log1p(Math.exp(z));
+        return !implicit ? z : KernelMath.softplus(z);
     }
 
     /** The derivative of {@link #positive}. */
     private double positiveSlope(double z) {
-        return !implicit || z > 20.0 ? 1.0 : 1.0 / (1.0 + Math.exp(-z));
+        return !implicit || z > 20.0 ? 1.0 : KernelMath.sigmoid(z);
     }
 
     private void derive(double[] p, ThreadBuffers a) {

@@ -1,6 +1,6 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.train.batch.BatchKernel;
+import dev.quantumliquid.train.kernel.BatchKernel;
 
 /**
  * The batched kernel of {@link TrainableScale}, y = x scale + shift per feature, straight on the seam's

@@ -3,12 +3,12 @@ package dev.quantumliquid.train.layers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
 import dev.quantumliquid.train.TrainException;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Ops;
-import dev.quantumliquid.train.batch.TapeKernel;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -23,6 +23,12 @@ public final class TrainableCfc implements TrainableLayer {
     /** The CfC options this trainable layer supports (ncps names and defaults). */
     public record Config(int inputSize, int units, String mode, Activation activation, int backboneUnits,
             int backboneLayers, double backboneDropout, boolean mixedMemory, int projSize) {
+        /** The options of an unwired CfC spec (no backbone units when it has no backbone layer). */
+        static Config of(NcpsSpec spec) {
+            return new Config(spec.inputSize(), spec.units(), spec.mode().json(), spec.activation(),
+                    spec.backboneLayers() == 0 ? 0 : spec.backboneUnits(), spec.backboneLayers(), spec.backboneDropout(),
+                    spec.mixedMemory(), spec.projSize());
+        }
     }
 
     private final String name;
@@ -126,11 +132,11 @@ public final class TrainableCfc implements TrainableLayer {
      */
     @Override
     public BatchKernel kernel() {
-        return kernel(Ops.vector());
+        return kernel(ColumnKernels.VECTOR);
     }
 
     @Override
-    public BatchKernel kernel(Ops ops) {
+    public BatchKernel kernel(ColumnKernels ops) {
         if (mm != null) {
             if (c.backboneDropout() > 0.0) { // the tape layer has no dropout: training it would ignore the option
                 throw new TrainException(name + ": backbone_dropout " + c.backboneDropout() + " is trained without mixed_memory");

@@ -3,10 +3,12 @@ package dev.quantumliquid.train.layers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Ops;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -72,11 +74,11 @@ public final class TrainableDense implements TrainableLayer {
     /** The hand-written batched kernel ({@link DenseKernel}). */
     @Override
     public BatchKernel kernel() {
-        return kernel(Ops.vector());
+        return kernel(ColumnKernels.VECTOR);
     }
 
     @Override
-    public BatchKernel kernel(Ops ops) {
+    public BatchKernel kernel(ColumnKernels ops) {
         return new DenseKernel(ops, in, out, act, w, b);
     }
 

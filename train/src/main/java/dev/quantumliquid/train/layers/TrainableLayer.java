@@ -2,10 +2,9 @@ package dev.quantumliquid.train.layers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Ops;
-import dev.quantumliquid.train.batch.TapeKernel;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import java.util.List;
 
 /**
@@ -42,9 +41,9 @@ public interface TrainableLayer {
     /**
      * As {@link #kernel()}, with the kernel's numeric primitives given (the vector twin by default; the
      * tests also run the scalar one, which gives the same bits); layers whose kernel is not built on
-     * {@link Ops} ignore them.
+     * {@link ColumnKernels} ignore them.
      */
-    default BatchKernel kernel(Ops ops) {
+    default BatchKernel kernel(ColumnKernels ops) {
         return kernel();
     }
 

@@ -1,11 +1,21 @@
 package dev.quantumliquid.train.layers;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
+import dev.quantumliquid.engine.layer.LayerKind;
+import dev.quantumliquid.engine.layer.ParamSpec;
+import dev.quantumliquid.engine.layer.ParamTable;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
+import dev.quantumliquid.engine.liquid.WiringShape;
 import dev.quantumliquid.train.TrainException;
-import dev.quantumliquid.train.batch.BatchKernel;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.LtcLoops;
+import dev.quantumliquid.train.wiring.Wiring;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,58 +26,83 @@ import java.util.SplittableRandom;
  * constraints on or off, optional mixed memory. Masks are constants, never trained.
  */
 public final class TrainableLtc implements TrainableLayer {
-    private static final String P = "rnn_cell.";
-
-    /** LTC options (ncps names; mappings "affine", "linear" or "none"). */
-    public record Config(int inputSize, int units, int motors, String inputMapping, String outputMapping, int odeUnfolds,
-            double epsilon, boolean implicitConstraints, boolean mixedMemory) {
-    }
-
     private final String name;
-    private final Config c;
-    private final ObjectNode units; // the spec's units: an int, or the wiring object it was loaded with
+    private final NcpsSpec spec;
+    private final JsonNode units; // the spec's units: an int, or the wiring object it was loaded with
     private final int n, s, m;
     private final Params p = new Params();
     private final TrainableMixedMemory mm;
     private final int gleak, vleak, cm, sigma, mu, w, erev, sSigma, sMu, sW, sErev, inW, inB, outW, outB;
     private final double[] mask, sMask; // [n][n], [s][n] constants
 
-    private TrainableLtc(String name, Config c, ObjectNode units, Map<String, Tensor> t, SplittableRandom r,
+    private TrainableLtc(String name, NcpsSpec spec, JsonNode units, Map<String, Tensor> t, SplittableRandom r,
             double[] adjacency, double[] sensoryAdjacency) {
+        if (spec.layerKind() != LayerKind.LTC) {
+            throw new TrainException(name + ": an LTC needs an LTC spec, got " + spec.layerKind());
+        }
         this.name = name;
-        this.c = c;
-        this.units = units;
-        this.n = c.units();
-        this.s = c.inputSize();
-        this.m = c.motors();
-        for (String map : List.of(c.inputMapping(), c.outputMapping())) {
-            if (!List.of("affine", "linear", "none").contains(map)) {
-                throw new TrainException(name + ": LTC mapping must be affine, linear or none, got '" + map + "'");
+        this.spec = spec;
+        this.n = spec.units();
+        this.s = spec.inputSize();
+        this.m = spec.outputSize();
+        this.units = units != null ? units : IntNode.valueOf(n);
+        boolean fresh = t == null;
+        ParamTable table = spec.parameters();
+        Map<String, double[]> constants = new HashMap<>();
+        for (ParamSpec ps : table.params()) {
+            if (ps.name().equals(NcpsSpec.LSTM_INPUT_W)) {
+                break; // the mixed-memory cell adds its own tensors, last
+            }
+            double[] v = fresh ? init(ps, r, adjacency, sensoryAdjacency) : Params.from(t, ps.name(), ps.size(), name);
+            if (ps.trainable()) {
+                p.add(ps.name(), ps.shape(), v);
+            } else {
+                constants.put(ps.name(), p.constant(ps.name(), ps.shape(), v));
             }
         }
-        boolean fresh = t == null;
-        int nn = n * n;
-        int sn = s * n;
-        // ncps LTCCell._init_ranges, drawn in this order.
-        gleak = p.add(P + "gleak", new int[] {n}, fresh ? Init.uniform(r, n, 0.001, 1.0) : Params.from(t, P + "gleak", n, name));
-        vleak = p.add(P + "vleak", new int[] {n}, fresh ? Init.uniform(r, n, -0.2, 0.2) : Params.from(t, P + "vleak", n, name));
-        cm = p.add(P + "cm", new int[] {n}, fresh ? Init.uniform(r, n, 0.4, 0.6) : Params.from(t, P + "cm", n, name));
-        sigma = p.add(P + "sigma", new int[] {n, n}, fresh ? Init.uniform(r, nn, 3, 8) : Params.from(t, P + "sigma", nn, name));
-        mu = p.add(P + "mu", new int[] {n, n}, fresh ? Init.uniform(r, nn, 0.3, 0.8) : Params.from(t, P + "mu", nn, name));
-        w = p.add(P + "w", new int[] {n, n}, fresh ? Init.uniform(r, nn, 0.001, 1.0) : Params.from(t, P + "w", nn, name));
-        erev = p.add(P + "erev", new int[] {n, n}, fresh ? adjacency.clone() : Params.from(t, P + "erev", nn, name));
-        sSigma = p.add(P + "sensory_sigma", new int[] {s, n}, fresh ? Init.uniform(r, sn, 3, 8) : Params.from(t, P + "sensory_sigma", sn, name));
-        sMu = p.add(P + "sensory_mu", new int[] {s, n}, fresh ? Init.uniform(r, sn, 0.3, 0.8) : Params.from(t, P + "sensory_mu", sn, name));
-        sW = p.add(P + "sensory_w", new int[] {s, n}, fresh ? Init.uniform(r, sn, 0.001, 1.0) : Params.from(t, P + "sensory_w", sn, name));
-        sErev = p.add(P + "sensory_erev", new int[] {s, n}, fresh ? sensoryAdjacency.clone() : Params.from(t, P + "sensory_erev", sn, name));
-        mask = p.constant(P + "sparsity_mask", new int[] {n, n}, fresh ? abs(adjacency) : Params.from(t, P + "sparsity_mask", nn, name));
-        sMask = p.constant(P + "sensory_sparsity_mask", new int[] {s, n},
-                fresh ? abs(sensoryAdjacency) : Params.from(t, P + "sensory_sparsity_mask", sn, name));
-        inW = c.inputMapping().equals("none") ? -1 : p.add(P + "input_w", new int[] {s}, fresh ? Init.constant(s, 1) : Params.from(t, P + "input_w", s, name));
-        inB = !c.inputMapping().equals("affine") ? -1 : p.add(P + "input_b", new int[] {s}, fresh ? new double[s] : Params.from(t, P + "input_b", s, name));
-        outW = c.outputMapping().equals("none") ? -1 : p.add(P + "output_w", new int[] {m}, fresh ? Init.constant(m, 1) : Params.from(t, P + "output_w", m, name));
-        outB = !c.outputMapping().equals("affine") ? -1 : p.add(P + "output_b", new int[] {m}, fresh ? new double[m] : Params.from(t, P + "output_b", m, name));
-        this.mm = !c.mixedMemory() ? null : fresh ? TrainableMixedMemory.create(p, s, n, r) : TrainableMixedMemory.of(p, s, n, t, name);
+        this.mm = !spec.mixedMemory() ? null : fresh ? TrainableMixedMemory.create(p, s, n, r) : TrainableMixedMemory.of(p, s, n, t, name);
+        if (p.values().length != table.trainableSize()) {
+            throw new IllegalStateException(name + ": " + p.values().length + " trainable values, the spec's table " + table.trainableSize());
+        }
+        gleak = table.offset(NcpsSpec.LTC_GLEAK);
+        vleak = table.offset(NcpsSpec.LTC_VLEAK);
+        cm = table.offset(NcpsSpec.LTC_CM);
+        sigma = table.offset(NcpsSpec.LTC_SIGMA);
+        mu = table.offset(NcpsSpec.LTC_MU);
+        w = table.offset(NcpsSpec.LTC_W);
+        erev = table.offset(NcpsSpec.LTC_EREV);
+        sSigma = table.offset(NcpsSpec.LTC_SENSORY_SIGMA);
+        sMu = table.offset(NcpsSpec.LTC_SENSORY_MU);
+        sW = table.offset(NcpsSpec.LTC_SENSORY_W);
+        sErev = table.offset(NcpsSpec.LTC_SENSORY_EREV);
+        inW = table.offsetIfPresent(NcpsSpec.LTC_INPUT_W).orElse(-1);
+        inB = table.offsetIfPresent(NcpsSpec.LTC_INPUT_B).orElse(-1);
+        outW = table.offsetIfPresent(NcpsSpec.LTC_OUTPUT_W).orElse(-1);
+        outB = table.offsetIfPresent(NcpsSpec.LTC_OUTPUT_B).orElse(-1);
+        mask = constants.get(NcpsSpec.LTC_MASK);
+        sMask = constants.get(NcpsSpec.LTC_SENSORY_MASK);
+    }
+
+    /**
+     * A fresh tensor's values, as ncps LTCCell._init_ranges draws them (in table order): erev is the
+     * adjacency, a mask its absolute value, mappings start as the identity.
+     */
+    private static double[] init(ParamSpec ps, SplittableRandom r, double[] adjacency, double[] sensoryAdjacency) {
+        int k = ps.size();
+        return switch (ps.name()) {
+            case NcpsSpec.LTC_GLEAK, NcpsSpec.LTC_W, NcpsSpec.LTC_SENSORY_W -> Init.uniform(r, k, 0.001, 1.0);
+            case NcpsSpec.LTC_VLEAK -> Init.uniform(r, k, -0.2, 0.2);
+            case NcpsSpec.LTC_CM -> Init.uniform(r, k, 0.4, 0.6);
+            case NcpsSpec.LTC_SIGMA, NcpsSpec.LTC_SENSORY_SIGMA -> Init.uniform(r, k, 3, 8);
+            case NcpsSpec.LTC_MU, NcpsSpec.LTC_SENSORY_MU -> Init.uniform(r, k, 0.3, 0.8);
+            case NcpsSpec.LTC_EREV -> adjacency.clone();
+            case NcpsSpec.LTC_SENSORY_EREV -> sensoryAdjacency.clone();
+            case NcpsSpec.LTC_MASK -> abs(adjacency);
+            case NcpsSpec.LTC_SENSORY_MASK -> abs(sensoryAdjacency);
+            case NcpsSpec.LTC_INPUT_W, NcpsSpec.LTC_OUTPUT_W -> Init.constant(k, 1);
+            case NcpsSpec.LTC_INPUT_B, NcpsSpec.LTC_OUTPUT_B -> new double[k];
+            default -> throw new IllegalStateException("no initial values for " + ps.name());
+        };
     }
 
     private static double[] abs(double[] a) {
@@ -82,13 +117,25 @@ public final class TrainableLtc implements TrainableLayer {
      * A fresh layer over a given adjacency ([n][n] and [s][n], entries -1/0/+1: erev is the
      * adjacency, masks its absolute value, as ncps initialises them).
      */
-    public static TrainableLtc create(String name, Config c, ObjectNode units, double[] adjacency, double[] sensoryAdjacency,
-            SplittableRandom r) {
-        return new TrainableLtc(name, c, units, null, r, adjacency, sensoryAdjacency);
+    public static TrainableLtc create(String name, NcpsSpec spec, JsonNode units, double[] adjacency,
+            double[] sensoryAdjacency, SplittableRandom r) {
+        return new TrainableLtc(name, spec, units, null, r, adjacency, sensoryAdjacency);
     }
 
-    static TrainableLtc of(String name, Config c, ObjectNode units, List<Tensor> tensors) {
-        return new TrainableLtc(name, c, units, Params.byName(tensors), null, null, null);
+    /**
+     * A fresh LTC with ncps's default options over a drawn wiring; model.json states the wiring object
+     * when {@code writeWiring}, else the plain unit count (ncps's own FullyConnected default).
+     */
+    public static TrainableLtc create(String name, int inputSize, Wiring wiring, boolean writeWiring, boolean mixedMemory,
+            SplittableRandom r) {
+        WiringShape shape = WiringShape.parse(wiring.toJson(), name + ": wiring", inputSize, false);
+        return create(name, NcpsSpec.ltc(inputSize, shape, writeWiring, mixedMemory), writeWiring ? wiring.toJson() : null,
+                wiring.adjacencyFlat(), wiring.sensoryAdjacencyFlat(), r);
+    }
+
+    /** A layer holding a loaded model's tensors. */
+    static TrainableLtc of(String name, NcpsSpec spec, JsonNode units, List<Tensor> tensors) {
+        return new TrainableLtc(name, spec, units, Params.byName(tensors), null, null, null);
     }
 
     @Override
@@ -119,18 +166,8 @@ public final class TrainableLtc implements TrainableLayer {
     @Override
     public ObjectNode json() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
-        j.put("type", "ncps").put("name", name);
-        ObjectNode sp = j.putObject("spec");
-        sp.put("class", "LTC").put("input_size", s);
-        if (units == null) {
-            sp.put("units", n);
-        } else {
-            sp.set("units", units.deepCopy());
-        }
-        sp.put("input_mapping", c.inputMapping()).put("output_mapping", c.outputMapping())
-                .put("ode_unfolds", c.odeUnfolds()).put("epsilon", c.epsilon())
-                .put("implicit_param_constraints", c.implicitConstraints()).put("mixed_memory", c.mixedMemory())
-                .put("return_sequences", true);
+        j.put("type", LayerKind.LTC.type()).put("name", name);
+        j.set("spec", spec.toJson(units));
         return j;
     }
 
@@ -150,14 +187,11 @@ public final class TrainableLtc implements TrainableLayer {
      * most actBudget synapse sigmoids for the backward sweep.
      */
     BatchKernel kernel(LtcLoops loops, long actBudget) {
-        LtcKernel.Layout o = new LtcKernel.Layout(gleak, vleak, cm, sigma, mu, w, erev, sSigma, sMu, sW, sErev, inW, inB, outW, outB,
-                mm == null ? -1 : p.offset(TrainableMixedMemory.INPUT_W), mm == null ? -1 : p.offset(TrainableMixedMemory.INPUT_B),
-                mm == null ? -1 : p.offset(TrainableMixedMemory.RECURRENT_W));
-        return new LtcKernel(c, o, mask, sMask, loops, actBudget);
+        return new LtcKernel(spec, mask, sMask, loops, actBudget);
     }
 
     private int positive(Tape t, int node) {
-        return c.implicitConstraints() ? t.softplus(node) : node;
+        return spec.implicitConstraints() ? t.softplus(node) : node;
     }
 
     @Override
@@ -179,7 +213,7 @@ public final class TrainableLtc implements TrainableLayer {
         for (int e = 0; e < fSW.length; e++) {
             fSW[e] = sMask[e] != 0.0 ? positive(t, b + sW + e) : -1;
         }
-        int k = c.odeUnfolds();
+        int k = spec.odeUnfolds();
         int[] a = new int[Math.max(n, s)];
         int[] ev = new int[Math.max(n, s)];
         return (x, state, dt) -> {
@@ -228,7 +262,7 @@ public final class TrainableLtc implements TrainableLayer {
                     int wd = t.sum(a, cnt);
                     int num = t.add(t.add(t.mul(cmt[j], v[j]), numBase[j]), t.add(wn, ns[j]));
                     int den = t.add(t.add(cmt[j], fGleak[j]), t.add(wd, ds[j]));
-                    next[j] = t.div(num, t.shift(den, c.epsilon()));
+                    next[j] = t.div(num, t.shift(den, spec.epsilon()));
                 }
                 v = next;
             }

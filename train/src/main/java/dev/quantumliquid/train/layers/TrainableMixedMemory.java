@@ -1,5 +1,6 @@
 package dev.quantumliquid.train.layers;
 
+import dev.quantumliquid.engine.liquid.NcpsSpec;
 import dev.quantumliquid.train.grad.Tape;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -9,9 +10,9 @@ import java.util.SplittableRandom;
  * [i, ig, fg, og]; c' = c sigma(fg + 1) + tanh(i) sigma(ig); h' = tanh(c') sigma(og).
  */
 final class TrainableMixedMemory {
-    static final String INPUT_W = "lstm.input_map.weight";
-    static final String INPUT_B = "lstm.input_map.bias";
-    static final String RECURRENT_W = "lstm.recurrent_map.weight";
+    static final String INPUT_W = NcpsSpec.LSTM_INPUT_W;
+    static final String INPUT_B = NcpsSpec.LSTM_INPUT_B;
+    static final String RECURRENT_W = NcpsSpec.LSTM_RECURRENT_W;
 
     private final int in;
     private final int n;

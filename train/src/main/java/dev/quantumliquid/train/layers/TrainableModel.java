@@ -1,13 +1,12 @@
 package dev.quantumliquid.train.layers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.engine.format.TensorFile;
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.engine.model.Layer;
+import dev.quantumliquid.engine.layer.Layer;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
 import dev.quantumliquid.engine.model.Model;
 import dev.quantumliquid.engine.model.ModelFiles;
 import dev.quantumliquid.train.TrainException;
@@ -56,46 +55,29 @@ public final class TrainableModel {
         ArrayNode lj = (ArrayNode) root.get("layers");
         List<TrainableLayer> twins = new ArrayList<>();
         for (int i = 0; i < lj.size(); i++) {
-            twins.add(twin((ObjectNode) lj.get(i), model.layers().get(i)));
+            twins.add(trainable((ObjectNode) lj.get(i), model.layers().get(i)));
         }
         var mi = model.info();
         return new TrainableModel(new Info(mi.name(), mi.description(), mi.inputFeatures(), mi.outputNames(),
                 mi.sampleRateHz(), mi.energyProfile()), twins);
     }
 
-    private static TrainableLayer twin(ObjectNode json, Layer layer) {
+    /** The trainable layer of one loaded engine layer, by its kind; its tensors are the initial values. */
+    private static TrainableLayer trainable(ObjectNode json, Layer layer) {
         List<Tensor> t = layer.tensors();
-        return switch (layer.type()) {
-            case "dense" -> TrainableDense.of(json, t);
-            case "scale" -> TrainableScale.of(json, t);
-            case "pqc" -> TrainablePqc.of(json, t);
-            case "ncps" -> ncps(json, t);
-            default -> throw new TrainException(layer.name() + ": layer type '" + layer.type() + "' is not trainable");
+        return switch (layer.kind()) {
+            case DENSE -> TrainableDense.of(json, t);
+            case SCALE -> TrainableScale.of(json, t);
+            case PQC -> TrainablePqc.of(json, t);
+            case LTC -> TrainableLtc.of(layer.name(), spec(json, layer), json.get("spec").get("units"), t);
+            case CFC -> TrainableCfc.of(layer.name(), TrainableCfc.Config.of(spec(json, layer)), t);
+            case WIRED_CFC -> throw new TrainException(layer.name() + ": loading a wired CfC back into a trainable layer is not"
+                    + " supported yet (qlnn train --arch cfc --wiring trains one from scratch)");
         };
     }
 
-    private static TrainableLayer ncps(ObjectNode json, List<Tensor> t) {
-        String name = json.get("name").asText();
-        JsonNode s = json.get("spec");
-        int in = s.get("input_size").asInt();
-        JsonNode u = s.get("units");
-        boolean mixed = s.path("mixed_memory").asBoolean(false);
-        if (s.get("class").asText().equals("LTC")) {
-            int n = u.isNumber() ? u.asInt() : u.get("units").asInt();
-            int motors = u.isNumber() ? n : u.get("output_dim").asInt();
-            var c = new TrainableLtc.Config(in, n, motors, s.path("input_mapping").asText("affine"),
-                    s.path("output_mapping").asText("affine"), s.path("ode_unfolds").asInt(6), s.path("epsilon").asDouble(1e-8),
-                    s.path("implicit_param_constraints").asBoolean(true), mixed);
-            return TrainableLtc.of(name, c, u.isNumber() ? null : (ObjectNode) u, t);
-        }
-        if (!u.isNumber()) {
-            throw new TrainException(name + ": loading a wired CfC back into a trainable layer is not supported yet (qlnn train --arch cfc --wiring trains one from scratch)");
-        }
-        int bl = s.path("backbone_layers").asInt(1);
-        var c = new TrainableCfc.Config(in, u.asInt(), s.path("mode").asText("default"),
-                Activation.parse(s.path("activation").asText("lecun_tanh"), name), bl == 0 ? 0 : s.path("backbone_units").asInt(128),
-                bl, s.path("backbone_dropout").asDouble(0.0), mixed, s.path("proj_size").asInt(0));
-        return TrainableCfc.of(name, c, t);
+    private static NcpsSpec spec(ObjectNode json, Layer layer) {
+        return NcpsSpec.parse(json, layer.name());
     }
 
     public Info info() {

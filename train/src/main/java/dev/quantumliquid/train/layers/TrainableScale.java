@@ -3,8 +3,8 @@ package dev.quantumliquid.train.layers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
-import dev.quantumliquid.train.batch.BatchKernel;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
 import java.util.List;
 import java.util.Map;
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quantumliquid.engine.format.Tensor;
 import dev.quantumliquid.train.TrainException;
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.Ops;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import dev.quantumliquid.train.wiring.Wiring;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -117,11 +117,11 @@ public final class TrainableWiredCfc implements TrainableLayer {
     /** The hand-written batched kernel ({@link WiredCfcKernel}). */
     @Override
     public BatchKernel kernel() {
-        return kernel(Ops.vector());
+        return kernel(ColumnKernels.VECTOR);
     }
 
     @Override
-    public BatchKernel kernel(Ops ops) {
+    public BatchKernel kernel(ColumnKernels ops) {
         return new WiredCfcKernel(ops, in, mode.equals("no_gate"), size, width, mask, w, b);
     }
 

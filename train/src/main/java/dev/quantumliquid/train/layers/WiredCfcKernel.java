@@ -1,13 +1,13 @@
 package dev.quantumliquid.train.layers;
 
-import dev.quantumliquid.train.batch.BatchKernel;
-import dev.quantumliquid.train.batch.ColumnBlocks;
-import dev.quantumliquid.train.batch.Ops;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnBlocks;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 
 /**
  * The hand-written {@link BatchKernel} of {@link TrainableWiredCfc}: per wiring layer and step, one product of
  * the four heads fused into a [4n][in + n] matrix (ff1 and ff2 multiplied by the sparsity mask, packed
- * once per forward call) with the column block [input | own h], then the gate ({@link Ops#gate}). Layer
+ * once per forward call) with the column block [input | own h], then the gate ({@link ColumnKernels#gate}). Layer
  * l's new h is written both into its own next block and into layer l+1's input rows of this step, so
  * no concatenation is ever copied. Backward runs back through time and, within a step, from the last
  * layer to the first, with the transposed packed matrices; the weight gradients are one product per
@@ -15,7 +15,7 @@ import dev.quantumliquid.train.batch.Ops;
  * edge there).
  */
 final class WiredCfcKernel implements BatchKernel {
-    private final Ops ops;
+    private final ColumnKernels ops;
     private final int in;
     private final boolean noGate;
     private final int[] size;   // [layers] n_l
@@ -25,7 +25,7 @@ final class WiredCfcKernel implements BatchKernel {
     private final int nMax;
     private final int wMax;
 
-    WiredCfcKernel(Ops ops, int in, boolean noGate, int[] size, int[] width, double[][] mask, int[][] w, int[][] b) {
+    WiredCfcKernel(ColumnKernels ops, int in, boolean noGate, int[] size, int[] width, double[][] mask, int[][] w, int[][] b) {
         this.ops = ops;
         this.in = in;
         this.noGate = noGate;

@@ -3,9 +3,11 @@ package dev.quantumliquid.train.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.ColumnKernels;
 import dev.quantumliquid.train.layers.GradientCheckTest;
 import dev.quantumliquid.train.layers.TrainableCfc;
 import dev.quantumliquid.train.layers.TrainableDense;
@@ -111,7 +113,7 @@ class ModelBatchTest {
         }
 
         ModelBatch mb = new ModelBatch(m);
-        ModelBatch scalar = new ModelBatch(m, Ops.scalar());
+        ModelBatch scalar = new ModelBatch(m, ColumnKernels.SCALAR);
         for (int chunk : new int[] {1, 3, 7, 10, 13}) {
             ModelBatch.Context ctx = mb.context(chunk, steps);
             double[] g = new double[m.parameterCount()];

@@ -3,7 +3,7 @@ package dev.quantumliquid.train.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
 import dev.quantumliquid.train.data.Windows;
 import dev.quantumliquid.train.layers.TrainableCfc;
 import dev.quantumliquid.train.layers.TrainableDense;

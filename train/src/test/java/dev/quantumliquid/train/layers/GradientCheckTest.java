@@ -2,7 +2,10 @@ package dev.quantumliquid.train.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quantumliquid.engine.model.Activation;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.liquid.NcpsSpec.Mapping;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
+import dev.quantumliquid.engine.liquid.WiringShape;
 import dev.quantumliquid.engine.model.BatchInput;
 import dev.quantumliquid.engine.model.BatchResult;
 import dev.quantumliquid.train.grad.Tape;
@@ -86,7 +89,8 @@ public class GradientCheckTest {
                 a[i] = sparse && u < 0.3 ? 0 : u < 0.6 ? -1 : 1;
             }
         }
-        return TrainableLtc.create("ltc", new TrainableLtc.Config(in, n, motors, im, om, unfolds, eps, implicit, mixed), null, adj, sadj, r);
+        return TrainableLtc.create("ltc", NcpsSpec.ltc(in, new WiringShape(n, motors, new int[] {n}), true, Mapping.of(im),
+                Mapping.of(om), unfolds, eps, implicit, mixed), null, adj, sadj, r);
     }
 
     public static TrainableModel model(Case c, SplittableRandom r) {

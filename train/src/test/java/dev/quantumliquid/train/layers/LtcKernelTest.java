@@ -3,18 +3,22 @@ package dev.quantumliquid.train.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.quantumliquid.engine.model.Activation;
-import dev.quantumliquid.train.batch.BatchKernel;
+import dev.quantumliquid.engine.layer.Activation;
+import dev.quantumliquid.engine.liquid.NcpsSpec.Mapping;
+import dev.quantumliquid.engine.liquid.NcpsSpec;
+import dev.quantumliquid.engine.liquid.WiringShape;
+import dev.quantumliquid.train.kernel.BatchKernel;
 import dev.quantumliquid.train.batch.ModelBatch;
-import dev.quantumliquid.train.batch.TapeKernel;
 import dev.quantumliquid.train.data.Windows;
+import dev.quantumliquid.train.grad.Tape;
+import dev.quantumliquid.train.kernel.BatchKernel;
+import dev.quantumliquid.train.kernel.LtcLoops;
 import dev.quantumliquid.train.wiring.AutoNcpWiring;
 import dev.quantumliquid.train.wiring.Wiring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import dev.quantumliquid.train.grad.Tape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -81,8 +85,8 @@ class LtcKernelTest {
                 }
             }
         }
-        TrainableLtc l = TrainableLtc.create("ltc", new TrainableLtc.Config(c.inputs(), c.units(), c.motors(), c.in(), c.out(), c.unfolds(), c.eps(),
-                c.implicit(), c.mixed()), null, adj, sadj, r);
+        TrainableLtc l = TrainableLtc.create("ltc", NcpsSpec.ltc(c.inputs(), new WiringShape(c.units(), c.motors(), new int[] {c.units()}), true,
+                Mapping.of(c.in()), Mapping.of(c.out()), c.unfolds(), c.eps(), c.implicit(), c.mixed()), null, adj, sadj, r);
         double[] p = l.params();
         for (int i = 0; i < p.length; i++) {
             p[i] += 0.1 * (r.nextDouble() - 0.5); // off the init (zero biases, unit mapping weights)
